@@ -1,0 +1,45 @@
+# The front door. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV    := .venv
+PYTHON  := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+
+.PHONY: help book test validate lint format serve lock clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+# The environment is rebuilt whenever the pinned requirements or the package metadata change.
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PYTHON) || python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+book: $(STAMP) ## Build the book from the shipped data into _build/html
+	$(PYTHON) -m ics_evidence build
+
+test: $(STAMP) ## Run the tests
+	$(PYTHON) -m pytest
+
+validate: $(STAMP) ## Check the data package and list every problem
+	$(PYTHON) -m ics_evidence validate
+
+lint: $(STAMP) ## Lint and check formatting (ruff)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP) ## Format the code (ruff)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+serve: ## Serve the built book on http://localhost:8000
+	python3 -m http.server --directory _build/html 8000
+
+lock: $(STAMP) ## Re-pin requirements.txt from requirements.in
+	$(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
+
+clean: ## Remove build products (keeps the environment)
+	rm -rf _build book/generated

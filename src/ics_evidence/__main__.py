@@ -1,0 +1,3 @@
+from ics_evidence.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,76 @@
+"""Assembling the Jupyter Book: generated pages in, strict Sphinx build, atomic publish.
+
+Jupyter Book only assembles here (``execute_notebooks: off``); notebooks are executed by
+papermill beforehand. The published site in ``_build/html`` is replaced only after a build
+succeeds, so a failed build leaves the last good book untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from ics_evidence.datadict import render_markdown
+from ics_evidence.paths import BUILD_DIR, DATA_DIR, GENERATED_DIR, ROOT
+from ics_evidence.schema import read_package
+from ics_evidence.validate import read_tables
+
+SITE_DIR = BUILD_DIR / "html"
+WORK_DIR = BUILD_DIR / "work"  # Sphinx's own output and doctrees, kept for incremental builds
+
+
+def write_atomic(path: Path, content: str) -> bool:
+    """Write ``content`` unless the file already holds it; True if it changed."""
+    if path.exists() and path.read_text(encoding="utf-8") == content:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    temporary.write_text(content, encoding="utf-8")
+    temporary.replace(path)
+    return True
+
+
+def generate_pages(data_dir: Path = DATA_DIR, generated_dir: Path = GENERATED_DIR) -> None:
+    """Pages computed from the data package rather than executed notebooks."""
+    package = read_package(data_dir)
+    _, tables, _ = read_tables(data_dir)
+    counts = {name: len(rows) for name, rows in tables.items()}
+    write_atomic(generated_dir / "data-dictionary.md", render_markdown(package, counts))
+
+
+def publish(built: Path, site: Path = SITE_DIR) -> None:
+    """Swap a finished HTML tree into place in two renames."""
+    incoming = site.with_name(site.name + ".incoming")
+    outgoing = site.with_name(site.name + ".outgoing")
+    for leftover in (incoming, outgoing):
+        shutil.rmtree(leftover, ignore_errors=True)
+    shutil.copytree(built, incoming)
+    if site.exists():
+        site.rename(outgoing)
+    incoming.rename(site)
+    shutil.rmtree(outgoing, ignore_errors=True)
+
+
+def run_sphinx(work_dir: Path = WORK_DIR) -> int:
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    command = [
+        str(jupyter_book), "build", str(ROOT),
+        "--path-output", str(work_dir),
+        "--warningiserror", "--nitpick", "--keep-going",
+    ]
+    return subprocess.run(command, cwd=ROOT, check=False).returncode
+
+
+def build_book(data_dir: Path = DATA_DIR) -> int:
+    """Generate pages, build with warnings as errors, publish on success. Returns an exit code."""
+    generate_pages(data_dir)
+    status = run_sphinx()
+    if status != 0:
+        print(f"book build failed (exit {status}); {SITE_DIR} is unchanged", file=sys.stderr)
+        return status
+    publish(WORK_DIR / "_build" / "html")
+    print(f"book built: {SITE_DIR / 'index.html'}")
+    return 0

@@ -1,0 +1,60 @@
+"""Typed pandas frames for notebooks: validate first, then load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ics_evidence.paths import DATA_DIR
+from ics_evidence.schema import Resource, read_package
+from ics_evidence.validate import Problem, validate_package
+
+_DTYPES = {
+    "string": "string",
+    "integer": "Int64",
+    "year": "Int64",
+    "number": "Float64",
+    "boolean": "boolean",
+}
+
+
+class DataPackageError(ValueError):
+    """The data package is invalid; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"the data package has {len(problems)} problem(s):\n{lines}")
+
+
+def _typed_frame(resource: Resource, path: Path) -> pd.DataFrame:
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    frame = frame[resource.field_names].replace("", pd.NA)
+    for field in resource.fields:
+        column = frame[field.name]
+        if field.type == "date":
+            frame[field.name] = pd.to_datetime(column, format="%Y-%m-%d")
+        elif field.type == "boolean":
+            frame[field.name] = column.map({"true": True, "false": False}).astype("boolean")
+        else:
+            frame[field.name] = column.astype(_DTYPES.get(field.type, "string"))
+    return frame
+
+
+def load_package(directory: Path = DATA_DIR, *, sources: Path | None = None) -> dict[str, pd.DataFrame]:
+    """Every table of the package as a typed frame, keyed by resource name.
+
+    Raises :class:`DataPackageError` listing every problem if the package is invalid, so a
+    notebook never computes on bad data.
+    """
+    problems = validate_package(directory, sources)
+    if problems:
+        raise DataPackageError(problems)
+    package = read_package(directory)
+    return {r.name: _typed_frame(r, directory / r.path) for r in package.resources}
+
+
+def load_table(name: str, directory: Path = DATA_DIR) -> pd.DataFrame:
+    """One table, typed. Validates the whole package, since keys span tables."""
+    return load_package(directory)[name]

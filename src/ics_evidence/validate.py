@@ -1,0 +1,330 @@
+"""One validation entry point for the build, the tests and analysts.
+
+Every problem in the package is collected and reported at once, each as
+``file:row column value — rule: message``; nothing is written. Row numbers count the
+header as row 1, as a spreadsheet shows them.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ics_evidence.evidence import QUOTE_MAX_WORDS, SourceTexts, word_count
+from ics_evidence.paths import DESCRIPTOR, ROOT, sources_dir
+from ics_evidence.schema import Field, Package, Resource, read_package
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.row is None else f"{self.file}:{self.row}"
+        parts = [where]
+        if self.column is not None:
+            parts.append(self.column)
+        if self.value is not None:
+            shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
+            parts.append(repr(shown))
+        return f"{' '.join(parts)} — {self.rule}: {self.message}"
+
+
+@dataclass
+class Row:
+    number: int
+    values: dict[str, Any]  # parsed; None for missing or unparseable
+    raw: dict[str, str]
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, file: str, row: int | None, column: str | None, value: str | None, rule: str, message: str) -> None:
+        self.problems.append(Problem(file, row, column, value, rule, message))
+
+
+def _parse(field: Field, text: str) -> tuple[Any, str | None]:
+    """Parse one non-empty cell; return (value, error message)."""
+    kind = field.type
+    if kind in ("integer", "year"):
+        if not _INTEGER.match(text):
+            return None, f"not an integer"
+        return int(text), None
+    if kind == "number":
+        try:
+            number = float(text)
+        except ValueError:
+            return None, "not a number"
+        if not math.isfinite(number):
+            return None, "not a finite number"
+        return number, None
+    if kind == "boolean":
+        if text not in ("true", "false"):
+            return None, "not a boolean (true or false)"
+        return text == "true", None
+    if kind == "date":
+        try:
+            return dt.date.fromisoformat(text), None
+        except ValueError:
+            return None, "not an ISO date (YYYY-MM-DD)"
+    return text, None
+
+
+def _check_constraints(field: Field, value: Any, text: str) -> list[tuple[str, str]]:
+    c = field.constraints
+    errors = []
+    if "enum" in c and value not in c["enum"]:
+        errors.append(("enum", f"must be one of {', '.join(map(str, c['enum']))}"))
+    if "minimum" in c and value < c["minimum"]:
+        errors.append(("minimum", f"must be at least {c['minimum']}"))
+    if "maximum" in c and value > c["maximum"]:
+        errors.append(("maximum", f"must be at most {c['maximum']}"))
+    if "pattern" in c and not re.fullmatch(c["pattern"], text):
+        errors.append(("pattern", f"must match {c['pattern']}"))
+    if "maxLength" in c and len(text) > c["maxLength"]:
+        errors.append(("maxLength", f"longer than {c['maxLength']} characters"))
+    if "minLength" in c and len(text) < c["minLength"]:
+        errors.append(("minLength", f"shorter than {c['minLength']} characters"))
+    return errors
+
+
+def _read_rows(resource: Resource, path: Path, out: _Collector) -> list[Row] | None:
+    shown = _display_path(path)
+    if not path.is_file():
+        out.add(shown, None, None, None, "file", "missing (the descriptor lists it)")
+        return None
+    text = path.read_bytes().decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
+    try:
+        records = list(csv.reader(text.splitlines(keepends=True), strict=True))
+    except csv.Error as error:
+        out.add(shown, None, None, None, "csv", f"malformed CSV: {error}")
+        return None
+    if not records:
+        out.add(shown, None, None, None, "csv", "empty file: no header row")
+        return None
+    header, body = records[0], records[1:]
+    expected = resource.field_names
+    for name in expected:
+        if name not in header:
+            out.add(shown, 1, name, None, "header", "required column is missing")
+    for name in header:
+        if name not in expected:
+            out.add(shown, 1, name, None, "header", "column not in the schema")
+    if any(name not in header for name in expected):
+        return None
+
+    rows: list[Row] = []
+    for offset, cells in enumerate(body):
+        number = offset + 2
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(header):
+            out.add(shown, number, None, None, "csv", f"row has {len(cells)} cells, the header has {len(header)}")
+            continue
+        raw = dict(zip(header, cells, strict=True))
+        values: dict[str, Any] = {}
+        for field in resource.fields:
+            cell = raw[field.name]
+            values[field.name] = None
+            if any("\udc80" <= ch <= "\udcff" for ch in cell):
+                shown_cell = cell.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
+                out.add(shown, number, field.name, shown_cell, "encoding", "not valid UTF-8")
+                continue
+            if cell == "":
+                if field.required:
+                    out.add(shown, number, field.name, cell, "required", "must not be empty")
+                continue
+            if cell != cell.strip():
+                out.add(shown, number, field.name, cell, "whitespace", "leading or trailing white space")
+            value, error = _parse(field, cell)
+            if error:
+                out.add(shown, number, field.name, cell, "type", f"{error} (type {field.type})")
+                continue
+            for rule, message in _check_constraints(field, value, cell):
+                out.add(shown, number, field.name, cell, rule, message)
+            if field.type == "string" and EMAIL.search(cell):
+                out.add(shown, number, field.name, cell, "personal-data", "contains an e-mail address")
+            values[field.name] = value
+        rows.append(Row(number, values, raw))
+
+    for field in resource.fields:
+        if field.constraints.get("unique"):
+            _check_unique(shown, rows, (field.name,), "unique", out)
+    if resource.primary_key:
+        _check_unique(shown, rows, resource.primary_key, "primary-key", out)
+    return rows
+
+
+def _check_unique(shown: str, rows: list[Row], key: tuple[str, ...], rule: str, out: _Collector) -> None:
+    first_seen: dict[tuple, int] = {}
+    for row in rows:
+        value = tuple(row.raw[name] for name in key)
+        if value in first_seen:
+            out.add(shown, row.number, ",".join(key), ",".join(value), rule, f"duplicate of row {first_seen[value]}")
+        else:
+            first_seen[value] = row.number
+
+
+def _check_foreign_keys(package: Package, tables: dict[str, list[Row]], out: _Collector) -> None:
+    for resource in package.resources:
+        rows = tables.get(resource.name)
+        if rows is None:
+            continue
+        shown = _display_path(package.directory / resource.path)
+        for fk in resource.foreign_keys:
+            target = tables.get(fk.resource)
+            if target is None:
+                continue
+            keys = {tuple(row.raw[name] for name in fk.reference_fields) for row in target}
+            for row in rows:
+                value = tuple(row.raw[name] for name in fk.fields)
+                if any(v == "" for v in value):
+                    continue
+                if value not in keys:
+                    out.add(
+                        shown, row.number, ",".join(fk.fields), ",".join(value), "foreign-key",
+                        f"no such {'/'.join(fk.reference_fields)} in {fk.resource}.csv",
+                    )
+
+
+def _check_evidence(package: Package, tables: dict[str, list[Row]], texts: SourceTexts, out: _Collector) -> None:
+    source_files = {row.raw["source_id"]: row.raw["file"] for row in tables.get("sources", [])}
+    for resource in package.resources:
+        rows = tables.get(resource.name)
+        if rows is None:
+            continue
+        shown = _display_path(package.directory / resource.path)
+        for group in resource.evidence:
+            for row in rows:
+                quote, source = row.raw[group.quote], row.raw[group.source]
+                if quote == "":
+                    needed = not group.optional
+                    if group.optional_when and all(row.values.get(k) == v for k, v in group.optional_when.items()):
+                        needed = False
+                    if group.required_with is not None:
+                        needed = row.raw[group.required_with] != ""
+                    if needed:
+                        out.add(shown, row.number, group.quote, quote, "evidence", "a quotation from the source is required")
+                    continue
+                if row.raw[group.section] == "":
+                    out.add(shown, row.number, group.section, "", "evidence", "the section of the quotation is required")
+                if word_count(quote) > QUOTE_MAX_WORDS:
+                    out.add(shown, row.number, group.quote, quote, "evidence", f"quotation longer than {QUOTE_MAX_WORDS} words")
+                if source in source_files and texts.available:
+                    found = texts.contains(source_files[source], quote)
+                    if found is False:
+                        out.add(shown, row.number, group.quote, quote, "evidence", f"not found verbatim in {source} ({source_files[source]})")
+                    elif found is None:
+                        out.add(shown, row.number, group.source, source, "evidence", f"source file {source_files[source]} is not in {texts.directory}")
+
+
+def _check_package_rules(package: Package, tables: dict[str, list[Row]], out: _Collector) -> None:
+    """Rules that span tables: plausible figures, one reference value, complete coverage."""
+
+    def shown(name: str) -> str:
+        return _display_path(package.directory / package.resource(name).path)
+
+    measures = {row.raw["measure_id"]: row.values for row in tables.get("measures", [])}
+    figures = tables.get("system_figures")
+    if figures is not None:
+        references: Counter = Counter()
+        for row in figures:
+            measure = measures.get(row.raw["measure_id"])
+            value = row.values["value"]
+            if measure and value is not None and measure["minimum"] is not None and measure["maximum"] is not None:
+                if not measure["minimum"] <= value <= measure["maximum"]:
+                    out.add(
+                        shown("system_figures"), row.number, "value", row.raw["value"], "plausible-range",
+                        f"{row.raw['measure_id']} must lie between {measure['minimum']:g} and {measure['maximum']:g}",
+                    )
+            if row.values["is_reference"]:
+                references[(row.raw["system_id"], row.raw["measure_id"])] += 1
+        seen = {(row.raw["system_id"], row.raw["measure_id"]) for row in figures}
+        for key in sorted(seen):
+            if references[key] != 1:
+                out.add(
+                    shown("system_figures"), None, "is_reference", ",".join(key), "one-reference",
+                    f"{references[key]} reference values for this system and measure; exactly one must be true",
+                )
+
+    systems = [row.raw["system_id"] for row in tables.get("systems", [])]
+    for table, codebook, key in (("theme_coding", "themes", "theme_id"), ("system_dimensions", "dimensions", "dimension_id")):
+        if table not in tables or codebook not in tables:
+            continue
+        present = {(row.raw["system_id"], row.raw[key]) for row in tables[table]}
+        for system in systems:
+            missing = [row.raw[key] for row in tables[codebook] if (system, row.raw[key]) not in present]
+            if missing:
+                out.add(shown(table), None, key, system, "coverage", f"no row for {', '.join(missing)}")
+
+    examples = {row.raw["example_id"]: row.raw["system_id"] for row in tables.get("improvement_examples", [])}
+    for row in tables.get("results", []):
+        example = row.raw["example_id"]
+        if example in examples and examples[example] != row.raw["system_id"]:
+            out.add(shown("results"), row.number, "example_id", example, "consistency", f"example belongs to {examples[example]}, not {row.raw['system_id']}")
+    themed = defaultdict(int)
+    for row in tables.get("example_themes", []):
+        themed[row.raw["example_id"]] += 1
+    if "example_themes" in tables:
+        for row in tables.get("improvement_examples", []):
+            if not themed[row.raw["example_id"]]:
+                out.add(shown("improvement_examples"), row.number, "example_id", row.raw["example_id"], "coverage", "example has no theme in example_themes.csv")
+
+
+def read_tables(directory: Path) -> tuple[Package | None, dict[str, list[Row]], list[Problem]]:
+    """Parse every table the descriptor lists; schema-level problems only."""
+    out = _Collector()
+    try:
+        package = read_package(directory)
+    except FileNotFoundError:
+        out.add(_display_path(directory / DESCRIPTOR), None, None, None, "file", "missing descriptor")
+        return None, {}, out.problems
+    except (ValueError, KeyError) as error:
+        out.add(_display_path(directory / DESCRIPTOR), None, None, None, "descriptor", f"unreadable: {error}")
+        return None, {}, out.problems
+    tables = {}
+    for resource in package.resources:
+        rows = _read_rows(resource, directory / resource.path, out)
+        if rows is not None:
+            tables[resource.name] = rows
+    return package, tables, out.problems
+
+
+def validate_package(directory: Path, sources: Path | None = None) -> list[Problem]:
+    """Every problem in the data package at ``directory``; an empty list means valid.
+
+    Quotations are checked against the source texts when ``sources`` (default: the shared
+    sources folder) exists; without it the remaining rules still run.
+    """
+    package, tables, problems = read_tables(directory)
+    if package is None:
+        return problems
+    out = _Collector()
+    out.problems = list(problems)
+    _check_foreign_keys(package, tables, out)
+    _check_evidence(package, tables, SourceTexts(sources or sources_dir()), out)
+    _check_package_rules(package, tables, out)
+    return out.problems

@@ -1,0 +1,60 @@
+"""The book builds strictly from the shipped data, publishes atomically, and keeps the last
+good build when a build fails."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from ics_evidence import book
+from ics_evidence.paths import ROOT
+
+pytestmark = pytest.mark.book
+EXTERNAL = re.compile(r"""(?:src|href)=["'](?:https?:)?//(?!localhost)""")
+
+
+@pytest.fixture(scope="module")
+def built_site():
+    result = subprocess.run(
+        [sys.executable, "-m", "ics_evidence", "build"], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return ROOT / "_build" / "html"
+
+
+def test_data_page_lists_every_table_with_row_counts(built_site):
+    page = (built_site / "book" / "data.html").read_text(encoding="utf-8")
+    assert "system_figures.csv" in page and "theme_coding.csv" in page
+    assert re.search(r"systems\.csv</span></code></a></td>\s*<td[^>]*>[^<]*</td>\s*<td[^>]*>8</td>", page)
+
+
+def test_pages_load_nothing_from_other_hosts(built_site):
+    for page in built_site.rglob("*.html"):
+        scripts_and_styles = re.findall(r"<(?:script|link)[^>]*>", page.read_text(encoding="utf-8"))
+        offenders = [tag for tag in scripts_and_styles if EXTERNAL.search(tag)]
+        assert offenders == [], page
+
+
+def test_failed_sphinx_build_keeps_the_last_good_site(tmp_path, monkeypatch):
+    site = tmp_path / "html"
+    site.mkdir()
+    (site / "index.html").write_text("last good", encoding="utf-8")
+    monkeypatch.setattr(book, "SITE_DIR", site)
+    monkeypatch.setattr(book, "run_sphinx", lambda *args, **kwargs: 2)
+    monkeypatch.setattr(book, "generate_pages", lambda *args, **kwargs: None)
+    assert book.build_book() == 2
+    assert (site / "index.html").read_text(encoding="utf-8") == "last good"
+
+
+def test_publish_replaces_the_site_whole(tmp_path):
+    site, built = tmp_path / "html", tmp_path / "built"
+    site.mkdir()
+    (site / "old.html").write_text("old", encoding="utf-8")
+    built.mkdir()
+    (built / "new.html").write_text("new", encoding="utf-8")
+    book.publish(built, site)
+    assert sorted(p.name for p in site.iterdir()) == ["new.html"]
+    assert not list(tmp_path.glob("html.*"))

@@ -1,0 +1,107 @@
+"""The shipped data package is valid and complete."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from ics_evidence import load_package, validate_package
+from ics_evidence.paths import DATA_DIR
+from ics_evidence.schema import read_package
+
+from .conftest import requires_sources
+
+SYSTEMS = {
+    "north-east-and-north-cumbria",
+    "west-yorkshire",
+    "lancashire-and-south-cumbria",
+    "dorset",
+    "gloucestershire",
+    "cambridgeshire-and-peterborough",
+    "thames-valley-and-surrey",
+    "surrey-heartlands",
+}
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, pd.DataFrame]:
+    return load_package(DATA_DIR)
+
+
+def test_every_problem_free(sources):
+    assert [str(p) for p in validate_package(DATA_DIR, sources)] == []
+
+
+@requires_sources
+def test_quotations_were_checked_against_the_sources(sources):
+    # The check must actually run here, not be skipped for want of the texts.
+    assert len(list(sources.glob("*.txt"))) == 5
+
+
+def test_all_eight_systems(tables):
+    assert set(tables["systems"]["system_id"]) == SYSTEMS
+
+
+def test_every_system_on_every_dimension_and_theme(tables):
+    dimensions = tables["system_dimensions"].groupby("system_id")["dimension_id"].nunique()
+    themes = tables["theme_coding"].groupby("system_id")["theme_id"].nunique()
+    assert (dimensions == len(tables["dimensions"])).all() and set(dimensions.index) == SYSTEMS
+    assert (themes == len(tables["themes"])).all() and set(themes.index) == SYSTEMS
+    assert len(tables["dimensions"]) == 8
+
+
+def test_core_figures_for_every_system(tables):
+    reference = tables["system_figures"].query("is_reference")
+    has_population = set(reference.loc[reference["measure_id"] == "population", "system_id"])
+    # Thames Valley and Surrey is a multi-system programme whose case study gives no population.
+    assert SYSTEMS - {"thames-valley-and-surrey"} <= has_population
+
+
+def test_west_yorkshire_population_records_both_sources(tables):
+    figures = tables["system_figures"]
+    wy = figures[(figures["system_id"] == "west-yorkshire") & (figures["measure_id"] == "population")]
+    values = dict(zip(wy["source_id"], wy["value"], strict=True))
+    assert values["report-2023"] == 2_400_000
+    assert values["quality-case-studies-2021"] == 2_600_000
+    assert wy.loc[wy["source_id"] == "report-2023", "is_reference"].item()
+
+
+def test_examples_results_methods_partners_lessons_are_present(tables):
+    for name in ("improvement_examples", "results", "system_methods", "system_partners", "lessons"):
+        per_system = tables[name].dropna(subset=["system_id"]).groupby("system_id").size()
+        assert set(per_system.index) == SYSTEMS, name
+    assert set(tables["results"]["kind"]) == {"result", "target", "scale"}
+    assert tables["lessons"]["system_id"].isna().sum() >= 10  # cross-system lessons
+
+
+def test_exemplars_and_earlier_case_studies(tables):
+    names = " ".join(tables["exemplars"]["name"])
+    for exemplar in ("Veterans", "Canterbury", "Jönköping", "Healthcare Improvement Scotland", "Improving Adult Care Together"):
+        assert exemplar in names
+    assert set(tables["earlier_case_studies"]["system_id"]) == {"surrey-heartlands", "west-yorkshire", "dorset"}
+
+
+def test_every_source_document_is_described(tables):
+    assert len(tables["sources"]) == 5
+    assert tables["sources"]["title"].notna().all()
+
+
+def test_no_email_addresses_anywhere():
+    pattern = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z]")
+    for path in DATA_DIR.iterdir():
+        assert not pattern.search(path.read_text(encoding="utf-8")), path.name
+
+
+def test_descriptor_is_a_valid_frictionless_package():
+    frictionless = pytest.importorskip("frictionless")
+    report = frictionless.Package(str(DATA_DIR / "datapackage.json")).validate()
+    errors = report.flatten(["rowNumber", "fieldName", "type", "note"])
+    assert report.valid, errors[:10]
+
+
+def test_every_fact_table_declares_its_evidence():
+    for resource in read_package(DATA_DIR).resources:
+        if resource.role == "fact":
+            assert resource.evidence, resource.name

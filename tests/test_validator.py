@@ -1,0 +1,195 @@
+"""The validator catches each class of bad input, names file, row, column, value and rule,
+reports every problem at once, and writes nothing."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ics_evidence import DataPackageError, load_package, validate_package
+from ics_evidence.paths import ROOT
+
+from .conftest import requires_sources
+
+
+def read(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def write(path: Path, rows: list[dict[str, str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def edit(data: Path, table: str, row: int, **changes: str) -> None:
+    """Change cells of data row ``row`` (2 = first row under the header, as reported)."""
+    rows = read(data / f"{table}.csv")
+    rows[row - 2].update(changes)
+    write(data / f"{table}.csv", rows)
+
+
+def problems_of(data: Path, sources: Path | None = None) -> list[tuple]:
+    return [(Path(p.file).name, p.row, p.column, p.value, p.rule) for p in validate_package(data, sources)]
+
+
+def test_shipped_copy_is_valid(data_copy, sources):
+    assert problems_of(data_copy, sources) == []
+
+
+def test_missing_file(data_copy):
+    (data_copy / "results.csv").unlink()
+    assert ("results.csv", None, None, None, "file") in problems_of(data_copy)
+
+
+def test_malformed_csv_unclosed_quote(data_copy):
+    path = data_copy / "systems.csv"
+    path.write_text(path.read_text(encoding="utf-8") + 'broken,"never closed\n', encoding="utf-8")
+    assert any(p[0] == "systems.csv" and p[4] == "csv" for p in problems_of(data_copy))
+
+
+def test_malformed_csv_extra_cell(data_copy):
+    path = data_copy / "themes.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "extra-theme,Label,Definition,surplus\n", encoding="utf-8")
+    rows = len(read(data_copy / "themes.csv")) + 1
+    assert ("themes.csv", rows, None, None, "csv") in problems_of(data_copy)
+
+
+def test_wrong_type(data_copy):
+    edit(data_copy, "system_figures", 2, value="three million")
+    assert ("system_figures.csv", 2, "value", "three million", "type") in problems_of(data_copy)
+
+
+def test_negative_number(data_copy):
+    edit(data_copy, "results", 3, value="-12")
+    assert ("results.csv", 3, "value", "-12", "minimum") in problems_of(data_copy)
+
+
+def test_absurd_number_for_its_measure(data_copy):
+    rows = read(data_copy / "system_figures.csv")
+    row = next(i for i, r in enumerate(rows, start=2) if r["measure_id"] == "population")
+    edit(data_copy, "system_figures", row, value="9000000000")
+    assert ("system_figures.csv", row, "value", "9000000000", "plausible-range") in problems_of(data_copy)
+
+
+def test_duplicate_id(data_copy):
+    rows = read(data_copy / "improvement_examples.csv")
+    write(data_copy / "improvement_examples.csv", [*rows, rows[0]])
+    found = problems_of(data_copy)
+    assert ("improvement_examples.csv", len(rows) + 2, "example_id", rows[0]["example_id"], "primary-key") in found
+
+
+def test_dangling_foreign_key(data_copy):
+    edit(data_copy, "improvement_examples", 2, system_id="atlantis")
+    assert ("improvement_examples.csv", 2, "system_id", "atlantis", "foreign-key") in problems_of(data_copy)
+
+
+def test_unknown_theme(data_copy):
+    edit(data_copy, "example_themes", 2, theme_id="astrology")
+    assert ("example_themes.csv", 2, "theme_id", "astrology", "foreign-key") in problems_of(data_copy)
+
+
+def test_empty_required_field(data_copy):
+    edit(data_copy, "systems", 2, name="")
+    assert ("systems.csv", 2, "name", "", "required") in problems_of(data_copy)
+
+
+def test_non_utf8_bytes(data_copy):
+    path = data_copy / "lessons.csv"
+    raw = path.read_bytes().split(b"\n")
+    header = raw[0].split(b",")
+    cells = next(csv.reader([raw[1].decode()]))
+    summary = header.index(b"summary")
+    cells[summary] = cells[summary] + "\udcff"
+    line = ",".join(f'"{c}"' for c in cells).encode("utf-8", errors="surrogateescape")
+    path.write_bytes(b"\n".join([raw[0], line, *raw[2:]]))
+    found = [p for p in problems_of(data_copy) if p[4] == "encoding"]
+    assert found and found[0][:3] == ("lessons.csv", 2, "summary")
+
+
+def test_email_address_is_refused(data_copy):
+    edit(data_copy, "lessons", 2, summary="Write to someone@example.org for details.")
+    assert any(p[:3] == ("lessons.csv", 2, "summary") and p[4] == "personal-data" for p in problems_of(data_copy))
+
+
+def test_markup_in_text_is_data_not_an_error(data_copy, sources):
+    payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    edit(data_copy, "improvement_examples", 2, summary=payload)
+    assert problems_of(data_copy, sources) == []
+    examples = load_package(data_copy, sources=sources)["improvement_examples"]
+    assert examples.loc[0, "summary"] == payload  # stored verbatim; pages escape it
+
+
+@requires_sources
+def test_quote_not_in_source(data_copy, sources):
+    edit(data_copy, "improvement_examples", 2, quote="Words the report never says about anything")
+    found = problems_of(data_copy, sources)
+    assert any(p[:3] == ("improvement_examples.csv", 2, "quote") and p[4] == "evidence" for p in found)
+
+
+def test_quote_too_long(data_copy):
+    edit(data_copy, "results", 2, quote=" ".join(["word"] * 31))
+    assert any(p[:3] == ("results.csv", 2, "quote") and p[4] == "evidence" for p in problems_of(data_copy))
+
+
+def test_missing_evidence(data_copy):
+    edit(data_copy, "results", 2, quote="")
+    assert ("results.csv", 2, "quote", "", "evidence") in problems_of(data_copy)
+
+
+def test_two_reference_values(data_copy):
+    rows = read(data_copy / "system_figures.csv")
+    extra = dict(rows[0], source_id="blog-2023", is_reference="true")
+    write(data_copy / "system_figures.csv", [*rows, extra])
+    assert any(p[4] == "one-reference" for p in problems_of(data_copy))
+
+
+def test_every_problem_is_reported_at_once(data_copy):
+    edit(data_copy, "systems", 2, name="")
+    edit(data_copy, "results", 3, value="-12")
+    edit(data_copy, "improvement_examples", 2, system_id="atlantis")
+    (data_copy / "exemplars.csv").unlink()
+    rules = {p[4] for p in problems_of(data_copy)}
+    assert {"required", "minimum", "foreign-key", "file"} <= rules
+
+
+def test_message_names_file_row_column_value_and_rule(data_copy):
+    edit(data_copy, "system_figures", 2, value="lots")
+    message = next(str(p) for p in validate_package(data_copy) if p.rule == "type")
+    assert message.startswith(f"{data_copy / 'system_figures.csv'}:2 value 'lots' — type:")
+
+
+def test_loader_refuses_invalid_data(data_copy):
+    edit(data_copy, "systems", 2, name="")
+    with pytest.raises(DataPackageError) as raised:
+        load_package(data_copy)
+    assert "systems.csv:2 name" in str(raised.value)
+
+
+def _tree_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    for file in sorted(p for p in path.rglob("*") if p.is_file()):
+        digest.update(str(file.relative_to(path)).encode())
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def test_cli_build_stops_on_bad_data_and_writes_nothing(data_copy):
+    edit(data_copy, "system_figures", 2, value="-1")
+    watched = [ROOT / "_build" / "html", ROOT / "book" / "generated"]
+    before = [_tree_digest(p) if p.exists() else None for p in watched]
+    result = subprocess.run(
+        [sys.executable, "-m", "ics_evidence", "--data", str(data_copy), "build"],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )
+    assert result.returncode == 1
+    assert "system_figures.csv:2 value '-1' — minimum" in result.stderr
+    assert "the last good book is unchanged" in result.stderr
+    assert [_tree_digest(p) if p.exists() else None for p in watched] == before
