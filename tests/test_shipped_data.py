@@ -78,7 +78,13 @@ def test_examples_results_methods_partners_lessons_are_present(tables):
 
 def test_exemplars_and_earlier_case_studies(tables):
     names = " ".join(tables["exemplars"]["name"])
-    for exemplar in ("Veterans", "Canterbury", "Jönköping", "Healthcare Improvement Scotland", "Improving Adult Care Together"):
+    for exemplar in (
+        "Veterans",
+        "Canterbury",
+        "Jönköping",
+        "Healthcare Improvement Scotland",
+        "Improving Adult Care Together",
+    ):
         assert exemplar in names
     assert set(tables["earlier_case_studies"]["system_id"]) == {"surrey-heartlands", "west-yorkshire", "dorset"}
 

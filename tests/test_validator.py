@@ -187,7 +187,10 @@ def test_cli_build_stops_on_bad_data_and_writes_nothing(data_copy):
     before = [_tree_digest(p) if p.exists() else None for p in watched]
     result = subprocess.run(
         [sys.executable, "-m", "ics_evidence", "--data", str(data_copy), "build"],
-        capture_output=True, text=True, cwd=ROOT, check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
     )
     assert result.returncode == 1
     assert "system_figures.csv:2 value '-1' — minimum" in result.stderr

@@ -57,9 +57,14 @@ def publish(built: Path, site: Path = SITE_DIR) -> None:
 def run_sphinx(work_dir: Path = WORK_DIR) -> int:
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     command = [
-        str(jupyter_book), "build", str(ROOT),
-        "--path-output", str(work_dir),
-        "--warningiserror", "--nitpick", "--keep-going",
+        str(jupyter_book),
+        "build",
+        str(ROOT),
+        "--path-output",
+        str(work_dir),
+        "--warningiserror",
+        "--nitpick",
+        "--keep-going",
     ]
     return subprocess.run(command, cwd=ROOT, check=False).returncode
 

@@ -49,10 +49,10 @@ def render_markdown(package: Package, row_counts: dict[str, int]) -> str:
         "|---|---|---:|---|",
     ]
     for resource in package.resources:
-        lines.append(
-            f"| [`{resource.path}`](#table-{resource.name.replace('_', '-')}) | {ROLE_LABELS.get(resource.role, resource.role)} "
-            f"| {row_counts.get(resource.name, 0)} | {_cell(resource.description)} |"
-        )
+        anchor = f"table-{resource.name.replace('_', '-')}"
+        kind = ROLE_LABELS.get(resource.role, resource.role)
+        rows = row_counts.get(resource.name, 0)
+        lines.append(f"| [`{resource.path}`](#{anchor}) | {kind} | {rows} | {_cell(resource.description)} |")
     for resource in package.resources:
         lines += [
             "",
@@ -65,7 +65,8 @@ def render_markdown(package: Package, row_counts: dict[str, int]) -> str:
         ]
         if resource.foreign_keys:
             refs = "; ".join(
-                f"`{', '.join(fk.fields)}` → `{fk.resource}.{', '.join(fk.reference_fields)}`" for fk in resource.foreign_keys
+                f"`{', '.join(fk.fields)}` → `{fk.resource}.{', '.join(fk.reference_fields)}`"
+                for fk in resource.foreign_keys
             )
             lines.append(f"Foreign keys: {refs}.")
         if resource.evidence:

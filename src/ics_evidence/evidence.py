@@ -45,9 +45,7 @@ class SourceTexts:
     def text(self, file_name: str) -> str | None:
         if file_name not in self._cache:
             path = self.directory / file_name
-            self._cache[file_name] = (
-                normalise(path.read_text(encoding="utf-8")) if path.is_file() else None
-            )
+            self._cache[file_name] = normalise(path.read_text(encoding="utf-8")) if path.is_file() else None
         return self._cache[file_name]
 
     def contains(self, file_name: str, quote: str) -> bool | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -42,19 +43,28 @@ def _typed_frame(resource: Resource, path: Path) -> pd.DataFrame:
     return frame
 
 
-def load_package(directory: Path = DATA_DIR, *, sources: Path | None = None) -> dict[str, pd.DataFrame]:
-    """Every table of the package as a typed frame, keyed by resource name.
+def load_package(
+    directory: Path = DATA_DIR, *, tables: Iterable[str] | None = None, sources: Path | None = None
+) -> dict[str, pd.DataFrame]:
+    """The package's tables as typed frames, keyed by resource name (all, or only ``tables``).
 
     Raises :class:`DataPackageError` listing every problem if the package is invalid, so a
-    notebook never computes on bad data.
+    notebook never computes on bad data. Notebooks pass the tables the pipeline manifest says
+    they read, so that a table they do not declare is not at hand.
     """
+    directory = Path(directory)
     problems = validate_package(directory, sources)
     if problems:
         raise DataPackageError(problems)
     package = read_package(directory)
-    return {r.name: _typed_frame(r, directory / r.path) for r in package.resources}
+    wanted = None if tables is None else set(tables)
+    if wanted is not None and (unknown := wanted - {r.name for r in package.resources}):
+        raise KeyError(f"no such table(s): {', '.join(sorted(unknown))}")
+    return {
+        r.name: _typed_frame(r, directory / r.path) for r in package.resources if wanted is None or r.name in wanted
+    }
 
 
 def load_table(name: str, directory: Path = DATA_DIR) -> pd.DataFrame:
     """One table, typed. Validates the whole package, since keys span tables."""
-    return load_package(directory)[name]
+    return load_package(directory, tables=[name])[name]

@@ -71,7 +71,7 @@ def _parse(field: Field, text: str) -> tuple[Any, str | None]:
     kind = field.type
     if kind in ("integer", "year"):
         if not _INTEGER.match(text):
-            return None, f"not an integer"
+            return None, "not an integer"
         return int(text), None
     if kind == "number":
         try:
@@ -205,7 +205,11 @@ def _check_foreign_keys(package: Package, tables: dict[str, list[Row]], out: _Co
                     continue
                 if value not in keys:
                     out.add(
-                        shown, row.number, ",".join(fk.fields), ",".join(value), "foreign-key",
+                        shown,
+                        row.number,
+                        ",".join(fk.fields),
+                        ",".join(value),
+                        "foreign-key",
                         f"no such {'/'.join(fk.reference_fields)} in {fk.resource}.csv",
                     )
 
@@ -227,18 +231,43 @@ def _check_evidence(package: Package, tables: dict[str, list[Row]], texts: Sourc
                     if group.required_with is not None:
                         needed = row.raw[group.required_with] != ""
                     if needed:
-                        out.add(shown, row.number, group.quote, quote, "evidence", "a quotation from the source is required")
+                        out.add(
+                            shown, row.number, group.quote, quote, "evidence", "a quotation from the source is required"
+                        )
                     continue
                 if row.raw[group.section] == "":
-                    out.add(shown, row.number, group.section, "", "evidence", "the section of the quotation is required")
+                    out.add(
+                        shown, row.number, group.section, "", "evidence", "the section of the quotation is required"
+                    )
                 if word_count(quote) > QUOTE_MAX_WORDS:
-                    out.add(shown, row.number, group.quote, quote, "evidence", f"quotation longer than {QUOTE_MAX_WORDS} words")
+                    out.add(
+                        shown,
+                        row.number,
+                        group.quote,
+                        quote,
+                        "evidence",
+                        f"quotation longer than {QUOTE_MAX_WORDS} words",
+                    )
                 if source in source_files and texts.available:
                     found = texts.contains(source_files[source], quote)
                     if found is False:
-                        out.add(shown, row.number, group.quote, quote, "evidence", f"not found verbatim in {source} ({source_files[source]})")
+                        out.add(
+                            shown,
+                            row.number,
+                            group.quote,
+                            quote,
+                            "evidence",
+                            f"not found verbatim in {source} ({source_files[source]})",
+                        )
                     elif found is None:
-                        out.add(shown, row.number, group.source, source, "evidence", f"source file {source_files[source]} is not in {texts.directory}")
+                        out.add(
+                            shown,
+                            row.number,
+                            group.source,
+                            source,
+                            "evidence",
+                            f"source file {source_files[source]} is not in {texts.directory}",
+                        )
 
 
 def _check_package_rules(package: Package, tables: dict[str, list[Row]], out: _Collector) -> None:
@@ -254,24 +283,35 @@ def _check_package_rules(package: Package, tables: dict[str, list[Row]], out: _C
         for row in figures:
             measure = measures.get(row.raw["measure_id"])
             value = row.values["value"]
-            if measure and value is not None and measure["minimum"] is not None and measure["maximum"] is not None:
-                if not measure["minimum"] <= value <= measure["maximum"]:
-                    out.add(
-                        shown("system_figures"), row.number, "value", row.raw["value"], "plausible-range",
-                        f"{row.raw['measure_id']} must lie between {measure['minimum']:g} and {measure['maximum']:g}",
-                    )
+            low, high = (measure["minimum"], measure["maximum"]) if measure else (None, None)
+            if None not in (value, low, high) and not low <= value <= high:
+                out.add(
+                    shown("system_figures"),
+                    row.number,
+                    "value",
+                    row.raw["value"],
+                    "plausible-range",
+                    f"{row.raw['measure_id']} must lie between {low:g} and {high:g}",
+                )
             if row.values["is_reference"]:
                 references[(row.raw["system_id"], row.raw["measure_id"])] += 1
         seen = {(row.raw["system_id"], row.raw["measure_id"]) for row in figures}
         for key in sorted(seen):
             if references[key] != 1:
                 out.add(
-                    shown("system_figures"), None, "is_reference", ",".join(key), "one-reference",
+                    shown("system_figures"),
+                    None,
+                    "is_reference",
+                    ",".join(key),
+                    "one-reference",
                     f"{references[key]} reference values for this system and measure; exactly one must be true",
                 )
 
     systems = [row.raw["system_id"] for row in tables.get("systems", [])]
-    for table, codebook, key in (("theme_coding", "themes", "theme_id"), ("system_dimensions", "dimensions", "dimension_id")):
+    for table, codebook, key in (
+        ("theme_coding", "themes", "theme_id"),
+        ("system_dimensions", "dimensions", "dimension_id"),
+    ):
         if table not in tables or codebook not in tables:
             continue
         present = {(row.raw["system_id"], row.raw[key]) for row in tables[table]}
@@ -284,14 +324,28 @@ def _check_package_rules(package: Package, tables: dict[str, list[Row]], out: _C
     for row in tables.get("results", []):
         example = row.raw["example_id"]
         if example in examples and examples[example] != row.raw["system_id"]:
-            out.add(shown("results"), row.number, "example_id", example, "consistency", f"example belongs to {examples[example]}, not {row.raw['system_id']}")
+            out.add(
+                shown("results"),
+                row.number,
+                "example_id",
+                example,
+                "consistency",
+                f"example belongs to {examples[example]}, not {row.raw['system_id']}",
+            )
     themed = defaultdict(int)
     for row in tables.get("example_themes", []):
         themed[row.raw["example_id"]] += 1
     if "example_themes" in tables:
         for row in tables.get("improvement_examples", []):
             if not themed[row.raw["example_id"]]:
-                out.add(shown("improvement_examples"), row.number, "example_id", row.raw["example_id"], "coverage", "example has no theme in example_themes.csv")
+                out.add(
+                    shown("improvement_examples"),
+                    row.number,
+                    "example_id",
+                    row.raw["example_id"],
+                    "coverage",
+                    "example has no theme in example_themes.csv",
+                )
 
 
 def read_tables(directory: Path) -> tuple[Package | None, dict[str, list[Row]], list[Problem]]:

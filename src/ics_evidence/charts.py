@@ -1,0 +1,174 @@
+"""Chart styling and offline rendering for the book's Altair charts.
+
+Every chart in the book goes through this module:
+
+* one theme: readable type, a colour-blind-safe palette in which every colour has at least
+  3:1 contrast with the white page, and one colour per system that is the same in every chart;
+* an offline renderer: the executed notebook holds a ``<div>`` and a call to ``vegaEmbed``,
+  and the page loads Vega, Vega-Lite and Vega-Embed once from the book's own static files
+  (``vega-bundle.js``, written from the bundle ``vl-convert-python`` ships), never from a CDN;
+* accessibility: every chart must carry a text description, which becomes the SVG's
+  accessible name, and is shown with its data as a table beside it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+# Okabe–Ito and Tol colours chosen for colour-vision deficiency and for >= 3:1 contrast on white.
+PALETTE = (
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#332288",
+    "#8A6D00",
+    "#882255",
+    "#5A5A5A",
+    "#117733",
+    "#AA4499",
+    "#1F5AA6",
+    "#B35900",
+)
+ACCENT = "#0072B2"
+TEXT = "#1A1A1A"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
+RENDERER = "ics_book"
+BUNDLE_NAME = "vega-bundle.js"
+
+
+def system_colours(system_ids: Sequence[str]) -> dict[str, str]:
+    """Colour of each system, by its position in ``systems.csv`` so it never changes between charts.
+
+    Beyond the palette's length colours repeat; charts always label systems in text too.
+    """
+    return {system_id: PALETTE[i % len(PALETTE)] for i, system_id in enumerate(system_ids)}
+
+
+def system_colour_scale(systems: pd.DataFrame, field: str = "name") -> alt.Scale:
+    """An Altair scale that maps each system's ``field`` (name by default) to its colour."""
+    colours = system_colours(list(systems["system_id"]))
+    return alt.Scale(domain=list(systems[field]), range=[colours[s] for s in systems["system_id"]])
+
+
+def theme() -> dict:
+    return {
+        "config": {
+            "font": FONT,
+            "background": "#FFFFFF",
+            "view": {"stroke": None, "continuousWidth": 520, "continuousHeight": 300},
+            "axis": {
+                "labelFontSize": 13,
+                "titleFontSize": 13,
+                "labelColor": TEXT,
+                "titleColor": TEXT,
+                "domainColor": "#595959",
+                "tickColor": "#595959",
+                "gridColor": "#E0E0E0",
+                "labelLimit": 260,
+            },
+            "legend": {"labelFontSize": 13, "titleFontSize": 13, "labelColor": TEXT, "titleColor": TEXT},
+            "title": {"fontSize": 15, "color": TEXT, "anchor": "start"},
+            "range": {"category": list(PALETTE)},
+            "mark": {"color": ACCENT},
+            "bar": {"color": ACCENT},
+            "text": {"fontSize": 12, "color": TEXT},
+        }
+    }
+
+
+def _safe_json(spec: dict) -> str:
+    """JSON that cannot close the surrounding <script> element, whatever the data contain."""
+    text = json.dumps(spec, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def render_html(spec: dict) -> str:
+    """The HTML a chart becomes in the executed notebook and the built page.
+
+    The element id derives from the spec, so rebuilding the same data gives identical pages.
+    """
+    description = spec.get("description")
+    if not description:
+        raise ValueError("every chart needs a description (chart.properties(description=...)) for screen readers")
+    body = _safe_json(spec)
+    element = "vega-" + hashlib.sha256(body.encode()).hexdigest()[:12]
+    return (
+        f'<div class="ics-chart" id="{element}" role="figure" aria-label="{html.escape(description)}"></div>\n'
+        '<script type="text/javascript">\n'
+        "(function () {\n"
+        f"  var spec = {body};\n"
+        f'  var target = document.getElementById("{element}");\n'
+        "  if (window.vegaEmbed) {\n"
+        '    vegaEmbed(target, spec, {renderer: "svg", actions: false}).catch(function (error) {\n'
+        '      target.textContent = "This chart could not be drawn: " + error + ". Its data table follows.";\n'
+        "    });\n"
+        "  } else {\n"
+        '    target.textContent = "Charts need JavaScript. The data table follows.";\n'
+        "  }\n"
+        "})();\n"
+        "</script>"
+    )
+
+
+def _renderer(spec: dict, **metadata) -> dict:
+    return {"text/html": render_html(spec), "text/plain": f"Chart: {spec.get('description', '')}"}
+
+
+def enable() -> None:
+    """Use the book's theme and offline renderer in this kernel."""
+    alt.theme.register("ics_book", enable=True)(theme)
+    alt.renderers.register(RENDERER, _renderer)
+    alt.renderers.enable(RENDERER)
+    alt.data_transformers.disable_max_rows()
+
+
+def write_bundle(static_dir: Path) -> Path:
+    """Write Vega, Vega-Lite and Vega-Embed as one local script for the book's pages.
+
+    The bundle matches the Vega-Lite version Altair writes; it is rewritten only when that
+    version changes, since bundling takes a few seconds.
+    """
+    import vl_convert
+
+    version = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
+    target = static_dir / BUNDLE_NAME
+    stamp = static_dir / f".{BUNDLE_NAME}.version"
+    marker = f"vl-convert {vl_convert.__version__}; vega-lite {version}"
+    if target.exists() and stamp.exists() and stamp.read_text(encoding="utf-8") == marker:
+        return target
+    static_dir.mkdir(parents=True, exist_ok=True)
+    target.write_text(vl_convert.javascript_bundle(vl_version=version), encoding="utf-8")
+    stamp.write_text(marker, encoding="utf-8")
+    return target
+
+
+def data_table(frame: pd.DataFrame, caption: str) -> str:
+    """The chart's data as an accessible HTML table; cells are escaped, never markup."""
+    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in frame.columns)
+    rows = []
+    for _, row in frame.iterrows():
+        cells = "".join(f"<td>{html.escape(_format(v))}</td>" for v in row)
+        rows.append(f"<tr>{cells}</tr>")
+    return (
+        f'<details class="ics-data-table"><summary>Data table: {html.escape(caption)}</summary>'
+        f'<table class="table"><caption>{html.escape(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></details>"
+    )
+
+
+def _format(value) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "not reported"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)

@@ -1,0 +1,397 @@
+"""The rerun pipeline: papermill reruns exactly the notebooks whose inputs changed.
+
+``notebooks/pipeline.yml`` declares which notebooks run, with which parameters, reading which
+tables, and where their executed copies go. A notebook is stale when its source, its
+parameters, the content of a table it reads, the package code or the pinned environment
+changed since its output was built, or when the output is missing. Each executed notebook
+records what it was built from (in its metadata and in a small state file), so a no-op run
+does no notebook work at all.
+
+Outputs are written to a temporary file and moved into place only on success; a failing
+notebook keeps its last good output and stops the run before the book is rebuilt.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ics_evidence.paths import DATA_DIR, DESCRIPTOR, ROOT
+
+MANIFEST = ROOT / "notebooks" / "pipeline.yml"
+PACKAGE_DIR = Path(__file__).resolve().parent
+STATE_NAME = ".pipeline-state.json"
+HIDDEN_TAG = "remove-cell"
+
+
+class PipelineError(RuntimeError):
+    """A manifest or parameter mistake found before any notebook runs."""
+
+
+class NotebookFailed(RuntimeError):
+    def __init__(self, job: Job, cell: int | None, error: str):
+        self.job, self.cell, self.error = job, cell, error
+        where = f"cell {cell}" if cell is not None else "set-up"
+        super().__init__(f"{job.label}: {job.source.relative_to(job.root)} failed at {where}: {error}")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One execution of one notebook source with one set of parameters."""
+
+    name: str
+    root: Path
+    source: Path
+    output: Path
+    parameters: dict
+    reads: tuple[str, ...]
+    data_dir: Path
+
+    @property
+    def label(self) -> str:
+        key = ",".join(str(v) for k, v in sorted(self.parameters.items()) if k != "data_dir")
+        return f"{self.name}[{key}]" if key else self.name
+
+    def data_files(self) -> list[Path]:
+        return [self.data_dir / DESCRIPTOR, *(self.data_dir / f"{table}.csv" for table in self.reads)]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def code_fingerprint(package_dir: Path = PACKAGE_DIR) -> str:
+    """One hash over the package's Python sources: notebooks import it for loading and charts."""
+    digest = hashlib.sha256()
+    for path in sorted(package_dir.rglob("*.py")):
+        digest.update(path.relative_to(package_dir).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(job: Job, code: str, environment: str) -> dict:
+    """What an output is built from, part by part, so that staleness can say why."""
+    data = {}
+    for path in job.data_files():
+        data[path.name] = _sha256(path) if path.exists() else "missing"
+    return {
+        "source": _sha256(job.source),
+        "parameters": json.dumps(job.parameters, sort_keys=True),
+        "data": data,
+        "code": code,
+        "environment": environment,
+    }
+
+
+def reasons(old: dict | None, new: dict, output_exists: bool) -> list[str]:
+    """Why a job must rerun; an empty list means its output is up to date."""
+    if not output_exists:
+        return ["output missing"]
+    if old is None:
+        return ["no record of how the output was built"]
+    why = []
+    if old.get("source") != new["source"]:
+        why.append("notebook source changed")
+    if old.get("parameters") != new["parameters"]:
+        why.append("parameters changed")
+    old_data = old.get("data", {})
+    for name, digest in new["data"].items():
+        if old_data.get(name) != digest:
+            why.append(f"data/{name} changed")
+    if old.get("code") != new["code"]:
+        why.append("package code changed")
+    if old.get("environment") != new["environment"]:
+        why.append("environment (requirements.txt) changed")
+    return why
+
+
+def _system_ids(data_dir: Path) -> list[str]:
+    import csv
+
+    with (data_dir / "systems.csv").open(newline="", encoding="utf-8") as handle:
+        return [row["system_id"] for row in csv.DictReader(handle)]
+
+
+def load_jobs(manifest: Path = MANIFEST, data_dir: Path = DATA_DIR) -> list[Job]:
+    """Expand the manifest into jobs; ``for_each: systems`` fans out one job per system.
+
+    Paths in the manifest are relative to the project root, the folder above ``notebooks/``.
+    """
+    root = manifest.resolve().parent.parent
+    spec = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+    jobs = []
+    for entry in spec["notebooks"]:
+        unknown = set(entry) - {"name", "source", "output", "parameters", "reads", "for_each"}
+        if unknown:
+            raise PipelineError(f"{manifest}: {entry.get('name')}: unknown keys {sorted(unknown)}")
+        rows: Iterable[dict] = [{}]
+        if entry.get("for_each") == "systems":
+            rows = [{"system_id": system_id} for system_id in _system_ids(data_dir)]
+        elif "for_each" in entry:
+            raise PipelineError(f"{manifest}: {entry['name']}: for_each must be 'systems'")
+        for row in rows:
+            parameters = {k: str(v).format(**row) for k, v in (entry.get("parameters") or {}).items()}
+            # Relative, so a clone anywhere gives the same fingerprints and pages.
+            parameters["data_dir"] = os.path.relpath(data_dir.resolve(), root)
+            jobs.append(
+                Job(
+                    name=entry["name"],
+                    root=root,
+                    source=root / entry["source"],
+                    output=root / entry["output"].format(**row),
+                    parameters=parameters,
+                    reads=tuple(entry.get("reads", [])),
+                    data_dir=data_dir,
+                )
+            )
+    outputs = [job.output for job in jobs]
+    if len(set(outputs)) != len(outputs):
+        raise PipelineError(f"{manifest}: two jobs write the same output")
+    return jobs
+
+
+def reads_of(name: str, manifest: Path = MANIFEST) -> tuple[str, ...]:
+    """The tables a notebook declares in the manifest (notebooks load only these)."""
+    spec = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+    for entry in spec["notebooks"]:
+        if entry["name"] == name:
+            return tuple(entry.get("reads", []))
+    raise PipelineError(f"{manifest}: no notebook named {name!r}")
+
+
+@dataclass
+class Plan:
+    job: Job
+    fingerprint: dict
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def stale(self) -> bool:
+        return bool(self.reasons)
+
+
+def _state_path(root: Path) -> Path:
+    return root / "_build" / STATE_NAME
+
+
+def read_state(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def plan(jobs: list[Job], force: bool = False) -> list[Plan]:
+    if not jobs:
+        return []
+    root = jobs[0].root
+    state = read_state(_state_path(root))
+    code = code_fingerprint()
+    requirements = root / "requirements.txt"
+    environment = _sha256(requirements) if requirements.exists() else ""
+    plans = []
+    for job in jobs:
+        new = fingerprint(job, code, environment)
+        key = str(job.output.relative_to(root))
+        why = reasons(state.get(key), new, job.output.exists())
+        if force and not why:
+            why = ["forced"]
+        plans.append(Plan(job, new, why))
+    return plans
+
+
+# -- executing one notebook -------------------------------------------------------------
+
+
+def read_source(path: Path):
+    import jupytext
+
+    return jupytext.read(path)
+
+
+def declared_parameters(notebook) -> set[str]:
+    """Names assigned in the cell tagged ``parameters``."""
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            names = set()
+            for node in ast.walk(ast.parse(cell.source)):
+                if isinstance(node, ast.Assign | ast.AnnAssign):
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    names |= {t.id for t in targets if isinstance(t, ast.Name)}
+            return names
+    return set()
+
+
+def check_parameters(job: Job, notebook) -> None:
+    """papermill only warns on an unknown parameter; here it is an error."""
+    declared = declared_parameters(notebook)
+    unknown = sorted(set(job.parameters) - declared)
+    if unknown:
+        raise PipelineError(
+            f"{job.label}: parameter(s) {', '.join(unknown)} not declared in the parameters cell of "
+            f"{job.source.relative_to(job.root)} (declared: {', '.join(sorted(declared)) or 'none'})"
+        )
+
+
+def _hide_injected_parameters(notebook) -> None:
+    for cell in notebook.cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if ("injected-parameters" in tags or "parameters" in tags) and HIDDEN_TAG not in tags:
+            cell.metadata["tags"] = [*tags, HIDDEN_TAG]
+
+
+def execute(job: Job, fingerprint_: dict) -> float:
+    """Run one job with papermill and move its output into place. Returns seconds taken."""
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    started = time.perf_counter()
+    notebook = read_source(job.source)
+    check_parameters(job, notebook)
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    try:
+        executed = papermill.execute_notebook(
+            notebook,
+            None,
+            parameters=job.parameters,
+            kernel_name="python3",
+            cwd=str(job.root),
+            progress_bar=False,
+            log_output=False,
+        )
+    except PapermillExecutionError as error:
+        raise NotebookFailed(job, error.cell_index, f"{error.ename}: {error.evalue}") from None
+    except Exception as error:  # kernel start-up, bad notebook JSON...
+        raise NotebookFailed(job, None, f"{type(error).__name__}: {error}") from None
+    _hide_injected_parameters(executed)
+    executed.metadata["ics_evidence"] = {"built_from": fingerprint_, "parameters": job.parameters}
+    job.output.parent.mkdir(parents=True, exist_ok=True)
+    temporary = job.output.with_name(f".{job.output.name}.tmp-{os.getpid()}-{id(job)}")
+    nbformat.write(executed, temporary)
+    temporary.replace(job.output)
+    return time.perf_counter() - started
+
+
+# -- running the plan ---------------------------------------------------------------------
+
+
+@dataclass
+class RunResult:
+    ran: list[str] = field(default_factory=list)
+    failed: list[NotebookFailed] = field(default_factory=list)
+    pruned: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def _write_state(path: Path, state: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + f".tmp-{os.getpid()}")
+    temporary.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
+    temporary.replace(path)
+
+
+def prune(jobs: list[Job], root: Path, output_dirs: Iterable[Path]) -> list[Path]:
+    """Remove executed notebooks no job produces any more (e.g. a system removed from data)."""
+    wanted = {job.output for job in jobs}
+    removed = []
+    for directory in output_dirs:
+        for path in directory.glob("*.ipynb") if directory.exists() else []:
+            if path not in wanted:
+                path.unlink()
+                removed.append(path)
+    return removed
+
+
+def run(
+    jobs: list[Job],
+    *,
+    jobs_in_parallel: int | None = None,
+    force: bool = False,
+    report: Callable[[str], None] = print,
+    executor: Callable[[Job, dict], float] = execute,
+) -> RunResult:
+    plans = plan(jobs, force)
+    stale = [p for p in plans if p.stale]
+    result = RunResult()
+    if not jobs:
+        return result
+    root = jobs[0].root
+    result.pruned = prune(jobs, root, {job.output.parent for job in jobs})
+    state_path = _state_path(root)
+    state = read_state(state_path)
+    # Forget records of outputs that no job produces any more.
+    state = {k: v for k, v in state.items() if (root / k) in {j.output for j in jobs}}
+    if not stale:
+        _write_state(state_path, state)
+        report(f"all {len(plans)} notebooks up to date")
+        return result
+    workers = max(1, jobs_in_parallel or os.cpu_count() or 1)
+    report(f"running {len(stale)} of {len(plans)} notebooks on {min(workers, len(stale))} worker(s)")
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(executor, p.job, p.fingerprint): p for p in stale}
+        for done, future in enumerate(as_completed(futures), start=1):
+            item = futures[future]
+            elapsed = time.perf_counter() - started
+            try:
+                seconds = future.result()
+            except NotebookFailed as failure:
+                result.failed.append(failure)
+                report(f"[{done}/{len(stale)}] FAILED {failure} (elapsed {elapsed:.1f}s)")
+                continue
+            except PipelineError as error:
+                result.failed.append(NotebookFailed(item.job, None, str(error)))
+                report(f"[{done}/{len(stale)}] FAILED {error} (elapsed {elapsed:.1f}s)")
+                continue
+            state[str(item.job.output.relative_to(root))] = item.fingerprint
+            result.ran.append(item.job.label)
+            why = ", ".join(item.reasons)
+            report(f"[{done}/{len(stale)}] {item.job.label} ({why}) {seconds:.1f}s (elapsed {elapsed:.1f}s)")
+    _write_state(state_path, state)
+    return result
+
+
+def status_lines(plans: list[Plan]) -> list[str]:
+    lines = []
+    for item in plans:
+        what = "rerun: " + "; ".join(item.reasons) if item.stale else "up to date"
+        lines.append(f"{item.job.label:<55} {what}")
+    stale = sum(p.stale for p in plans)
+    lines.append(f"{stale} of {len(plans)} notebooks would rerun")
+    return lines
+
+
+def watch(
+    callback: Callable[[], int], data_dir: Path = DATA_DIR, interval: float = 1.0, rounds: int | None = None
+) -> None:
+    """Call ``callback`` whenever a file in ``data_dir`` changes (polling; no extra dependency)."""
+
+    def snapshot() -> dict:
+        return {p.name: p.stat().st_mtime_ns for p in data_dir.iterdir() if p.is_file()}
+
+    seen = snapshot()
+    count = 0
+    print(f"watching {data_dir} (Ctrl-C to stop)", file=sys.stderr)
+    while rounds is None or count < rounds:
+        time.sleep(interval)
+        current = snapshot()
+        if current != seen:
+            changed = sorted(k for k in set(current) | set(seen) if current.get(k) != seen.get(k))
+            print(f"changed: {', '.join(changed)}", file=sys.stderr)
+            seen = current
+            callback()
+        count += 1

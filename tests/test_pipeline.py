@@ -1,0 +1,208 @@
+"""The rerun pipeline reruns exactly what changed, says why, and never loses a good output."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from ics_evidence import pipeline
+from ics_evidence.paths import DATA_DIR, ROOT
+
+FIXTURES = Path(__file__).parent / "fixtures" / "pipeline"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A miniature project: two notebooks (one fanned out per system), shipped data, a manifest."""
+    shutil.copytree(DATA_DIR, tmp_path / "data")
+    shutil.copytree(FIXTURES, tmp_path / "notebooks")
+    (tmp_path / "requirements.txt").write_text("pandas==0\n", encoding="utf-8")
+    write_manifest(tmp_path)
+    return tmp_path
+
+
+def write_manifest(root: Path, profile_parameters: str = "system_id: '{system_id}'", extra: str = "") -> None:
+    (root / "notebooks" / "pipeline.yml").write_text(
+        f"""
+notebooks:
+  - name: overview
+    source: notebooks/count_systems.md
+    output: book/analyses/overview.ipynb
+    reads: [systems]
+  - name: profile
+    source: notebooks/count_systems.md
+    for_each: systems
+    output: book/systems/{{system_id}}.ipynb
+    parameters:
+      {profile_parameters}
+    reads: [systems, lessons]
+{extra}""",
+        encoding="utf-8",
+    )
+
+
+def jobs_of(root: Path) -> list[pipeline.Job]:
+    return pipeline.load_jobs(root / "notebooks" / "pipeline.yml", root / "data")
+
+
+def fake_run(root: Path, **kwargs) -> pipeline.RunResult:
+    """Run with an executor that only writes an empty notebook: staleness without kernels."""
+
+    def executor(job, fingerprint):
+        job.output.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nbformat.v4.new_notebook(), job.output)
+        return 0.0
+
+    return pipeline.run(jobs_of(root), executor=executor, report=lambda line: None, **kwargs)
+
+
+def stale(root: Path) -> dict[str, list[str]]:
+    return {p.job.label: p.reasons for p in pipeline.plan(jobs_of(root)) if p.stale}
+
+
+def test_manifest_fans_out_one_job_per_system(project):
+    labels = [job.label for job in jobs_of(project)]
+    assert labels[0] == "overview"
+    assert len(labels) == 1 + 8 and "profile[dorset]" in labels
+    assert (project / "book/systems/dorset.ipynb") in {job.output for job in jobs_of(project)}
+
+
+def test_first_run_runs_everything_because_outputs_are_missing(project):
+    assert set(map(tuple, stale(project).values())) == {("output missing",)}
+    assert len(fake_run(project).ran) == 9
+
+
+def test_no_op_run_does_no_notebook_work(project):
+    fake_run(project)
+    assert stale(project) == {}
+    assert fake_run(project).ran == []
+
+
+def test_data_change_reruns_only_the_notebooks_that_read_the_table(project):
+    fake_run(project)
+    lessons = project / "data" / "lessons.csv"
+    lessons.write_text(lessons.read_text(encoding="utf-8").replace("Not", "No", 1), encoding="utf-8")
+    why = stale(project)
+    assert "overview" not in why
+    assert len(why) == 8 and all(reasons == ["data/lessons.csv changed"] for reasons in why.values())
+
+
+def test_table_read_by_every_notebook_reruns_all(project):
+    fake_run(project)
+    systems = project / "data" / "systems.csv"
+    systems.write_text(systems.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert len(stale(project)) == 9
+
+
+def test_source_change(project):
+    fake_run(project)
+    source = project / "notebooks" / "count_systems.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert set(map(tuple, stale(project).values())) == {("notebook source changed",)}
+
+
+def test_parameter_change(project):
+    fake_run(project)
+    write_manifest(project, "system_id: '{system_id}-x'")
+    why = stale(project)
+    assert len(why) == 8 and all(r == ["parameters changed"] for r in why.values())
+
+
+def test_environment_change(project):
+    fake_run(project)
+    (project / "requirements.txt").write_text("pandas==1\n", encoding="utf-8")
+    assert all(r == ["environment (requirements.txt) changed"] for r in stale(project).values())
+
+
+def test_package_code_change(project, monkeypatch):
+    fake_run(project)
+    monkeypatch.setattr(pipeline, "code_fingerprint", lambda *a: "different")
+    assert all(r == ["package code changed"] for r in stale(project).values())
+
+
+def test_deleted_output_is_rebuilt(project):
+    fake_run(project)
+    (project / "book/systems/dorset.ipynb").unlink()
+    assert stale(project) == {"profile[dorset]": ["output missing"]}
+
+
+def test_force_reruns_everything(project):
+    fake_run(project)
+    assert len(fake_run(project, force=True).ran) == 9
+
+
+def test_removed_system_loses_its_page(project):
+    fake_run(project)
+    systems = project / "data" / "systems.csv"
+    lines = systems.read_text(encoding="utf-8").splitlines(keepends=True)
+    systems.write_text("".join(line for line in lines if not line.startswith("dorset,")), encoding="utf-8")
+    result = fake_run(project)
+    assert project / "book/systems/dorset.ipynb" in result.pruned
+    assert not (project / "book/systems/dorset.ipynb").exists()
+
+
+def test_unknown_manifest_key_is_an_error(project):
+    write_manifest(
+        project, extra="  - name: typo\n    source: notebooks/fails.md\n    output: x.ipynb\n    read: [systems]\n"
+    )
+    with pytest.raises(pipeline.PipelineError, match="unknown keys"):
+        jobs_of(project)
+
+
+# -- real papermill runs ---------------------------------------------------------------------
+
+
+def test_executes_with_parameters_and_hides_the_injected_cell(project):
+    job = next(j for j in jobs_of(project) if j.label == "profile[dorset]")
+    plan = pipeline.plan([job])[0]
+    pipeline.execute(job, plan.fingerprint)
+    notebook = nbformat.read(job.output, as_version=4)
+    outputs = "".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.outputs)
+    assert "dorset: Dorset of 8 systems" in outputs
+    injected = [c for c in notebook.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and "remove-cell" in injected[0].metadata["tags"]
+    assert notebook.metadata["ics_evidence"]["built_from"] == plan.fingerprint
+
+
+def test_unknown_parameter_is_an_error_not_a_warning(project):
+    write_manifest(project, "system_id: '{system_id}'\n      sytem_name: oops")
+    job = next(j for j in jobs_of(project) if j.name == "profile")
+    with pytest.raises(pipeline.PipelineError, match="sytem_name"):
+        pipeline.execute(job, {})
+    assert not job.output.exists()
+
+
+def test_failing_notebook_keeps_last_good_output_and_names_the_cell(project):
+    good = project / "book" / "analyses" / "broken.ipynb"
+    good.parent.mkdir(parents=True)
+    good.write_text('{"last": "good"}', encoding="utf-8")
+    write_manifest(
+        project, extra="  - name: broken\n    source: notebooks/fails.md\n    output: book/analyses/broken.ipynb\n"
+    )
+    jobs = [j for j in jobs_of(project) if j.name == "broken"]
+    lines: list[str] = []
+    result = pipeline.run(jobs, report=lines.append, force=True)
+    assert not result.ok
+    failure = result.failed[0]
+    assert failure.cell == 2 and "ValueError: deliberate failure" in failure.error
+    assert "notebooks/fails.md failed at cell 2" in str(failure)
+    assert good.read_text(encoding="utf-8") == '{"last": "good"}'
+    state = json.loads((project / "_build" / pipeline.STATE_NAME).read_text(encoding="utf-8"))
+    assert "book/analyses/broken.ipynb" not in state
+
+
+def test_cli_status_says_why(project):
+    result = subprocess.run(
+        [sys.executable, "-m", "ics_evidence", "--data", str(project / "data"),
+         "--manifest", str(project / "notebooks" / "pipeline.yml"), "status"],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "profile[dorset]" in result.stdout
+    assert "9 of 9 notebooks would rerun" in result.stdout
