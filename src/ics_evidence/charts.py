@@ -22,6 +22,8 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
+from ics_evidence.render import table_html
+
 # Okabe–Ito and Tol colours chosen for colour-vision deficiency and for >= 3:1 contrast on white.
 PALETTE = (
     "#0072B2",
@@ -151,24 +153,8 @@ def write_bundle(static_dir: Path) -> Path:
 
 
 def data_table(frame: pd.DataFrame, caption: str) -> str:
-    """The chart's data as an accessible HTML table; cells are escaped, never markup."""
-    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in frame.columns)
-    rows = []
-    for _, row in frame.iterrows():
-        cells = "".join(f"<td>{html.escape(_format(v))}</td>" for v in row)
-        rows.append(f"<tr>{cells}</tr>")
+    """The chart's data as a table beside it (collapsed), for screen readers and for checking."""
     return (
         f'<details class="ics-data-table"><summary>Data table: {html.escape(caption)}</summary>'
-        f'<table class="table"><caption>{html.escape(caption)}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></details>"
+        f"{table_html(frame, caption)}</details>"
     )
-
-
-def _format(value) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return "not reported"
-    if isinstance(value, float):
-        return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)

@@ -1,0 +1,62 @@
+"""What the analysis notebooks call: load declared inputs, show tables and numbered figures.
+
+Notebooks stay thin: a parameters cell, a call to :func:`inputs`, then one line per table or
+figure. Everything shown is escaped text (data may contain ``<`` and ``>``), and every figure
+is glued with its data table for a numbered ``{glue:figure}`` that other chapters can
+cross-reference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import HTML, display
+
+from ics_evidence import charts
+from ics_evidence.load import load_package
+from ics_evidence.pipeline import MANIFEST, reads_of
+from ics_evidence.render import table_html
+from ics_evidence.schema import read_package
+
+
+def inputs(notebook: str, data_dir: str | Path, manifest: Path = MANIFEST) -> dict[str, pd.DataFrame]:
+    """The validated, typed tables ``notebook`` declares in the pipeline manifest, and no others.
+
+    Also switches on the book's chart theme and offline renderer.
+    """
+    charts.enable()
+    return load_package(Path(data_dir), tables=reads_of(notebook, manifest))
+
+
+def package_version(data_dir: str | Path) -> str:
+    return read_package(Path(data_dir)).version
+
+
+def show_table(frame: pd.DataFrame, caption: str, *, numeric: Iterable[str] = ()) -> None:
+    display(HTML(table_html(frame, caption, numeric=numeric)))
+
+
+def figure(name: str, chart, data: pd.DataFrame, *, table_caption: str | None = None) -> None:
+    """Glue ``chart`` and its data table under ``name`` for a ``{glue:figure}`` directive."""
+    from myst_nb import glue
+
+    spec = chart.to_dict()
+    caption = table_caption or spec.get("description", "")
+    content = charts.render_html(spec) + charts.data_table(data, caption)
+    glue(name, HTML(content), display=False)
+
+
+def value(name: str, number) -> None:
+    """Export a number for prose (``{glue:text}`name:,.0f```), so no figure is typed by hand."""
+    from myst_nb import glue
+
+    glue(name, number, display=False)
+
+
+def quote(text, source_id, section) -> str:
+    """A quotation with its attribution, as text."""
+    if text is None or pd.isna(text):
+        return ""
+    return f"“{text}” ({source_id}: {section})"
