@@ -87,7 +87,7 @@ def test_no_op_run_does_no_notebook_work(project):
 def test_data_change_reruns_only_the_notebooks_that_read_the_table(project):
     fake_run(project)
     lessons = project / "data" / "lessons.csv"
-    lessons.write_text(lessons.read_text(encoding="utf-8").replace("Not", "No", 1), encoding="utf-8")
+    lessons.write_text(lessons.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     why = stale(project)
     assert "overview" not in why
     assert len(why) == 8 and all(reasons == ["data/lessons.csv changed"] for reasons in why.values())
@@ -190,8 +190,8 @@ def test_failing_notebook_keeps_last_good_output_and_names_the_cell(project):
     result = pipeline.run(jobs, report=lines.append, force=True)
     assert not result.ok
     failure = result.failed[0]
-    assert failure.cell == 2 and "ValueError: deliberate failure" in failure.error
-    assert "notebooks/fails.md failed at cell 2" in str(failure)
+    assert failure.cell == 3 and "ValueError: deliberate failure" in failure.error
+    assert "notebooks/fails.md failed at code cell 3" in str(failure)
     assert good.read_text(encoding="utf-8") == '{"last": "good"}'
     state = json.loads((project / "_build" / pipeline.STATE_NAME).read_text(encoding="utf-8"))
     assert "book/analyses/broken.ipynb" not in state

@@ -194,5 +194,5 @@ def test_cli_build_stops_on_bad_data_and_writes_nothing(data_copy):
     )
     assert result.returncode == 1
     assert "system_figures.csv:2 value '-1' — minimum" in result.stderr
-    assert "the last good book is unchanged" in result.stderr
+    assert "the last good outputs and book are unchanged" in result.stderr
     assert [_tree_digest(p) if p.exists() else None for p in watched] == before

@@ -13,8 +13,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ics_evidence import charts
 from ics_evidence.datadict import render_markdown
-from ics_evidence.paths import BUILD_DIR, DATA_DIR, GENERATED_DIR, ROOT
+from ics_evidence.paths import BUILD_DIR, DATA_DIR, GENERATED_DIR, ROOT, STATIC_DIR
 from ics_evidence.schema import read_package
 from ics_evidence.validate import read_tables
 
@@ -39,6 +40,7 @@ def generate_pages(data_dir: Path = DATA_DIR, generated_dir: Path = GENERATED_DI
     _, tables, _ = read_tables(data_dir)
     counts = {name: len(rows) for name, rows in tables.items()}
     write_atomic(generated_dir / "data-dictionary.md", render_markdown(package, counts))
+    charts.write_bundle(STATIC_DIR)
 
 
 def publish(built: Path, site: Path = SITE_DIR) -> None:

@@ -10,6 +10,7 @@ DATA_DIR = ROOT / "data"
 DESCRIPTOR = "datapackage.json"
 BOOK_DIR = ROOT / "book"
 GENERATED_DIR = BOOK_DIR / "generated"
+STATIC_DIR = BOOK_DIR / "_static"
 BUILD_DIR = ROOT / "_build"
 
 

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import html
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -41,7 +43,7 @@ class PipelineError(RuntimeError):
 class NotebookFailed(RuntimeError):
     def __init__(self, job: Job, cell: int | None, error: str):
         self.job, self.cell, self.error = job, cell, error
-        where = f"cell {cell}" if cell is not None else "set-up"
+        where = f"code cell {cell}" if cell is not None else "set-up"
         super().__init__(f"{job.label}: {job.source.relative_to(job.root)} failed at {where}: {error}")
 
 
@@ -243,6 +245,56 @@ def check_parameters(job: Job, notebook) -> None:
         )
 
 
+_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!|~])")
+
+
+def glued_text(notebook) -> dict[str, str]:
+    """Scalar values the notebook exported with ``glue`` (their plain-text form)."""
+    values = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            scrapbook = output.get("metadata", {}).get("scrapbook", {})
+            name = scrapbook.get("name")
+            text = output.get("data", {}).get(scrapbook.get("mime_prefix", "") + "text/plain")
+            if name and text is not None:
+                text = "".join(text) if isinstance(text, list) else text
+                if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+                    text = ast.literal_eval(text)
+                values[name] = text
+    return values
+
+
+def _as_markdown_text(value: str) -> str:
+    """Data shown in a heading or label is text: no Markdown or HTML can come through."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(value, quote=False))
+
+
+def fill_placeholders(notebook) -> None:
+    """Replace ``{{ name }}`` in Markdown cells with the value the notebook glued as ``name``.
+
+    This is how a template notebook gets a real heading (and unique figure labels) per run.
+    """
+    values = glued_text(notebook)
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type != "markdown":
+            continue
+
+        def replace(match: re.Match, index: int = index) -> str:
+            name = match.group(1)
+            if name not in values:
+                raise PlaceholderMissing(index, name)
+            return _as_markdown_text(values[name])
+
+        cell.source = _PLACEHOLDER.sub(replace, cell.source)
+
+
+class PlaceholderMissing(KeyError):
+    def __init__(self, cell: int, name: str):
+        self.cell, self.name = cell, name
+        super().__init__(f"Markdown placeholder {{{{ {name} }}}} has no glued value")
+
+
 def _hide_injected_parameters(notebook) -> None:
     for cell in notebook.cells:
         tags = cell.get("metadata", {}).get("tags", [])
@@ -271,9 +323,16 @@ def execute(job: Job, fingerprint_: dict) -> float:
             log_output=False,
         )
     except PapermillExecutionError as error:
-        raise NotebookFailed(job, error.cell_index, f"{error.ename}: {error.evalue}") from None
+        # Number the cell as the author sees it: code cells of the source, counted from 1.
+        code_cells = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+        number = code_cells.index(error.source) + 1 if error.source in code_cells else None
+        raise NotebookFailed(job, number, f"{error.ename}: {error.evalue}") from None
     except Exception as error:  # kernel start-up, bad notebook JSON...
         raise NotebookFailed(job, None, f"{type(error).__name__}: {error}") from None
+    try:
+        fill_placeholders(executed)
+    except PlaceholderMissing as error:
+        raise NotebookFailed(job, None, f"Markdown cell {error.cell + 1}: {error}") from None
     _hide_injected_parameters(executed)
     executed.metadata["ics_evidence"] = {"built_from": fingerprint_, "parameters": job.parameters}
     job.output.parent.mkdir(parents=True, exist_ok=True)
