@@ -6,7 +6,7 @@ VENV    := .venv
 PYTHON  := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 
-.PHONY: help book test validate lint format serve lock clean
+.PHONY: help book test validate lint format serve lock clean status watch benchmark
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -23,6 +23,12 @@ book: $(STAMP) ## Build the book from the shipped data into _build/html
 
 test: $(STAMP) ## Run the tests
 	$(PYTHON) -m pytest
+
+status: $(STAMP) ## Say which notebooks would rerun, and why
+	$(PYTHON) -m ics_evidence status
+
+watch: $(STAMP) ## Rebuild the book whenever a file in data/ changes
+	$(PYTHON) -m ics_evidence watch
 
 validate: $(STAMP) ## Check the data package and list every problem
 	$(PYTHON) -m ics_evidence validate
@@ -43,3 +49,6 @@ lock: $(STAMP) ## Re-pin requirements.txt from requirements.in
 
 clean: ## Remove build products (keeps the environment)
 	rm -rf _build book/generated
+
+benchmark: $(STAMP) ## Time the rerun pipeline (8 and 42 systems, serial/parallel, vs Jupyter Book cache)
+	$(PYTHON) -m ics_evidence.benchmark

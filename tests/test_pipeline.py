@@ -41,7 +41,8 @@ notebooks:
     output: book/systems/{{system_id}}.ipynb
     parameters:
       {profile_parameters}
-    reads: [systems, lessons]
+    reads: [systems]
+    reads_own_rows: [lessons]
 {extra}""",
         encoding="utf-8",
     )
@@ -84,13 +85,27 @@ def test_no_op_run_does_no_notebook_work(project):
     assert fake_run(project).ran == []
 
 
-def test_data_change_reruns_only_the_notebooks_that_read_the_table(project):
+def edit_first_row_of(path: Path, system_id: str) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    index = next(i for i, line in enumerate(lines) if f",{system_id}," in line or line.startswith(f"{system_id},"))
+    lines[index] = lines[index].replace("a", "e", 1)
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def test_one_system_edit_reruns_only_that_systems_page(project):
+    fake_run(project)
+    edit_first_row_of(project / "data" / "lessons.csv", "dorset")
+    assert stale(project) == {"profile[dorset]": ["data/lessons.csv (rows of dorset) changed"]}
+
+
+def test_cross_system_rows_do_not_touch_system_pages(project):
     fake_run(project)
     lessons = project / "data" / "lessons.csv"
-    lessons.write_text(lessons.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    why = stale(project)
-    assert "overview" not in why
-    assert len(why) == 8 and all(reasons == ["data/lessons.csv changed"] for reasons in why.values())
+    lines = lessons.read_text(encoding="utf-8").splitlines(keepends=True)
+    index = next(i for i, line in enumerate(lines) if line.split(",")[1] == "")  # a cross-system lesson
+    lines[index] = lines[index].replace("a", "e", 1)
+    lessons.write_text("".join(lines), encoding="utf-8")
+    assert stale(project) == {}
 
 
 def test_table_read_by_every_notebook_reruns_all(project):
@@ -109,7 +124,7 @@ def test_source_change(project):
 
 def test_parameter_change(project):
     fake_run(project)
-    write_manifest(project, "system_id: '{system_id}-x'")
+    write_manifest(project, "system_id: '{system_id}'\n      title: Another title")
     why = stale(project)
     assert len(why) == 8 and all(r == ["parameters changed"] for r in why.values())
 

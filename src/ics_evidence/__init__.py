@@ -1,10 +1,25 @@
 """Shared logic for the ICS improvement-at-scale evidence book.
 
 Data in (``data/``), validated and loaded here; notebooks, the build pipeline and the
-release tooling all import from this one package.
+release tooling all import from this one package. The pandas-based names load on first use,
+so that the command line (``python -m ics_evidence status``) starts quickly.
 """
 
-from ics_evidence.load import DataPackageError, load_package, load_table
-from ics_evidence.validate import Problem, validate_package
+from __future__ import annotations
 
-__all__ = ["DataPackageError", "Problem", "load_package", "load_table", "validate_package"]
+from importlib import import_module
+
+_EXPORTS = {
+    "DataPackageError": "ics_evidence.load",
+    "load_package": "ics_evidence.load",
+    "load_table": "ics_evidence.load",
+    "Problem": "ics_evidence.validate",
+    "validate_package": "ics_evidence.validate",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'ics_evidence' has no attribute {name!r}")

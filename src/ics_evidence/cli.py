@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from ics_evidence import book, pipeline
+from ics_evidence import pipeline
 from ics_evidence.paths import DATA_DIR, sources_dir
 from ics_evidence.validate import validate_package
 
@@ -60,6 +60,8 @@ def _build(args: argparse.Namespace, sources: Path) -> int:
     status = _run(args, sources)
     if status:
         return status
+    from ics_evidence import book  # imports Altair; only the build needs it
+
     return book.build_book(args.data)
 
 
@@ -89,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "validate":
         return _validate(args.data, sources)
     if args.command == "datadict":
+        from ics_evidence import book
+
         book.generate_pages(args.data)
         return 0
     if args.command == "status":

@@ -21,13 +21,23 @@ from ics_evidence.render import table_html
 from ics_evidence.schema import read_package
 
 
-def inputs(notebook: str, data_dir: str | Path, manifest: Path = MANIFEST) -> dict[str, pd.DataFrame]:
+def inputs(
+    notebook: str, data_dir: str | Path, *, system_id: str | None = None, manifest: Path = MANIFEST
+) -> dict[str, pd.DataFrame]:
     """The validated, typed tables ``notebook`` declares in the pipeline manifest, and no others.
 
-    Also switches on the book's chart theme and offline renderer.
+    Tables it declares under ``reads_own_rows`` hold only ``system_id``'s rows, so that what the
+    notebook can see is exactly what its staleness is computed from. Also switches on the
+    book's chart theme and offline renderer.
     """
     charts.enable()
-    return load_package(Path(data_dir), tables=reads_of(notebook, manifest))
+    whole, own = reads_of(notebook, manifest)
+    if own and system_id is None:
+        raise ValueError(f"{notebook} reads its own rows of {', '.join(own)}: pass system_id")
+    tables = load_package(Path(data_dir), tables=whole + own)
+    for name in own:
+        tables[name] = tables[name][tables[name]["system_id"] == system_id].reset_index(drop=True)
+    return tables
 
 
 def package_version(data_dir: str | Path) -> str:

@@ -14,6 +14,7 @@ notebook keeps its last good output and stops the run before the book is rebuilt
 from __future__ import annotations
 
 import ast
+import csv
 import hashlib
 import html
 import json
@@ -58,6 +59,7 @@ class Job:
     parameters: dict
     reads: tuple[str, ...]
     data_dir: Path
+    own_rows: tuple[str, ...] = ()  # tables of which only this system's rows are read
 
     @property
     def label(self) -> str:
@@ -72,6 +74,39 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+class DataHasher:
+    """Content hashes of data files, and of one system's rows of a table, each computed once."""
+
+    def __init__(self) -> None:
+        self._files: dict[Path, str] = {}
+        self._rows: dict[Path, dict[str, str]] = {}
+
+    def file(self, path: Path) -> str:
+        if path not in self._files:
+            self._files[path] = _sha256(path) if path.exists() else "missing"
+        return self._files[path]
+
+    def rows(self, path: Path, system_id: str) -> str:
+        if path not in self._rows:
+            self._rows[path] = self._hash_rows_by_system(path)
+        return self._rows[path].get(system_id, hashlib.sha256(b"no rows").hexdigest())
+
+    @staticmethod
+    def _hash_rows_by_system(path: Path) -> dict[str, str]:
+        if not path.exists():
+            return {}
+        with path.open(newline="", encoding="utf-8", errors="replace") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, [])
+            column = header.index("system_id") if "system_id" in header else None
+            digests: dict[str, hashlib._Hash] = {}
+            for row in reader:
+                key = row[column] if column is not None and column < len(row) else ""
+                digest = digests.setdefault(key, hashlib.sha256(json.dumps(header).encode()))
+                digest.update(json.dumps(row).encode())
+        return {key: digest.hexdigest() for key, digest in digests.items()}
+
+
 def code_fingerprint(package_dir: Path = PACKAGE_DIR) -> str:
     """One hash over the package's Python sources: notebooks import it for loading and charts."""
     digest = hashlib.sha256()
@@ -81,11 +116,17 @@ def code_fingerprint(package_dir: Path = PACKAGE_DIR) -> str:
     return digest.hexdigest()
 
 
-def fingerprint(job: Job, code: str, environment: str) -> dict:
+def fingerprint(job: Job, code: str, environment: str, hasher: DataHasher | None = None) -> dict:
     """What an output is built from, part by part, so that staleness can say why."""
+    hasher = hasher or DataHasher()
     data = {}
     for path in job.data_files():
-        data[path.name] = _sha256(path) if path.exists() else "missing"
+        table = path.stem
+        if table in job.own_rows:
+            system_id = job.parameters["system_id"]
+            data[f"{path.name} (rows of {system_id})"] = hasher.rows(path, system_id)
+        else:
+            data[path.name] = hasher.file(path)
     return {
         "source": _sha256(job.source),
         "parameters": json.dumps(job.parameters, sort_keys=True),
@@ -110,6 +151,8 @@ def reasons(old: dict | None, new: dict, output_exists: bool) -> list[str]:
     for name, digest in new["data"].items():
         if old_data.get(name) != digest:
             why.append(f"data/{name} changed")
+    for name in sorted(set(old_data) - set(new["data"])):
+        why.append(f"no longer reads data/{name}")
     if old.get("code") != new["code"]:
         why.append("package code changed")
     if old.get("environment") != new["environment"]:
@@ -118,8 +161,6 @@ def reasons(old: dict | None, new: dict, output_exists: bool) -> list[str]:
 
 
 def _system_ids(data_dir: Path) -> list[str]:
-    import csv
-
     with (data_dir / "systems.csv").open(newline="", encoding="utf-8") as handle:
         return [row["system_id"] for row in csv.DictReader(handle)]
 
@@ -133,7 +174,7 @@ def load_jobs(manifest: Path = MANIFEST, data_dir: Path = DATA_DIR) -> list[Job]
     spec = yaml.safe_load(manifest.read_text(encoding="utf-8"))
     jobs = []
     for entry in spec["notebooks"]:
-        unknown = set(entry) - {"name", "source", "output", "parameters", "reads", "for_each"}
+        unknown = set(entry) - {"name", "source", "output", "parameters", "reads", "reads_own_rows", "for_each"}
         if unknown:
             raise PipelineError(f"{manifest}: {entry.get('name')}: unknown keys {sorted(unknown)}")
         rows: Iterable[dict] = [{}]
@@ -141,6 +182,11 @@ def load_jobs(manifest: Path = MANIFEST, data_dir: Path = DATA_DIR) -> list[Job]
             rows = [{"system_id": system_id} for system_id in _system_ids(data_dir)]
         elif "for_each" in entry:
             raise PipelineError(f"{manifest}: {entry['name']}: for_each must be 'systems'")
+        own_rows = tuple(entry.get("reads_own_rows", []))
+        if own_rows and entry.get("for_each") != "systems":
+            raise PipelineError(f"{manifest}: {entry['name']}: reads_own_rows needs for_each: systems")
+        if not (root / entry["source"]).is_file():
+            raise PipelineError(f"{manifest}: {entry['name']}: source {entry['source']} not found")
         for row in rows:
             parameters = {k: str(v).format(**row) for k, v in (entry.get("parameters") or {}).items()}
             # Relative, so a clone anywhere gives the same fingerprints and pages.
@@ -152,8 +198,9 @@ def load_jobs(manifest: Path = MANIFEST, data_dir: Path = DATA_DIR) -> list[Job]
                     source=root / entry["source"],
                     output=root / entry["output"].format(**row),
                     parameters=parameters,
-                    reads=tuple(entry.get("reads", [])),
+                    reads=tuple(entry.get("reads", [])) + own_rows,
                     data_dir=data_dir,
+                    own_rows=own_rows,
                 )
             )
     outputs = [job.output for job in jobs]
@@ -162,12 +209,12 @@ def load_jobs(manifest: Path = MANIFEST, data_dir: Path = DATA_DIR) -> list[Job]
     return jobs
 
 
-def reads_of(name: str, manifest: Path = MANIFEST) -> tuple[str, ...]:
-    """The tables a notebook declares in the manifest (notebooks load only these)."""
+def reads_of(name: str, manifest: Path = MANIFEST) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The tables a notebook declares in the manifest: (whole tables, tables of its own rows)."""
     spec = yaml.safe_load(manifest.read_text(encoding="utf-8"))
     for entry in spec["notebooks"]:
         if entry["name"] == name:
-            return tuple(entry.get("reads", []))
+            return tuple(entry.get("reads", [])), tuple(entry.get("reads_own_rows", []))
     raise PipelineError(f"{manifest}: no notebook named {name!r}")
 
 
@@ -201,9 +248,10 @@ def plan(jobs: list[Job], force: bool = False) -> list[Plan]:
     code = code_fingerprint()
     requirements = root / "requirements.txt"
     environment = _sha256(requirements) if requirements.exists() else ""
+    hasher = DataHasher()
     plans = []
     for job in jobs:
-        new = fingerprint(job, code, environment)
+        new = fingerprint(job, code, environment, hasher)
         key = str(job.output.relative_to(root))
         why = reasons(state.get(key), new, job.output.exists())
         if force and not why:

@@ -1,0 +1,245 @@
+"""Benchmark of the rerun pipeline, reported as ratios in one run (``make benchmark``).
+
+Every scenario runs in a throw-away copy of the project, so the real build is untouched:
+
+* full forced build, serial and parallel; a no-op check and a no-op build; one value changed
+  in one system; one value changed in a table every notebook reads;
+* at the shipped systems and at a generated 42-system dataset (England has 42 ICSs);
+* beside them, the same data edit under Jupyter Book's own ``cache`` execution, showing its
+  time and whether the page shows the new value.
+
+It measures; it asserts nothing. Times depend on the machine; the ratios are the point.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ics_evidence.paths import ROOT
+
+COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", ".pytest_cache", ".ruff_cache")
+PER_SYSTEM_TABLES = (
+    "systems", "system_figures", "system_dimensions", "theme_coding", "improvement_examples",
+    "results", "system_methods", "system_partners", "lessons",
+)  # fmt: skip
+PROGRESS = re.compile(r"^\[\d+/(\d+)\]", re.MULTILINE)
+
+
+@dataclass
+class Measurement:
+    dataset: str
+    scenario: str
+    seconds: float
+    notebooks_run: int
+    note: str = ""
+
+
+def copy_project(target: Path) -> Path:
+    shutil.copytree(ROOT, target, ignore=COPY_IGNORE)
+    return target
+
+
+def _rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def _write(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def grow_to(data_dir: Path, count: int) -> None:
+    """Add synthetic systems (copies of the real ones, renamed) until there are ``count``."""
+    _, systems = _rows(data_dir / "systems.csv")
+    originals = [row["system_id"] for row in systems]
+    clones = {}
+    for n in range(count - len(originals)):
+        source = originals[n % len(originals)]
+        clones[f"{source}-synthetic-{n + 1}"] = (source, n + 1)
+    for table in PER_SYSTEM_TABLES:
+        path = data_dir / f"{table}.csv"
+        header, rows = _rows(path)
+        extra = []
+        for clone, (source, n) in clones.items():
+            for row in rows:
+                if row["system_id"] != source:
+                    continue
+                copy = dict(row, system_id=clone)
+                for key in ("example_id", "result_id", "lesson_id"):
+                    if copy.get(key):
+                        copy[key] = f"{copy[key]}-synthetic-{n}"
+                if path.name == "systems.csv":
+                    copy["name"] = f"{row['name']} (synthetic {n})"
+                extra.append(copy)
+        _write(path, header, rows + extra)
+    _, examples = _rows(data_dir / "improvement_examples.csv")
+    system_of = {row["example_id"]: row["system_id"] for row in examples}
+    header, links = _rows(data_dir / "example_themes.csv")
+    extra = [
+        dict(link, example_id=f"{link['example_id']}-synthetic-{n}")
+        for source, n in clones.values()
+        for link in links
+        if system_of.get(link["example_id"]) == source
+    ]
+    _write(data_dir / "example_themes.csv", header, links + extra)
+
+
+def edit_cell(path: Path, match: dict[str, str], column: str, new_value: str) -> None:
+    header, rows = _rows(path)
+    row = next(r for r in rows if all(r[k] == v for k, v in match.items()))
+    row[column] = new_value
+    _write(path, header, rows)
+
+
+def run(project: Path, *args: str) -> tuple[float, str]:
+    environment = dict(os.environ, PYTHONPATH=str(project / "src"))
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "ics_evidence", *args],
+        cwd=project,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed in {project}:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+    return seconds, result.stdout
+
+
+def notebooks_run(output: str) -> int:
+    return len(PROGRESS.findall(output))
+
+
+def pipeline_scenarios(project: Path, dataset: str, cores: int) -> list[Measurement]:
+    data = project / "data"
+    out = []
+    seconds, log = run(project, "build", "--force", "--jobs", "1")
+    out.append(Measurement(dataset, "full forced build, serial (1 job)", seconds, notebooks_run(log)))
+    seconds, log = run(project, "build", "--force", "--jobs", str(cores))
+    out.append(Measurement(dataset, f"full forced build, parallel ({cores} jobs)", seconds, notebooks_run(log)))
+    seconds, log = run(project, "status")
+    out.append(Measurement(dataset, "no-op check (status)", seconds, 0))
+    seconds, log = run(project, "build")
+    out.append(Measurement(dataset, "no-op build (validate, nothing stale, Sphinx)", seconds, notebooks_run(log)))
+    _, lessons = _rows(data / "lessons.csv")
+    lesson = next(row for row in lessons if row["system_id"] == "dorset")
+    edit_cell(data / "lessons.csv", {"lesson_id": lesson["lesson_id"]}, "summary", lesson["summary"] + " (edited)")
+    seconds, log = run(project, "build")
+    out.append(Measurement(dataset, "one value changed in one system (lessons.csv)", seconds, notebooks_run(log)))
+    edit_cell(data / "systems.csv", {"system_id": "dorset"}, "abbreviation", "DOR")
+    seconds, log = run(project, "build")
+    out.append(Measurement(dataset, "one value changed in systems.csv (read by all)", seconds, notebooks_run(log)))
+    return out
+
+
+def jupyter_book_cache_scenario(project: Path) -> list[Measurement]:
+    """The same data edit under Jupyter Book's own cache: fast, and the page keeps the old number."""
+    (project / "_toc.yml").write_text(
+        "format: jb-book\nroot: book/index\nchapters:\n  - file: notebooks/scale_and_structure\n", encoding="utf-8"
+    )
+    config = (project / "_config.yml").read_text(encoding="utf-8")
+    config = config.replace('execute_notebooks: "off"', 'execute_notebooks: "cache"').replace("  - notebooks/*\n", "")
+    (project / "_config.yml").write_text(config, encoding="utf-8")
+    environment = dict(os.environ, PYTHONPATH=str(project / "src"))
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+
+    def build() -> float:
+        started = time.perf_counter()
+        subprocess.run(
+            [str(jupyter_book), "build", str(project)], cwd=project, env=environment, capture_output=True, check=True
+        )
+        return time.perf_counter() - started
+
+    from ics_evidence import book
+
+    book.generate_pages(project / "data", project / "book" / "generated")
+    first = build()
+    edit_cell(project / "data" / "system_figures.csv", _population_key("dorset"), "value", "812345")
+    second = build()
+    page = (project / "_build" / "html" / "notebooks" / "scale_and_structure.html").read_text(encoding="utf-8")
+    shows = "812,345" in page or "812345" in page
+    return [
+        Measurement("shipped", "Jupyter Book cache: first build (executes)", first, 1),
+        Measurement(
+            "shipped",
+            "Jupyter Book cache: rebuild after the data edit",
+            second,
+            0,
+            "page shows the new value" if shows else "page still shows the OLD value (stale)",
+        ),
+    ]
+
+
+def _population_key(system_id: str) -> dict[str, str]:
+    return {"system_id": system_id, "measure_id": "population", "source_id": "report-2023"}
+
+
+def pipeline_freshness(project: Path) -> Measurement:
+    edit_cell(project / "data" / "system_figures.csv", _population_key("dorset"), "value", "812345")
+    seconds, log = run(project, "build")
+    page = (project / "_build" / "html" / "book" / "analyses" / "scale_and_structure.html").read_text(encoding="utf-8")
+    shows = "812,345" in page or "812345" in page
+    note = "page shows the new value" if shows else "page still shows the OLD value (stale)"
+    return Measurement("shipped", "pipeline: rebuild after the same data edit", seconds, notebooks_run(log), note)
+
+
+def report(measurements: list[Measurement]) -> str:
+    lines = [
+        "| dataset | scenario | seconds | × full serial build | notebooks run | note |",
+        "|---|---|---:|---:|---:|---|",
+    ]
+    baselines = {m.dataset: m.seconds for m in measurements if m.scenario.startswith("full forced build, serial")}
+    for m in measurements:
+        baseline = baselines.get(m.dataset) or baselines.get("shipped")
+        ratio = f"{m.seconds / baseline:.3f}" if baseline else ""
+        lines.append(f"| {m.dataset} | {m.scenario} | {m.seconds:.2f} | {ratio} | {m.notebooks_run} | {m.note} |")
+    speedups = []
+    for dataset in baselines:
+        parallel = next(
+            (m for m in measurements if m.dataset == dataset and m.scenario.startswith("full forced build, parallel")),
+            None,
+        )
+        if parallel:
+            speedups.append(f"{dataset}: parallel speed-up {baselines[dataset] / parallel.seconds:.2f}×")
+    return "\n".join([*lines, "", *speedups])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ics_evidence.benchmark", description=__doc__)
+    parser.add_argument("--systems", type=int, default=42, help="size of the generated dataset (default 42)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel jobs (default: cores)")
+    parser.add_argument("--skip-large", action="store_true", help="only the shipped dataset")
+    args = parser.parse_args(argv)
+    measurements: list[Measurement] = []
+    with tempfile.TemporaryDirectory(prefix="ics-benchmark-") as scratch:
+        scratch_dir = Path(scratch)
+        shipped = copy_project(scratch_dir / "shipped")
+        measurements += pipeline_scenarios(shipped, "shipped", args.jobs)
+        measurements.append(pipeline_freshness(shipped))
+        measurements += jupyter_book_cache_scenario(copy_project(scratch_dir / "jupyter-book-cache"))
+        if not args.skip_large:
+            large = copy_project(scratch_dir / "large")
+            grow_to(large / "data", args.systems)
+            measurements += pipeline_scenarios(large, f"{args.systems} systems", args.jobs)
+    print(report(measurements))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,28 @@
+"""End to end, in a copy of the project: edit data, build, read the new value in the page;
+build again with nothing changed, and nothing reruns."""
+
+from __future__ import annotations
+
+import pytest
+
+from ics_evidence.benchmark import _rows, copy_project, edit_cell, run
+
+pytestmark = pytest.mark.book
+
+
+def test_edited_value_reaches_the_page_and_a_no_op_build_runs_nothing(tmp_path):
+    project = copy_project(tmp_path / "project")
+    _, first_log = run(project, "build")
+    assert "book built" in first_log
+
+    _, lessons = _rows(project / "data" / "lessons.csv")
+    lesson = next(row for row in lessons if row["system_id"] == "dorset")
+    marker = "Edited in the end-to-end test: 4,321 people reached."
+    edit_cell(project / "data" / "lessons.csv", {"lesson_id": lesson["lesson_id"]}, "summary", marker)
+    _, log = run(project, "build")
+    assert "[1/1] system-profile[dorset] (data/lessons.csv (rows of dorset) changed)" in log
+    page = (project / "_build" / "html" / "book" / "systems" / "dorset.html").read_text(encoding="utf-8")
+    assert marker in page
+
+    _, log = run(project, "build")
+    assert "notebooks up to date" in log and "[1/" not in log
