@@ -153,3 +153,514 @@ def key_figures(tables: dict[str, pd.DataFrame], system_id: str) -> pd.DataFrame
             }
         )
     return pd.DataFrame(rows)
+
+
+# --- Scale and structure (notebooks/scale_and_structure.md) ---------------------------------
+
+# How a source's qualifier reads in a sentence ("more than 3,000,000").
+QUALIFIER_WORDS = {
+    "exact": "",
+    "around": "around",
+    "more-than": "more than",
+    "over": "over",
+    "almost": "almost",
+    "estimated": "an estimated",
+    "up-to": "up to",
+}
+
+# The size figures the scale chapter tabulates beside the ratios, in reading order.
+SCALE_MEASURES = ("population", "area_sq_miles", "nhs_budget_gbp_bn", "nhs_trusts", "primary_care_networks",
+                  "place_partnerships")  # fmt: skip
+
+
+def as_stated(value, qualifier) -> str | None:
+    """A figure as its source puts it, e.g. ``more than 3,000,000`` or ``6.6``; None if missing."""
+    if value is None or pd.isna(value):
+        return None
+    number = float(value)
+    text = f"{number:,.0f}" if number.is_integer() else f"{number:,.2f}".rstrip("0").rstrip(".")
+    word = "" if qualifier is None or pd.isna(qualifier) else QUALIFIER_WORDS.get(str(qualifier), str(qualifier))
+    return f"{word} {text}".strip()
+
+
+def stated_figures(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every reference figure with the wording of its source and its evidence, long.
+
+    ``approximate`` is true where the source hedges the figure ("around", "more than", ...).
+    """
+    reference = reference_figures(tables).merge(tables["systems"][["system_id", "name"]], on="system_id", how="left")
+    reference["as_stated"] = [as_stated(v, q) for v, q in zip(reference["value"], reference["qualifier"], strict=True)]
+    reference["approximate"] = reference["qualifier"].fillna("exact").ne("exact").astype(bool)
+    columns = ["system_id", "name", "measure_id", "label", "unit", "value", "qualifier", "as_stated", "approximate",
+               "quote"]  # fmt: skip
+    return reference[columns].reset_index(drop=True)
+
+
+def multi_system_programmes(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Case studies that are programmes run jointly by several systems rather than one ICS.
+
+    Found from the data, not by name: a reference ``systems_covered`` value above one. One row
+    per programme in data order, with the number of systems, the evidence, and the other case
+    studies whose names that evidence mentions (their populations are inside the programme's).
+    """
+    columns = ["system_id", "name", "systems_covered", "quote", "overlapping"]
+    stated = stated_figures(tables)
+    covered = stated[(stated["measure_id"] == "systems_covered") & (stated["value"].astype("Float64") > 1)]
+    systems = tables["systems"][["system_id", "name"]]
+    rows = []
+    for system_id in systems["system_id"]:
+        own = covered[covered["system_id"] == system_id]
+        if own.empty:
+            continue
+        row = own.iloc[0]
+        evidence = str(row["quote"])
+        others = tuple(n for s, n in zip(systems["system_id"], systems["name"], strict=True)
+                       if s != system_id and str(n) in evidence)  # fmt: skip
+        rows.append([system_id, row["name"], int(row["value"]), row["quote"], others])
+    return pd.DataFrame(rows, columns=columns)
+
+
+def scale_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per case study (data order): what kind it is, its size figures and every ratio.
+
+    Gaps stay NA. ``hedged`` lists the shown figures the source qualifies, as it words them.
+    """
+    wide = figures_wide(tables)
+    programmes = set(multi_system_programmes(tables)["system_id"])
+    out = wide[["system_id", "name"]].copy()
+    out["kind"] = ["multi-system programme" if s in programmes else "integrated care system" for s in out["system_id"]]
+    for measure in SCALE_MEASURES:
+        out[measure] = wide[measure].astype("Float64")
+    out = out.merge(ratios(tables).drop(columns="name"), on="system_id", how="left")
+    stated = stated_figures(tables)
+    stated = stated[stated["measure_id"].isin(SCALE_MEASURES) & stated["approximate"]]
+    hedged = stated.groupby("system_id")[["label", "as_stated"]].apply(
+        lambda g: "; ".join(f"{label}: {text}" for label, text in zip(g["label"], g["as_stated"], strict=True))
+    )
+    out["hedged"] = out["system_id"].map(hedged.to_dict()).astype("string")
+    return out
+
+
+def ratio_inputs(tables: dict[str, pd.DataFrame], ratio: str) -> pd.DataFrame:
+    """One ratio (a name from RATIOS) for every system that has it, beside the two figures it is
+    computed from as their sources word them, and their evidence. ``approximate`` is true when
+    either input is hedged, so the ratio is too."""
+    spec = {r[0]: r for r in RATIOS}[ratio]
+    numerator, denominator = spec[2], spec[3]
+    values = ratios(tables)[["system_id", "name", ratio]].rename(columns={ratio: "value"})
+    values = values[values["value"].notna()]
+    stated = stated_figures(tables)
+    for role, measure in (("numerator", numerator), ("denominator", denominator)):
+        part = stated[stated["measure_id"] == measure][["system_id", "as_stated", "approximate", "quote"]]
+        values = values.merge(part.add_prefix(f"{role}_").rename(columns={f"{role}_system_id": "system_id"}),
+                              on="system_id", how="left")  # fmt: skip
+    values["approximate"] = values["numerator_approximate"].fillna(False) | values["denominator_approximate"].fillna(
+        False
+    )
+    return values.reset_index(drop=True)
+
+
+def scale_summary(tables: dict[str, pd.DataFrame]) -> dict:
+    """Headline numbers for the scale chapter, as plain Python values (for glue).
+
+    Totals, extremes and medians count integrated care systems only: a multi-system
+    programme's figures add up several ICSs, some of which have case studies of their own.
+    Missing answers are None (no system reports the figure).
+    """
+    table = scale_table(tables)
+    ics = table[table["kind"] == "integrated care system"]
+    population = ics.dropna(subset=["population"])
+    budget = ics["budget_per_head_gbp"].dropna()
+    hedged_population = stated_figures(tables)
+    hedged_population = hedged_population[
+        (hedged_population["measure_id"] == "population")
+        & hedged_population["approximate"]
+        & hedged_population["system_id"].isin(population["system_id"])
+    ]
+    largest = population.loc[population["population"].astype(float).idxmax()] if len(population) else None
+    smallest = population.loc[population["population"].astype(float).idxmin()] if len(population) else None
+    return {
+        "case_studies": len(table),
+        "systems": len(ics),
+        "programmes": len(table) - len(ics),
+        "population_reported": len(population),
+        "population_hedged": len(hedged_population),
+        "total_population": float(population["population"].sum()) if len(population) else None,
+        "largest_name": None if largest is None else str(largest["name"]),
+        "largest_population": None if largest is None else float(largest["population"]),
+        "smallest_name": None if smallest is None else str(smallest["name"]),
+        "smallest_population": None if smallest is None else float(smallest["population"]),
+        "budget_per_head_reported": len(budget),
+        "median_budget_per_head": float(budget.astype(float).median()) if len(budget) else None,
+    }
+
+
+# --- Results, targets and scale figures (notebooks/results_and_targets.md) -------------------
+
+# The kinds of quantified figure in results.csv, in reading order: (kind, heading, meaning).
+RESULT_KINDS = (
+    ("result", "Results", "a change the system reports having achieved"),
+    ("target", "Targets", "an aim the system has set or been set"),
+    ("scale", "Scale figures", "the size of an activity, plan or population"),
+)
+
+
+def result_counts(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """How many figures of each kind every system reports: one row per system (data order) and
+    kind (RESULT_KINDS order, then any other kind), zeros included so gaps show."""
+    results = tables["results"]
+    known = [kind for kind, _heading, _meaning in RESULT_KINDS]
+    kinds = known + sorted(set(results["kind"].dropna().astype(str)) - set(known))
+    systems = tables["systems"][["system_id", "name"]].astype({"system_id": str})
+    counts = results.astype({"system_id": str, "kind": str}).groupby(["system_id", "kind"]).size()
+    grid = pd.MultiIndex.from_product([list(systems["system_id"]), kinds], names=["system_id", "kind"])
+    counts = counts.reindex(grid, fill_value=0).rename("count").reset_index()
+    counts["count"] = counts["count"].astype(int)
+    return counts.merge(systems, on="system_id", how="left")[["system_id", "name", "kind", "count"]]
+
+
+def results_with_examples(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every figure in results with its system's name and the title of the improvement example
+    it belongs to (NA when it belongs to none), ordered by kind, system (data order) and id."""
+    results = tables["results"]
+    names = tables["systems"][["system_id", "name"]]
+    titles = tables["improvement_examples"][["example_id", "title"]].rename(columns={"title": "example_title"})
+    out = results.merge(names, on="system_id", how="left").merge(titles, on="example_id", how="left")
+    kind_order = {kind: i for i, (kind, _heading, _meaning) in enumerate(RESULT_KINDS)}
+    system_order = {s: i for i, s in enumerate(names["system_id"])}
+    out["_kind"] = out["kind"].map(kind_order).fillna(len(kind_order))
+    out["_system"] = out["system_id"].map(system_order)
+    out = out.sort_values(["_kind", "_system", "result_id"]).drop(columns=["_kind", "_system"])
+    return out.reset_index(drop=True)
+
+
+# -- Themes and improvement work across the systems (cross-system chapters) -----------------
+
+# The levels improvement examples work at, from the widest footprint to the most local, with
+# the plain-English label charts and tables use.
+EXAMPLE_LEVELS = {
+    "multi-system": "Several systems together",
+    "system": "Whole system",
+    "provider-collaborative": "Provider collaborative",
+    "place": "Place",
+    "neighbourhood": "Neighbourhood",
+}
+
+
+def similarity_pairs(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Each pair of different systems once, with names and profile similarity, most alike first.
+
+    A system with no theme coding at all is left out: its profile is unknown, not empty. Ties
+    keep the data order of the systems.
+    """
+    systems = tables["systems"][["system_id", "name"]]
+    coded = theme_matrix(tables).notna().any(axis=1)
+    order = {system_id: i for i, system_id in enumerate(systems["system_id"]) if coded.get(system_id, False)}
+    similarity = profile_similarity(tables)
+    a, b = similarity["system_a"].map(order), similarity["system_b"].map(order)
+    pairs = similarity[a.notna() & b.notna() & (a < b)]
+    names = systems.set_index("system_id")["name"]
+    pairs = pairs.assign(name_a=pairs["system_a"].map(names), name_b=pairs["system_b"].map(names))
+    pairs = pairs.sort_values("similarity", ascending=False, kind="stable")
+    return pairs[["system_a", "name_a", "system_b", "name_b", "similarity"]].reset_index(drop=True)
+
+
+def example_levels(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """Levels in EXAMPLE_LEVELS order, then any other level the examples use, alphabetically."""
+    used = set(tables["improvement_examples"]["level"].dropna())
+    return list(EXAMPLE_LEVELS) + sorted(used - set(EXAMPLE_LEVELS))
+
+
+def examples_level_theme_grid(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Examples for every level and theme, long, zeros included (levels in order, codebook order).
+
+    An example illustrating several themes counts once under each of them.
+    """
+    themes = tables["themes"][["theme_id", "label"]].astype({"theme_id": object})
+    grid = pd.MultiIndex.from_product(
+        [example_levels(tables), list(themes["theme_id"])], names=["level", "theme_id"]
+    ).to_frame(index=False)
+    counts = examples_by_level_and_theme(tables)[["level", "theme_id", "examples"]]
+    counts = counts.astype({"level": object, "theme_id": object})
+    out = grid.merge(counts, on=["level", "theme_id"], how="left").merge(themes, on="theme_id", how="left")
+    out["examples"] = out["examples"].fillna(0).astype(int)
+    out["level_label"] = out["level"].map(lambda level: EXAMPLE_LEVELS.get(level, level))
+    return out[["level", "level_label", "theme_id", "label", "examples"]]
+
+
+def examples_by_system_and_level(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Examples of every system at every level, long, zeros included (systems in data order)."""
+    systems = tables["systems"][["system_id", "name"]].astype({"system_id": object})
+    levels = pd.DataFrame({"level": example_levels(tables)})
+    grid = systems.merge(levels, how="cross")
+    examples = tables["improvement_examples"].astype({"system_id": object, "level": object})
+    counts = examples.groupby(["system_id", "level"]).size().rename("examples").reset_index()
+    out = grid.merge(counts, on=["system_id", "level"], how="left")
+    out["examples"] = out["examples"].fillna(0).astype(int)
+    out["level_label"] = out["level"].map(lambda level: EXAMPLE_LEVELS.get(level, level))
+    return out[["system_id", "name", "level", "level_label", "examples"]]
+
+
+def methods_in_examples(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Named methods the improvement examples use: examples and systems per method, most used first.
+
+    Examples that name no method are not counted here.
+    """
+    systems = list(tables["systems"]["system_id"])
+    names = tables["systems"].set_index("system_id")["name"]
+    examples = tables["improvement_examples"].dropna(subset=["method_id"])
+    rows = []
+    for method_id, group in examples.groupby("method_id", sort=True):
+        used_by = [s for s in systems if s in set(group["system_id"])]
+        rows.append(
+            {
+                "method_id": method_id,
+                "examples": len(group),
+                "systems": len(used_by),
+                "system_names": "; ".join(names[s] for s in used_by),
+            }
+        )
+    counts = pd.DataFrame(rows, columns=["method_id", "examples", "systems", "system_names"])
+    methods = tables["methods"][["method_id", "name", "kind"]].astype({"method_id": object})
+    out = counts.astype({"method_id": object}).merge(methods, on="method_id", how="left")
+    out = out.sort_values(["examples", "systems", "name"], ascending=[False, False, True], kind="stable")
+    return out[["method_id", "name", "kind", "examples", "systems", "system_names"]].reset_index(drop=True)
+
+
+def examples_listing(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every improvement example with its system's name, level label and method name, in level order.
+
+    Within a level, examples follow the systems' data order, then title.
+    """
+    examples = tables["improvement_examples"]
+    system_order = {s: i for i, s in enumerate(tables["systems"]["system_id"])}
+    level_order = {level: i for i, level in enumerate(example_levels(tables))}
+    names = tables["systems"].set_index("system_id")["name"]
+    methods = tables["methods"].set_index("method_id")["name"]
+    out = examples.assign(
+        system_name=examples["system_id"].map(names),
+        level_label=examples["level"].map(lambda level: EXAMPLE_LEVELS.get(level, level)),
+        method_name=examples["method_id"].map(lambda m: methods.get(m, m) if pd.notna(m) else pd.NA),
+        _level=examples["level"].map(level_order),
+        _system=examples["system_id"].map(system_order),
+    )
+    out = out.sort_values(["_level", "_system", "title"], kind="stable").drop(columns=["_level", "_system"])
+    return out.reset_index(drop=True)
+
+
+# --- Methods and legacies, external help, earlier case studies (notebooks/methods_and_legacies.md,
+# external_help.md, earlier_case_studies.md) ---------------------------------------------------
+
+# Plain-English names for the partner kinds of partners.csv; an unlisted kind falls back to its id.
+PARTNER_KIND_LABELS = {
+    "national-expert": "National improvement expert",
+    "ahsn": "Academic health science network",
+    "university": "University",
+    "consultancy": "Consultancy",
+    "international-exemplar": "International exemplar",
+    "national-body": "National body",
+    "charity-funder": "Charity or funder",
+    "network": "Network",
+    "think-tank": "Think tank",
+    "local-body": "Local body",
+    "other": "Other",
+}
+
+# Reading order of the kinds of item in the earlier case studies; unlisted kinds follow.
+EARLIER_ITEM_KINDS = ("oversight-arrangement", "principle", "achievement", "barrier", "lesson")
+
+
+def label_for_kind(kind) -> str:
+    """A codebook kind as words: the partner-kind label where there is one, else the id de-hyphenated."""
+    if kind is None or pd.isna(kind):
+        return ""
+    kind = str(kind)
+    return PARTNER_KIND_LABELS.get(kind, kind.replace("-", " ").capitalize())
+
+
+def figure_in_words(value, unit=None, qualifier=None) -> str:
+    """A figure as a reader would write it: '2.6 million', '800,000', '2007' for a year.
+
+    ``qualifier`` (the system_figures enum) goes in front in words, as in :data:`QUALIFIER_WORDS`
+    ('around 1.1 million'); a missing value gives ''.
+    """
+    if value is None or pd.isna(value):
+        return ""
+    number = float(value)
+    if unit is not None and not pd.isna(unit) and str(unit) == "year" and number.is_integer():
+        text = str(int(number))
+    elif abs(number) >= 1_000_000:
+        text = f"{number / 1_000_000:,.2f}".rstrip("0").rstrip(".") + " million"
+    elif number.is_integer():
+        text = f"{int(number):,}"
+    else:
+        text = f"{number:,.2f}".rstrip("0").rstrip(".")
+    words = "" if qualifier is None or pd.isna(qualifier) else QUALIFIER_WORDS.get(str(qualifier), str(qualifier))
+    return f"{words} {text}".strip()
+
+
+def _names_in_system_order(tables: dict[str, pd.DataFrame], links: pd.DataFrame, key: str) -> pd.Series:
+    """For each value of ``key`` in ``links``, the names of its systems in systems.csv order, joined."""
+    systems = tables["systems"][["system_id", "name"]].reset_index(drop=True)
+    order = {system_id: i for i, system_id in enumerate(systems["system_id"])}
+    named = links[[key, "system_id"]].drop_duplicates().merge(systems, on="system_id")
+    named = named.assign(order=named["system_id"].map(order)).sort_values([key, "order"])
+    return named.groupby(key)["name"].agg(lambda names: "; ".join(names))
+
+
+def most_frequent(frame: pd.DataFrame, label: str, count: str) -> tuple[str, int]:
+    """The label(s) with the largest count, joined with 'and' when tied, and that count; ('', 0) if none."""
+    if frame.empty or frame[count].max() == 0 or pd.isna(frame[count].max()):
+        return "", 0
+    top = int(frame[count].max())
+    labels = [str(x) for x in frame.loc[frame[count] == top, label]]
+    joined = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+    return joined, top
+
+
+def method_usage(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every method in the codebook with how many systems use it and which (most used first).
+
+    Methods no system uses stay in, with 0 systems; ties keep codebook order.
+    """
+    methods = tables["methods"][["method_id", "name", "kind", "description"]].reset_index(drop=True)
+    links = tables["system_methods"]
+    links = links[links["system_id"].isin(set(tables["systems"]["system_id"]))]
+    counts = links.groupby("method_id")["system_id"].nunique()
+    out = methods.assign(
+        systems=methods["method_id"].map(counts).fillna(0).astype(int),
+        system_names=methods["method_id"].map(_names_in_system_order(tables, links, "method_id")),
+        codebook_order=range(len(methods)),
+    )
+    out = out.sort_values(["systems", "codebook_order"], ascending=[False, True])
+    return out.drop(columns="codebook_order").reset_index(drop=True)
+
+
+def methods_by_kind(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """For each kind of method: methods in the codebook, methods in use, system-method links, systems."""
+    usage = method_usage(tables)
+    links = tables["system_methods"].merge(tables["methods"][["method_id", "kind"]], on="method_id")
+    links = links[links["system_id"].isin(set(tables["systems"]["system_id"]))]
+    kinds = list(dict.fromkeys(tables["methods"]["kind"]))
+    out = pd.DataFrame({"kind": kinds})
+    out["methods"] = out["kind"].map(usage.groupby("kind").size()).fillna(0).astype(int)
+    out["methods_used"] = out["kind"].map(usage[usage["systems"] > 0].groupby("kind").size()).fillna(0).astype(int)
+    out["links"] = out["kind"].map(links.groupby("kind").size()).fillna(0).astype(int)
+    out["systems"] = out["kind"].map(links.groupby("kind")["system_id"].nunique()).fillna(0).astype(int)
+    return out
+
+
+def dimension_by_system(tables: dict[str, pd.DataFrame], dimension_id: str) -> pd.DataFrame:
+    """Every system (data order) on one comparison dimension; NA where the data has no row."""
+    systems = tables["systems"][["system_id", "name"]]
+    rows = tables["system_dimensions"]
+    rows = rows[rows["dimension_id"] == dimension_id][["system_id", "summary", "source_id", "section", "quote"]]
+    return systems.merge(rows, on="system_id", how="left").reset_index(drop=True)
+
+
+def partner_reach(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every partner in the codebook with how many systems it helps and which (widest reach first)."""
+    partners = tables["partners"][["partner_id", "name", "kind", "description"]].reset_index(drop=True)
+    links = tables["system_partners"]
+    links = links[links["system_id"].isin(set(tables["systems"]["system_id"]))]
+    counts = links.groupby("partner_id")["system_id"].nunique()
+    out = partners.assign(
+        systems=partners["partner_id"].map(counts).fillna(0).astype(int),
+        system_names=partners["partner_id"].map(_names_in_system_order(tables, links, "partner_id")),
+        codebook_order=range(len(partners)),
+    )
+    out = out.sort_values(["systems", "codebook_order"], ascending=[False, True])
+    return out.drop(columns="codebook_order").reset_index(drop=True)
+
+
+def partners_by_kind(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """For each kind of partner: partners in the codebook, partners linked to a system, links, systems."""
+    reach = partner_reach(tables)
+    links = tables["system_partners"].merge(tables["partners"][["partner_id", "kind"]], on="partner_id")
+    links = links[links["system_id"].isin(set(tables["systems"]["system_id"]))]
+    out = pd.DataFrame({"kind": list(dict.fromkeys(tables["partners"]["kind"]))})
+    out["label"] = out["kind"].map(label_for_kind)
+    out["partners"] = out["kind"].map(reach.groupby("kind").size()).fillna(0).astype(int)
+    out["partners_linked"] = out["kind"].map(reach[reach["systems"] > 0].groupby("kind").size()).fillna(0).astype(int)
+    out["links"] = out["kind"].map(links.groupby("kind").size()).fillna(0).astype(int)
+    out["systems"] = out["kind"].map(links.groupby("kind")["system_id"].nunique()).fillna(0).astype(int)
+    return out
+
+
+def partner_kind_matrix(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every system × every partner kind (long): how many partners of that kind help it, and who.
+
+    Systems with no partners keep a row per kind with 0, so the gap shows.
+    """
+    systems = tables["systems"][["system_id", "name"]].reset_index(drop=True)
+    kinds = list(dict.fromkeys(tables["partners"]["kind"]))
+    grid = systems.merge(pd.DataFrame({"kind": kinds}), how="cross")
+    links = tables["system_partners"][["system_id", "partner_id"]].merge(
+        tables["partners"][["partner_id", "name", "kind"]].rename(columns={"name": "partner"}), on="partner_id"
+    )
+    grouped = links.groupby(["system_id", "kind"])
+    summary = pd.DataFrame(
+        {"partners": grouped.size(), "partner_names": grouped["partner"].agg(lambda names: "; ".join(sorted(names)))}
+    ).reset_index()
+    out = grid.merge(summary, on=["system_id", "kind"], how="left")
+    out["partners"] = out["partners"].fillna(0).astype(int)
+    out["label"] = out["kind"].map(label_for_kind)
+    return out
+
+
+def figures_against_reference(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every non-reference figure beside the reference value for the same system and measure.
+
+    Adds the measure label and unit, both sources' titles and years, ``differs`` (NA where there
+    is no reference value) and ``comparison``, e.g. '2.6 million (2021) vs 2.4 million (2023)'.
+    """
+    figures = tables["system_figures"]
+    is_reference = figures["is_reference"].fillna(False).astype(bool)
+    reference = figures[is_reference][["system_id", "measure_id", "value", "qualifier", "source_id"]]
+    others = figures[~is_reference]
+    merged = others.merge(reference, on=["system_id", "measure_id"], how="left", suffixes=("", "_reference"))
+    merged = merged.merge(tables["measures"][["measure_id", "label", "unit"]], on="measure_id", how="left")
+    merged = merged.merge(tables["systems"][["system_id", "name"]], on="system_id", how="left")
+    sources = tables["sources"].set_index("source_id")
+    merged["source_title"] = merged["source_id"].map(sources["title"])
+    merged["source_year"] = merged["source_id"].map(sources["year"]).astype("Int64")
+    merged["source_year_reference"] = merged["source_id_reference"].map(sources["year"]).astype("Int64")
+    has_reference = merged["value_reference"].notna()
+    differs = pd.Series(pd.NA, index=merged.index, dtype="boolean")
+    with_reference = merged[has_reference]
+    differs[has_reference] = (with_reference["value"] != with_reference["value_reference"]).astype(bool)
+    merged["differs"] = differs
+
+    def comparison(row) -> str:
+        text = f"{figure_in_words(row['value'], row['unit'], row['qualifier'])} ({row['source_year']})"
+        if pd.isna(row["value_reference"]):
+            return f"{text}; no reference value"
+        reference_text = figure_in_words(row["value_reference"], row["unit"], row["qualifier_reference"])
+        return f"{text} vs {reference_text} ({row['source_year_reference']})"
+
+    merged["comparison"] = [comparison(row) for _, row in merged.iterrows()] if len(merged) else pd.Series(dtype=str)
+    return merged.reset_index(drop=True)
+
+
+def earlier_items_by_kind(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every earlier case study × every kind of item (long), with the count of items; 0 where none."""
+    cases = tables["earlier_case_studies"][["case_id", "title"]].reset_index(drop=True)
+    items = tables["earlier_case_study_items"]
+    present = list(dict.fromkeys(items["kind"]))
+    kinds = list(EARLIER_ITEM_KINDS) + [k for k in present if k not in EARLIER_ITEM_KINDS]
+    grid = cases.merge(pd.DataFrame({"kind": kinds, "kind_order": range(len(kinds))}), how="cross")
+    counts = items.groupby(["case_id", "kind"]).size().rename("items").reset_index()
+    out = grid.merge(counts, on=["case_id", "kind"], how="left")
+    out["items"] = out["items"].fillna(0).astype(int)
+    out["label"] = out["kind"].map(label_for_kind)
+    return out
+
+
+def inconsistencies_with_sources(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The inconsistencies with the system's name and both sources' titles and years."""
+    sources = tables["sources"].set_index("source_id")
+    out = tables["inconsistencies"].merge(tables["systems"][["system_id", "name"]], on="system_id", how="left")
+    for prefix in ("", "alt_"):
+        out[f"{prefix}source_title"] = out[f"{prefix}source_id"].map(sources["title"])
+        out[f"{prefix}source_year"] = out[f"{prefix}source_id"].map(sources["year"]).astype("Int64")
+    return out.reset_index(drop=True)

@@ -1,0 +1,110 @@
+"""The scale chapter's derived tables: figures as the sources word them, multi-system programmes
+found from the data, ratios with their inputs, and headline numbers that count ICSs only."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from ics_evidence import derive
+
+
+def frame(rows: list[dict], dtypes: dict | None = None) -> pd.DataFrame:
+    out = pd.DataFrame(rows)
+    return out.astype(dtypes) if dtypes else out
+
+
+def fig(system_id: str, measure_id: str, value: float, qualifier: str = "exact", *, reference: bool = True,
+        quote: str = "q") -> dict:  # fmt: skip
+    return {"system_id": system_id, "measure_id": measure_id, "value": value, "qualifier": qualifier,
+            "is_reference": reference, "quote": quote, "source_id": "s"}  # fmt: skip
+
+
+@pytest.fixture
+def tables() -> dict[str, pd.DataFrame]:
+    measures = ("population", "area_sq_miles", "nhs_budget_gbp_bn", "nhs_trusts", "primary_care_networks",
+                "place_partnerships", "systems_covered")  # fmt: skip
+    return {
+        "systems": frame([
+            {"system_id": "alpha", "name": "Alpha"},
+            {"system_id": "joint", "name": "Joint programme"},
+            {"system_id": "beta", "name": "Beta"},
+            {"system_id": "gamma", "name": "Gamma"},
+        ]),
+        "measures": frame([{"measure_id": m, "label": m.replace("_", " ").capitalize(), "unit": "u"}
+                           for m in measures]),
+        "system_figures": frame([
+            fig("alpha", "population", 3_000_000, "more-than"),
+            fig("alpha", "population", 3_100_000, reference=False),
+            fig("alpha", "nhs_budget_gbp_bn", 6.6),
+            fig("alpha", "place_partnerships", 3),
+            fig("joint", "systems_covered", 3, quote="A collaboration of three systems including Beta."),
+            fig("joint", "population", 9_000_000),
+            fig("beta", "population", 1_000_000, "around"),
+            fig("beta", "nhs_budget_gbp_bn", 1.5),
+            fig("beta", "systems_covered", 1),
+        ], {"value": "Float64", "is_reference": "boolean", "qualifier": "string", "quote": "string"}),
+    }  # fmt: skip
+
+
+def test_as_stated_words_the_qualifier_and_keeps_decimals():
+    assert derive.as_stated(3_000_000, "more-than") == "more than 3,000,000"
+    assert derive.as_stated(6.6, "exact") == "6.6"
+    assert derive.as_stated(645_000, "estimated") == "an estimated 645,000"
+    assert derive.as_stated(pd.NA, "around") is None
+
+
+def test_stated_figures_use_reference_values_and_flag_hedged_ones(tables):
+    stated = derive.stated_figures(tables).set_index(["system_id", "measure_id"])
+    assert stated.loc[("alpha", "population"), "value"] == 3_000_000
+    assert stated.loc[("alpha", "population"), "approximate"]
+    assert not stated.loc[("alpha", "nhs_budget_gbp_bn"), "approximate"]
+
+
+def test_programmes_come_from_systems_covered_above_one_with_overlaps(tables):
+    programmes = derive.multi_system_programmes(tables)
+    assert list(programmes["system_id"]) == ["joint"]  # beta covers one system: an ICS, not a programme
+    assert programmes.loc[0, "systems_covered"] == 3
+    assert programmes.loc[0, "overlapping"] == ("Beta",)
+
+
+def test_no_programmes_gives_an_empty_frame_with_columns(tables):
+    tables["system_figures"] = tables["system_figures"][tables["system_figures"]["measure_id"] != "systems_covered"]
+    programmes = derive.multi_system_programmes(tables)
+    assert programmes.empty and "overlapping" in programmes.columns
+
+
+def test_scale_table_keeps_every_system_and_marks_kind_and_hedges(tables):
+    table = derive.scale_table(tables).set_index("system_id")
+    assert list(table.index) == ["alpha", "joint", "beta", "gamma"]
+    assert table.loc["joint", "kind"] == "multi-system programme"
+    assert table.loc["alpha", "kind"] == "integrated care system"
+    assert table.loc["alpha", "budget_per_head_gbp"] == pytest.approx(2200)
+    assert table.loc["alpha", "people_per_place"] == pytest.approx(1_000_000)
+    assert table.loc["alpha", "hedged"] == "Population: more than 3,000,000"
+    assert pd.isna(table.loc["gamma", "population"]) and pd.isna(table.loc["gamma", "hedged"])
+
+
+def test_ratio_inputs_carry_both_figures_and_hedging(tables):
+    inputs = derive.ratio_inputs(tables, "budget_per_head_gbp").set_index("system_id")
+    assert list(inputs.index) == ["alpha", "beta"]  # only systems with both figures
+    assert inputs.loc["alpha", "numerator_as_stated"] == "6.6"
+    assert inputs.loc["alpha", "denominator_as_stated"] == "more than 3,000,000"
+    assert inputs.loc["alpha", "approximate"] and inputs.loc["beta", "approximate"]
+
+
+def test_summary_counts_integrated_care_systems_only(tables):
+    summary = derive.scale_summary(tables)
+    assert summary["case_studies"] == 4 and summary["systems"] == 3 and summary["programmes"] == 1
+    assert summary["total_population"] == 4_000_000  # the programme's 9 million would double count
+    assert summary["largest_name"] == "Alpha" and summary["smallest_name"] == "Beta"
+    assert summary["population_reported"] == 2 and summary["population_hedged"] == 2
+    assert summary["median_budget_per_head"] == pytest.approx((2200 + 1500) / 2)
+    assert all(not hasattr(v, "dtype") for v in summary.values())  # plain Python values for glue
+
+
+def test_summary_without_any_figures(tables):
+    tables["system_figures"] = tables["system_figures"].iloc[0:0]
+    summary = derive.scale_summary(tables)
+    assert summary["total_population"] is None and summary["largest_name"] is None
+    assert summary["median_budget_per_head"] is None and summary["systems"] == 4

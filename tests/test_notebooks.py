@@ -1,0 +1,117 @@
+"""Every notebook in the manifest runs under papermill, top to bottom, on the shipped data and
+on the fixture data (with a ninth system that has no figures); charts are described, offline
+and keep each system's colour."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from ics_evidence import charts, pipeline
+from ics_evidence.paths import DATA_DIR
+
+from .fixture_data import make_fixture
+
+SPEC = re.compile(r"var spec = (\{.*?\});\n", re.DOTALL)
+
+
+def execute_all(data_dir: Path, output_dir: Path) -> dict[str, nbformat.NotebookNode]:
+    executed = {}
+    for job in pipeline.load_jobs(pipeline.MANIFEST, data_dir):
+        job = dataclasses.replace(job, output=output_dir / f"{job.label}.ipynb")
+        pipeline.execute(job, {})
+        executed[job.label] = nbformat.read(job.output, as_version=4)
+    return executed
+
+
+@pytest.fixture(scope="module")
+def on_fixture(tmp_path_factory) -> dict[str, nbformat.NotebookNode]:
+    root = tmp_path_factory.mktemp("fixture")
+    return execute_all(make_fixture(root / "data"), root / "out")
+
+
+@pytest.fixture(scope="module")
+def on_shipped(tmp_path_factory) -> dict[str, nbformat.NotebookNode]:
+    return execute_all(DATA_DIR, tmp_path_factory.mktemp("shipped"))
+
+
+def html_outputs(notebook: nbformat.NotebookNode) -> str:
+    parts = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            for key, value in output.get("data", {}).items():
+                if key.endswith("text/html"):
+                    parts.append("".join(value) if isinstance(value, list) else value)
+    return "\n".join(parts)
+
+
+def specs(notebook: nbformat.NotebookNode) -> list[dict]:
+    return [json.loads(match) for match in SPEC.findall(html_outputs(notebook))]
+
+
+def test_every_notebook_runs_on_the_fixture_including_a_system_with_no_figures(on_fixture):
+    assert "system-profile[testshire]" in on_fixture
+    page = html_outputs(on_fixture["system-profile[testshire]"])
+    assert "not reported" in page and "None recorded in the data." in page
+
+
+def test_a_ninth_system_gets_a_page_with_its_name_as_heading(on_fixture):
+    heading = on_fixture["system-profile[testshire]"].cells[0].source
+    assert heading.startswith("# Testshire")
+
+
+def test_every_notebook_runs_on_the_shipped_data(on_shipped):
+    labels = {job.label for job in pipeline.load_jobs()}
+    assert set(on_shipped) == labels
+
+
+def test_injected_parameters_are_hidden_and_visible_metadata_is_shown(on_shipped):
+    notebook = on_shipped["system-profile[dorset]"]
+    injected = [c for c in notebook.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and "remove-cell" in injected[0].metadata["tags"]
+    assert "built_for" in {o.get("metadata", {}).get("scrapbook", {}).get("name") for c in notebook.cells
+                           for o in c.get("outputs", [])}  # fmt: skip
+
+
+def test_every_chart_is_described_offline_and_keeps_system_colours(on_shipped):
+    colours = charts.system_colours(list(_systems()))
+    names = _systems()
+    found = 0
+    for label, notebook in on_shipped.items():
+        page = html_outputs(notebook)
+        assert "cdn.jsdelivr" not in page and "<script src" not in page, label
+        for spec in specs(notebook):
+            found += 1
+            assert spec.get("description"), label
+            for scale in _colour_scales(spec):
+                domain, colour_range = scale.get("domain"), scale.get("range")
+                if domain and colour_range and set(domain) <= set(names.values()):
+                    by_name = {names[s]: colours[s] for s in names}
+                    assert [by_name[d] for d in domain] == list(colour_range), label
+    assert found >= 8
+
+
+def _systems() -> dict[str, str]:
+    import csv
+
+    with (DATA_DIR / "systems.csv").open(encoding="utf-8") as handle:
+        return {row["system_id"]: row["name"] for row in csv.DictReader(handle)}
+
+
+def _colour_scales(spec) -> list[dict]:
+    found = []
+    if isinstance(spec, dict):
+        colour = spec.get("color")
+        if isinstance(colour, dict) and isinstance(colour.get("scale"), dict):
+            found.append(colour["scale"])
+        for value in spec.values():
+            found += _colour_scales(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            found += _colour_scales(value)
+    return found
