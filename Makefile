@@ -5,8 +5,10 @@ SHELL := /bin/bash
 VENV    := .venv
 PYTHON  := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
+AXE     := tests/browser/node_modules/axe-core/axe.min.js
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help book test validate lint format serve lock clean status watch benchmark
+.PHONY: help book test validate lint format serve lock clean status watch benchmark browser-deps
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -21,8 +23,18 @@ $(STAMP): requirements.txt pyproject.toml
 book: $(STAMP) ## Build the book from the shipped data into _build/html
 	$(PYTHON) -m ics_evidence build
 
-test: $(STAMP) ## Run the tests
+test: $(STAMP) browser-deps ## Run the tests (installs Chromium and axe-core for the browser tests)
 	$(PYTHON) -m pytest
+
+# The browser tests drive Debian's chromium (never a downloaded browser) and audit pages with
+# axe-core from the npm registry, pinned by tests/browser/package-lock.json.
+browser-deps: $(AXE)
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core; }
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 status: $(STAMP) ## Say which notebooks would rerun, and why
 	$(PYTHON) -m ics_evidence status

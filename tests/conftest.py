@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from ics_evidence.paths import DATA_DIR, sources_dir
+from ics_evidence.paths import DATA_DIR, ROOT, sources_dir
 
 
 @pytest.fixture
@@ -26,3 +28,14 @@ def sources() -> Path:
 requires_sources = pytest.mark.skipif(
     not sources_dir().is_dir(), reason="the shared source texts are not beside this clone"
 )
+
+
+@pytest.fixture(scope="session")
+def built_site() -> Path:
+    """The book built from the shipped data by the README's command (the pipeline reruns only
+    what is stale, so after a first build this is quick)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "ics_evidence", "build"], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return ROOT / "_build" / "html"

@@ -4,25 +4,13 @@ good build when a build fails."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 
 from ics_evidence import book
-from ics_evidence.paths import ROOT
 
 pytestmark = pytest.mark.book
 EXTERNAL = re.compile(r"""(?:src|href)=["'](?:https?:)?//(?!localhost)""")
-
-
-@pytest.fixture(scope="module")
-def built_site():
-    result = subprocess.run(
-        [sys.executable, "-m", "ics_evidence", "build"], capture_output=True, text=True, cwd=ROOT, check=False
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return ROOT / "_build" / "html"
 
 
 def test_data_page_lists_every_table_with_row_counts(built_site):

@@ -103,7 +103,9 @@ def render_html(spec: dict) -> str:
     body = _safe_json(spec)
     element = "vega-" + hashlib.sha256(body.encode()).hexdigest()[:12]
     return (
-        f'<div class="ics-chart" id="{element}" role="figure" aria-label="{html.escape(description)}"></div>\n'
+        # tabindex: a chart wider than a phone scrolls, and keyboard users must be able to scroll it.
+        f'<div class="ics-chart" id="{element}" role="figure" tabindex="0" aria-label="{html.escape(description)}">'
+        "</div>\n"
         '<script type="text/javascript">\n'
         "(function () {\n"
         f"  var spec = {body};\n"
@@ -143,11 +145,14 @@ def write_bundle(static_dir: Path) -> Path:
     version = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
     target = static_dir / BUNDLE_NAME
     stamp = static_dir / f".{BUNDLE_NAME}.version"
-    marker = f"vl-convert {vl_convert.__version__}; vega-lite {version}"
+    marker = f"vl-convert {vl_convert.__version__}; vega-lite {version}; wrapped"
     if target.exists() and stamp.exists() and stamp.read_text(encoding="utf-8") == marker:
         return target
     static_dir.mkdir(parents=True, exist_ok=True)
-    target.write_text(vl_convert.javascript_bundle(vl_version=version), encoding="utf-8")
+    # Wrapped in a function so the bundle's top-level names (one is `_`) cannot clash with the
+    # theme's scripts; it publishes vegaEmbed, vega and vegaLite on window itself.
+    bundle = vl_convert.javascript_bundle(vl_version=version)
+    target.write_text(f"(function () {{\n{bundle}\n}})();\n", encoding="utf-8")
     stamp.write_text(marker, encoding="utf-8")
     return target
 

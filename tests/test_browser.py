@@ -1,0 +1,173 @@
+"""The built book as a reader meets it: Debian's Chromium, headless, every request to another
+host blocked and recorded, every chart drawn, no console error, links resolving, search
+working, and an axe-core audit at WCAG 2.2 AA on every page."""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pytest
+
+from ics_evidence.paths import ROOT
+
+pytestmark = pytest.mark.book
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+CHARTS_DRAWN = """() => Array.from(document.querySelectorAll('.ics-chart')).every(
+    el => el.querySelector('svg') && el.querySelectorAll('svg .role-mark > *').length > 0)"""
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def serve(directory: Path):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server
+
+
+@pytest.fixture(scope="module")
+def site(built_site):
+    server = serve(built_site)
+    yield f"http://127.0.0.1:{server.server_address[1]}/", built_site
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail("chromium is not installed: run `make test`, which installs it")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def pages(root: Path) -> list[str]:
+    return sorted(
+        str(path.relative_to(root))
+        for path in root.rglob("*.html")
+        if not path.relative_to(root).parts[0].startswith("_")
+    )
+
+
+class Visit:
+    """One page in a fresh context with foreign requests blocked and console errors recorded."""
+
+    def __init__(self, browser, base: str):
+        self.context = browser.new_context()
+        self.page = self.context.new_page()
+        self.foreign: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        local = urlparse(base).netloc
+        self.page.route("**/*", self._route(local))
+        self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("dialog", self._dialog)
+
+    def _route(self, local: str):
+        def handle(route):
+            url = route.request.url
+            if urlparse(url).netloc == local or url.startswith(("data:", "blob:", "about:")):
+                route.continue_()
+            else:
+                self.foreign.append(url)
+                route.abort()
+
+        return handle
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def test_every_page_loads_locally_draws_its_charts_and_logs_no_error(site, browser):
+    base, root = site
+    charts_seen = 0
+    problems = []
+    for name in pages(root):
+        visit = Visit(browser, base)
+        visit.page.goto(urljoin(base, name), wait_until="load")
+        count = visit.page.locator(".ics-chart").count()
+        if count:
+            visit.page.wait_for_function(CHARTS_DRAWN, timeout=15000)
+            charts_seen += count
+        if visit.foreign or visit.errors:
+            problems.append((name, visit.foreign, visit.errors))
+        visit.close()
+    assert problems == []
+    assert charts_seen >= 16  # every system page has a chart, and so do the analyses
+
+
+def test_every_page_passes_an_axe_wcag_22_aa_audit(site, browser):
+    base, root = site
+    failures = {}
+    for name in pages(root):
+        visit = Visit(browser, base)
+        visit.page.goto(urljoin(base, name), wait_until="load")
+        if visit.page.locator(".ics-chart").count():
+            visit.page.wait_for_function(CHARTS_DRAWN, timeout=15000)
+        visit.page.add_script_tag(path=str(AXE))
+        result = visit.page.evaluate(
+            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_22_AA
+        )
+        violations = [
+            f"{v['id']} ({v['impact']}): {len(v['nodes'])} node(s), e.g. {v['nodes'][0]['target']}"
+            for v in result["violations"]
+        ]
+        if violations:
+            failures[name] = violations
+        visit.close()
+    assert failures == {}
+
+
+def test_internal_links_resolve(site):
+    _, root = site
+    broken = []
+    for name in pages(root):
+        page = root / name
+        for target in re.findall(r'href="([^"#?]+)', page.read_text(encoding="utf-8")):
+            if re.match(r"^[a-z]+:", target) or target.startswith("//"):
+                continue
+            resolved = (page.parent / target).resolve()
+            if not resolved.exists():
+                broken.append(f"{name} -> {target}")
+    assert broken == []
+
+
+def test_navigation_and_search_work(site, browser):
+    base, _ = site
+    visit = Visit(browser, base)
+    visit.page.goto(urljoin(base, "book/index.html"))
+    visit.page.locator("nav.bd-docs-nav a", has_text="Dorset").first.click()
+    visit.page.wait_for_load_state("load")
+    assert visit.page.locator("h1").first.inner_text().startswith("Dorset")
+    visit.page.goto(urljoin(base, "search.html?q=Gloucestershire"))
+    visit.page.wait_for_selector("#search-results li", timeout=15000)
+    assert visit.page.locator("#search-results li").count() > 0
+    visit.close()
