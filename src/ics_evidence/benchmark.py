@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ics_evidence.paths import ROOT
+from ics_evidence.paths import ROOT, sources_dir
 
 COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", ".pytest_cache", ".ruff_cache")
 PER_SYSTEM_TABLES = (
@@ -105,8 +105,13 @@ def edit_cell(path: Path, match: dict[str, str], column: str, new_value: str) ->
     _write(path, header, rows)
 
 
+def project_environment(project: Path) -> dict[str, str]:
+    """Run the copy's own package, with the real source texts so quotations are still checked."""
+    return dict(os.environ, PYTHONPATH=str(project / "src"), ICS_SOURCES_DIR=str(sources_dir()))
+
+
 def run(project: Path, *args: str) -> tuple[float, str]:
-    environment = dict(os.environ, PYTHONPATH=str(project / "src"))
+    environment = project_environment(project)
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "ics_evidence", *args],
@@ -156,7 +161,7 @@ def jupyter_book_cache_scenario(project: Path) -> list[Measurement]:
     config = (project / "_config.yml").read_text(encoding="utf-8")
     config = config.replace('execute_notebooks: "off"', 'execute_notebooks: "cache"').replace("  - notebooks/*\n", "")
     (project / "_config.yml").write_text(config, encoding="utf-8")
-    environment = dict(os.environ, PYTHONPATH=str(project / "src"))
+    environment = project_environment(project)
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
 
     def build() -> float:

@@ -40,7 +40,7 @@ class Problem:
             parts.append(self.column)
         if self.value is not None:
             shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
-            parts.append(repr(shown))
+            parts.append(f"'{shown}'")
         return f"{' '.join(parts)} — {self.rule}: {self.message}"
 
 
@@ -111,6 +111,15 @@ def _check_constraints(field: Field, value: Any, text: str) -> list[tuple[str, s
     return errors
 
 
+def _has_invalid_bytes(text: str) -> bool:
+    """Bytes that were not UTF-8 survive decoding as lone surrogates (errors="surrogateescape")."""
+    return any("\udc80" <= ch <= "\udcff" for ch in text)
+
+
+def _shown_bytes(text: str) -> str:
+    return text.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="backslashreplace")
+
+
 def _read_rows(resource: Resource, path: Path, out: _Collector) -> list[Row] | None:
     shown = _display_path(path)
     if not path.is_file():
@@ -126,6 +135,9 @@ def _read_rows(resource: Resource, path: Path, out: _Collector) -> list[Row] | N
         out.add(shown, None, None, None, "csv", "empty file: no header row")
         return None
     header, body = records[0], records[1:]
+    for index, name in enumerate(header):
+        if _has_invalid_bytes(name):
+            out.add(shown, 1, f"column {index + 1}", _shown_bytes(name), "encoding", "not valid UTF-8")
     expected = resource.field_names
     for name in expected:
         if name not in header:
@@ -149,9 +161,8 @@ def _read_rows(resource: Resource, path: Path, out: _Collector) -> list[Row] | N
         for field in resource.fields:
             cell = raw[field.name]
             values[field.name] = None
-            if any("\udc80" <= ch <= "\udcff" for ch in cell):
-                shown_cell = cell.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
-                out.add(shown, number, field.name, shown_cell, "encoding", "not valid UTF-8")
+            if _has_invalid_bytes(cell):
+                out.add(shown, number, field.name, _shown_bytes(cell), "encoding", "not valid UTF-8")
                 continue
             if cell == "":
                 if field.required:
