@@ -8,7 +8,7 @@ STAMP   := $(VENV)/.installed
 AXE     := tests/browser/node_modules/axe-core/axe.min.js
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help book test validate lint format serve lock clean status watch benchmark browser-deps
+.PHONY: help book test validate lint format serve lock clean status watch benchmark browser-deps release
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -61,6 +61,10 @@ lock: $(STAMP) ## Re-pin requirements.txt from requirements.in
 
 clean: ## Remove build products (keeps the environment)
 	rm -rf _build book/generated
+
+release: $(STAMP) browser-deps ## Release an edition: make release VERSION=1.1.0 SUMMARY="..."
+	@test -n "$(VERSION)" -a -n "$(SUMMARY)" || { echo 'usage: make release VERSION=x.y.z SUMMARY="..."'; exit 2; }
+	$(PYTHON) -m ics_evidence.release "$(VERSION)" --summary "$(SUMMARY)"
 
 benchmark: $(STAMP) ## Time the rerun pipeline (8 and 42 systems, serial/parallel, vs Jupyter Book cache)
 	$(PYTHON) -m ics_evidence.benchmark

@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ics_evidence import charts
+from ics_evidence import charts, release
 from ics_evidence.datadict import render_markdown
 from ics_evidence.paths import BUILD_DIR, DATA_DIR, GENERATED_DIR, ROOT, STATIC_DIR
 from ics_evidence.schema import read_package
@@ -40,6 +40,7 @@ def generate_pages(data_dir: Path = DATA_DIR, generated_dir: Path = GENERATED_DI
     _, tables, _ = read_tables(data_dir)
     counts = {name: len(rows) for name, rows in tables.items()}
     write_atomic(generated_dir / "data-dictionary.md", render_markdown(package, counts))
+    release.write_pages(generated_dir, ROOT, data_dir)
     charts.write_bundle(STATIC_DIR)
 
 
@@ -72,19 +73,22 @@ def publish(built: Path, site: Path = SITE_DIR) -> None:
     shutil.rmtree(outgoing, ignore_errors=True)
 
 
-def run_sphinx(work_dir: Path = WORK_DIR) -> int:
+def run_sphinx(work_dir: Path = WORK_DIR, builder: str = "html") -> int:
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     command = [
-        str(jupyter_book),
-        "build",
-        str(ROOT),
-        "--path-output",
-        str(work_dir),
-        "--warningiserror",
-        "--nitpick",
-        "--keep-going",
-    ]
+        str(jupyter_book), "build", str(ROOT),
+        "--path-output", str(work_dir), "--builder", builder,
+        "--warningiserror", "--nitpick", "--keep-going",
+    ]  # fmt: skip
     return subprocess.run(command, cwd=ROOT, check=False).returncode
+
+
+def build_single_page() -> Path:
+    """The whole book as one HTML page (for the PDF edition, printed by Chromium)."""
+    work = BUILD_DIR / "work-single"
+    if run_sphinx(work, "singlehtml") != 0:
+        raise RuntimeError("the single-page book did not build")
+    return work / "_build" / "singlehtml" / "index.html"
 
 
 def build_book(data_dir: Path = DATA_DIR) -> int:

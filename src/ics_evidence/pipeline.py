@@ -343,6 +343,17 @@ class PlaceholderMissing(KeyError):
         super().__init__(f"Markdown placeholder {{{{ {name} }}}} has no glued value")
 
 
+def _make_reproducible(notebook) -> None:
+    """Execution times and random cell ids differ on every run; without them, one commit gives
+    byte-identical notebooks (and pages)."""
+    notebook.metadata.pop("papermill", None)
+    for index, cell in enumerate(notebook.cells):
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        if "id" in cell:
+            cell["id"] = f"cell-{index}"
+
+
 def _hide_injected_parameters(notebook) -> None:
     for cell in notebook.cells:
         tags = cell.get("metadata", {}).get("tags", [])
@@ -382,6 +393,7 @@ def execute(job: Job, fingerprint_: dict) -> float:
     except PlaceholderMissing as error:
         raise NotebookFailed(job, None, f"Markdown cell {error.cell + 1}: {error}") from None
     _hide_injected_parameters(executed)
+    _make_reproducible(executed)
     executed.metadata["ics_evidence"] = {"built_from": fingerprint_, "parameters": job.parameters}
     job.output.parent.mkdir(parents=True, exist_ok=True)
     temporary = job.output.with_name(f".{job.output.name}.tmp-{os.getpid()}-{id(job)}")

@@ -1,0 +1,143 @@
+"""Versioned, citable releases: one place for the version, a refused dirty tree, a verified
+bundle, a computed data diff, and reproducible builds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ics_evidence import release
+from ics_evidence.benchmark import _rows, _write, copy_project, project_environment, run
+from ics_evidence.paths import ROOT
+
+
+def test_diff_finds_added_removed_and_changed_rows():
+    old = {"systems": [{"system_id": "a", "name": "Alpha"}, {"system_id": "b", "name": "Beta"}]}
+    new = {"systems": [{"system_id": "a", "name": "Alpha One"}, {"system_id": "c", "name": "Gamma"}]}
+    (diff,) = release.diff_tables(old, new, {"systems": ("system_id",)})
+    assert [r["system_id"] for r in diff.added] == ["c"]
+    assert [r["system_id"] for r in diff.removed] == ["b"]
+    assert diff.changed == [("a", "name", "Alpha", "Alpha One")]
+    page = release.diff_markdown([diff], "v1.0.0")
+    assert "| `systems` | 1 | 1 | 1 |" in page and "| a | `name` | Alpha | Alpha One |" in page
+
+
+def test_diff_uses_composite_keys_and_escapes_values():
+    old = {"t": [{"x": "1", "y": "2", "v": "<b>"}]}
+    new = {"t": [{"x": "1", "y": "2", "v": "<i>"}]}
+    (diff,) = release.diff_tables(old, new, {"t": ("x", "y")})
+    assert diff.changed == [("1 / 2", "v", "<b>", "<i>")]
+    assert "&lt;i&gt;" in release.diff_markdown([diff], "v1") and "<i>" not in release.diff_markdown([diff], "v1")
+
+
+def test_versions_must_be_semantic_and_increase(tmp_path):
+    (tmp_path / "releases.yml").write_text(
+        yaml.safe_dump({"releases": [{"version": "1.2.0", "date": dt.date(2026, 1, 1), "summary": "x"}]})
+    )
+    with pytest.raises(release.ReleaseError, match="not newer"):
+        release.record("1.1.9", "older", tmp_path)
+    with pytest.raises(release.ReleaseError, match="semantic"):
+        release.version_key("1.2")
+
+
+def test_citation_is_formatted_by_the_converters():
+    cff = release.read_citation(ROOT)
+    apa_edition, apa_report = release.apa(cff)
+    assert "(Version " in apa_edition and "[Dataset]" in apa_edition
+    assert apa_report.startswith("Ham, C. (2023).")
+    entries = release.bibtex(cff)
+    assert "@techreport{ham2023," in entries and "@misc{ics_edition_" in entries
+
+
+@pytest.fixture(scope="module")
+def repository(tmp_path_factory) -> Path:
+    """A copy of the project as its own git repository, built once."""
+    root = copy_project(tmp_path_factory.mktemp("release") / "project")
+    for command in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "Initial"]):
+        subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.invalid", *command], cwd=root,
+                       check=True)  # fmt: skip
+    return root
+
+
+def release_command(root: Path, *args: str) -> subprocess.CompletedProcess:
+    environment = project_environment(root) | {
+        "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.invalid",
+        "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.invalid",
+    }  # fmt: skip
+    return subprocess.run([sys.executable, "-m", "ics_evidence.release", *args], cwd=root, env=environment,
+                          capture_output=True, text=True, check=False)  # fmt: skip
+
+
+def tree_digest(directory: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.mark.book
+def test_release_refuses_a_dirty_tree(repository):
+    (repository / "scratch.txt").write_text("uncommitted", encoding="utf-8")
+    try:
+        result = release_command(repository, "1.0.0", "--summary", "First edition")
+    finally:
+        (repository / "scratch.txt").unlink()
+    assert result.returncode == 1 and "uncommitted changes" in result.stderr
+
+
+@pytest.mark.book
+def test_release_bundle_version_stamp_diff_and_reproducibility(repository):
+    result = release_command(repository, "1.0.0", "--summary", "First edition")
+    assert result.returncode == 0, result.stderr[-3000:]
+    bundle = repository / "_build" / "releases" / "improving-health-and-care-at-scale-1.0.0"
+
+    # The bundle: contents, manifest, checksums that verify, an archive.
+    assert (bundle / "improving-health-and-care-at-scale-1.0.0.pdf").stat().st_size > 10_000
+    for part in ("html/index.html", "data/datapackage.json", "notebooks/systems/dorset.ipynb", "RELEASE_NOTES.md"):
+        assert (bundle / part).exists(), part
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repository, capture_output=True, text=True).stdout.strip()
+    assert manifest["version"] == "1.0.0" and manifest["commit"] == head
+    check = subprocess.run(["sha256sum", "--check", "--quiet", "SHA256SUMS"], cwd=bundle, capture_output=True)
+    assert check.returncode == 0, check.stdout
+    assert bundle.with_suffix(".tar.gz").exists()
+    tags = subprocess.run(["git", "tag"], cwd=repository, capture_output=True, text=True).stdout.split()
+    assert tags == ["v1.0.0"]
+
+    # One version, everywhere: every page's footer, the citation file and page.
+    assert 'version: "1.0.0"' in (repository / "CITATION.cff").read_text()
+    # Every page a reader opens (not theme fragments in _static, nor the root redirect to book/).
+    pages = [p for p in (bundle / "html").rglob("*.html") if "_static" not in p.parts and p.parent != bundle / "html"]
+    assert len(pages) > 20 and all("Edition 1.0.0" in p.read_text(encoding="utf-8") for p in pages)
+    assert "(Version 1.0.0)" in (bundle / "html" / "book" / "cite.html").read_text(encoding="utf-8")
+
+    # Reproducible: the same commit built again from scratch gives the same pages and notebooks.
+    shutil.rmtree(repository / "_build" / "work")
+    run(repository, "build", "--force")
+    assert tree_digest(repository / "_build" / "html") == tree_digest(bundle / "html")
+    assert tree_digest(repository / "book" / "systems") == tree_digest(bundle / "notebooks" / "systems")
+
+    # What changed: edit, add and remove rows, and the next release lists them.
+    header, figures = _rows(repository / "data" / "system_figures.csv")
+    figures[0]["value"] = "3100000"
+    _write(repository / "data" / "system_figures.csv", header, figures)
+    header, lessons = _rows(repository / "data" / "lessons.csv")
+    added = dict(lessons[0], lesson_id="test-added-lesson")
+    _write(repository / "data" / "lessons.csv", header, [*lessons[1:], added])
+    subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.invalid", "commit", "-qam", "Data edit"],
+                   cwd=repository, check=True)  # fmt: skip
+    result = release_command(repository, "1.1.0", "--summary", "Revised figures", "--no-pdf")
+    assert result.returncode == 0, result.stderr[-3000:]
+    notes = repository / "_build" / "releases" / "improving-health-and-care-at-scale-1.1.0" / "RELEASE_NOTES.md"
+    text = notes.read_text(encoding="utf-8")
+    assert "| `lessons` | 1 | 1 | 0 |" in text and "| `system_figures` | 0 | 0 | 1 |" in text
+    assert "| `value` | 3000000 | 3100000 |" in text
