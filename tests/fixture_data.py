@@ -7,30 +7,17 @@ codings but no figures, examples, results or partners at all.
 
 from __future__ import annotations
 
-import csv
 import shutil
 import sys
 from pathlib import Path
 
+from ics_evidence.csvfiles import read_rows, write_rows
 from ics_evidence.paths import DATA_DIR
 from ics_evidence.schema import read_package
 
 KEPT = ("west-yorkshire", "dorset")
 NEW_SYSTEM = "testshire"
 CLONED_FROM = "dorset"
-
-
-def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        return list(reader.fieldnames or []), list(reader)
-
-
-def _write(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def make_fixture(target: Path) -> Path:
@@ -40,7 +27,7 @@ def make_fixture(target: Path) -> Path:
     examples_kept: set[str] = set()
     cases_kept: set[str] = set()
     for resource in package.resources:
-        header, rows = _read(DATA_DIR / resource.path)
+        header, rows = read_rows(DATA_DIR / resource.path)
         if "system_id" in header:
             kept = [r for r in rows if r["system_id"] in KEPT or (r["system_id"] == "" and resource.name == "lessons")]
             if resource.name in ("systems", "theme_coding", "system_dimensions"):
@@ -61,7 +48,7 @@ def make_fixture(target: Path) -> Path:
             rows = [r for r in rows if r["example_id"] in examples_kept]
         if resource.name == "earlier_case_study_items":
             rows = [r for r in rows if r["case_id"] in cases_kept]
-        _write(target / resource.path, header, rows)
+        write_rows(target / resource.path, header, rows)
     return target
 
 

@@ -182,11 +182,12 @@ SUMMARY_PAYLOAD = "<script>window.__xss=2</script>Health villages"
 @pytest.fixture(scope="module")
 def poisoned_site(tmp_path_factory):
     """A copy of the project whose data carry markup in a system name and an example summary."""
-    from ics_evidence.benchmark import _rows, copy_project, edit_cell, run
+    from ics_evidence.benchmark import copy_project, run
+    from ics_evidence.csvfiles import edit_cell, read_rows
 
     project = copy_project(tmp_path_factory.mktemp("poisoned") / "project")
     edit_cell(project / "data" / "systems.csv", {"system_id": "dorset"}, "name", NAME_PAYLOAD)
-    _, examples = _rows(project / "data" / "improvement_examples.csv")
+    _, examples = read_rows(project / "data" / "improvement_examples.csv")
     example = next(row for row in examples if row["system_id"] == "dorset")
     edit_cell(project / "data" / "improvement_examples.csv", {"example_id": example["example_id"]}, "summary",
               SUMMARY_PAYLOAD)  # fmt: skip

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from ics_evidence.benchmark import _rows, copy_project, edit_cell, run
+from ics_evidence.benchmark import copy_project, run
+from ics_evidence.csvfiles import edit_cell, read_rows
 
 pytestmark = pytest.mark.book
 
@@ -15,7 +16,7 @@ def test_edited_value_reaches_the_page_and_a_no_op_build_runs_nothing(tmp_path):
     _, first_log = run(project, "build")
     assert "book built" in first_log
 
-    _, lessons = _rows(project / "data" / "lessons.csv")
+    _, lessons = read_rows(project / "data" / "lessons.csv")
     lesson = next(row for row in lessons if row["system_id"] == "dorset")
     marker = "Edited in the end-to-end test: 4,321 people reached."
     edit_cell(project / "data" / "lessons.csv", {"lesson_id": lesson["lesson_id"]}, "summary", marker)

@@ -15,11 +15,12 @@ import pytest
 import yaml
 
 from ics_evidence import release
-from ics_evidence.benchmark import _rows, _write, copy_project, project_environment, run
+from ics_evidence.benchmark import copy_project, project_environment, run
+from ics_evidence.csvfiles import read_rows, write_rows
 from ics_evidence.paths import ROOT
 
 
-def test_diff_finds_added_removed_and_changed_rows():
+def test_diff_finds_added_removed_and_changedread_rows():
     old = {"systems": [{"system_id": "a", "name": "Alpha"}, {"system_id": "b", "name": "Beta"}]}
     new = {"systems": [{"system_id": "a", "name": "Alpha One"}, {"system_id": "c", "name": "Gamma"}]}
     (diff,) = release.diff_tables(old, new, {"systems": ("system_id",)})
@@ -127,12 +128,12 @@ def test_release_bundle_version_stamp_diff_and_reproducibility(repository):
     assert tree_digest(repository / "book" / "systems") == tree_digest(bundle / "notebooks" / "systems")
 
     # What changed: edit, add and remove rows, and the next release lists them.
-    header, figures = _rows(repository / "data" / "system_figures.csv")
+    header, figures = read_rows(repository / "data" / "system_figures.csv")
     figures[0]["value"] = "3100000"
-    _write(repository / "data" / "system_figures.csv", header, figures)
-    header, lessons = _rows(repository / "data" / "lessons.csv")
+    write_rows(repository / "data" / "system_figures.csv", header, figures)
+    header, lessons = read_rows(repository / "data" / "lessons.csv")
     added = dict(lessons[0], lesson_id="test-added-lesson")
-    _write(repository / "data" / "lessons.csv", header, [*lessons[1:], added])
+    write_rows(repository / "data" / "lessons.csv", header, [*lessons[1:], added])
     subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.invalid", "commit", "-qam", "Data edit"],
                    cwd=repository, check=True)  # fmt: skip
     result = release_command(repository, "1.1.0", "--summary", "Revised figures", "--no-pdf")

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from ics_evidence.benchmark import _rows, _write, copy_project, project_environment, run
+from ics_evidence.benchmark import copy_project, project_environment, run
+from ics_evidence.csvfiles import read_rows, write_rows
 
 pytestmark = pytest.mark.book
 
@@ -45,9 +46,9 @@ def build(root: Path) -> subprocess.CompletedProcess:
 
 def set_cell(table: str, row: int, column: str, value: str) -> Callable[[Path], None]:
     def corrupt(root: Path) -> None:
-        header, rows = _rows(root / "data" / f"{table}.csv")
+        header, rows = read_rows(root / "data" / f"{table}.csv")
         rows[row - 2][column] = value
-        _write(root / "data" / f"{table}.csv", header, rows)
+        write_rows(root / "data" / f"{table}.csv", header, rows)
 
     return corrupt
 
@@ -67,15 +68,15 @@ def remove(table: str) -> Callable[[Path], None]:
 def invalid_bytes(root: Path) -> None:
     """Append a copy of the first lesson whose summary holds a Latin-1 byte."""
     path = root / "data" / "lessons.csv"
-    header, rows = _rows(path)
+    header, rows = read_rows(path)
     extra = dict(rows[0], lesson_id="bad-bytes", summary="Cafe\udce9 summary")
     line = ",".join(f'"{extra[c]}"' for c in header).encode("utf-8", errors="surrogateescape")
     path.write_bytes(path.read_bytes() + line + b"\n")
 
 
 def duplicate_first_row(root: Path) -> None:
-    header, rows = _rows(root / "data" / "improvement_examples.csv")
-    _write(root / "data" / "improvement_examples.csv", header, [*rows, rows[0]])
+    header, rows = read_rows(root / "data" / "improvement_examples.csv")
+    write_rows(root / "data" / "improvement_examples.csv", header, [*rows, rows[0]])
 
 
 def notebook_raises(root: Path) -> None:

@@ -12,21 +12,18 @@ from pathlib import Path
 import pytest
 
 from ics_evidence import DataPackageError, load_package, validate_package
+from ics_evidence.csvfiles import read_rows, write_rows
 from ics_evidence.paths import ROOT
 
 from .conftest import requires_sources
 
 
 def read(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+    return read_rows(path)[1]
 
 
 def write(path: Path, rows: list[dict[str, str]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    write_rows(path, list(rows[0]), rows)
 
 
 def edit(data: Path, table: str, row: int, **changes: str) -> None:

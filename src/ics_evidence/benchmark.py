@@ -14,7 +14,6 @@ It measures; it asserts nothing. Times depend on the machine; the ratios are the
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import re
 import shutil
@@ -25,6 +24,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ics_evidence.csvfiles import edit_cell, read_rows, write_rows
 from ics_evidence.paths import ROOT, sources_dir
 
 COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", ".pytest_cache", ".ruff_cache")
@@ -49,22 +49,9 @@ def copy_project(target: Path) -> Path:
     return target
 
 
-def _rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        return list(reader.fieldnames or []), list(reader)
-
-
-def _write(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 def grow_to(data_dir: Path, count: int) -> None:
     """Add synthetic systems (copies of the real ones, renamed) until there are ``count``."""
-    _, systems = _rows(data_dir / "systems.csv")
+    _, systems = read_rows(data_dir / "systems.csv")
     originals = [row["system_id"] for row in systems]
     clones = {}
     for n in range(count - len(originals)):
@@ -72,7 +59,7 @@ def grow_to(data_dir: Path, count: int) -> None:
         clones[f"{source}-synthetic-{n + 1}"] = (source, n + 1)
     for table in PER_SYSTEM_TABLES:
         path = data_dir / f"{table}.csv"
-        header, rows = _rows(path)
+        header, rows = read_rows(path)
         extra = []
         for clone, (source, n) in clones.items():
             for row in rows:
@@ -85,24 +72,17 @@ def grow_to(data_dir: Path, count: int) -> None:
                 if path.name == "systems.csv":
                     copy["name"] = f"{row['name']} (synthetic {n})"
                 extra.append(copy)
-        _write(path, header, rows + extra)
-    _, examples = _rows(data_dir / "improvement_examples.csv")
+        write_rows(path, header, rows + extra)
+    _, examples = read_rows(data_dir / "improvement_examples.csv")
     system_of = {row["example_id"]: row["system_id"] for row in examples}
-    header, links = _rows(data_dir / "example_themes.csv")
+    header, links = read_rows(data_dir / "example_themes.csv")
     extra = [
         dict(link, example_id=f"{link['example_id']}-synthetic-{n}")
         for source, n in clones.values()
         for link in links
         if system_of.get(link["example_id"]) == source
     ]
-    _write(data_dir / "example_themes.csv", header, links + extra)
-
-
-def edit_cell(path: Path, match: dict[str, str], column: str, new_value: str) -> None:
-    header, rows = _rows(path)
-    row = next(r for r in rows if all(r[k] == v for k, v in match.items()))
-    row[column] = new_value
-    _write(path, header, rows)
+    write_rows(data_dir / "example_themes.csv", header, links + extra)
 
 
 def project_environment(project: Path) -> dict[str, str]:
@@ -142,7 +122,7 @@ def pipeline_scenarios(project: Path, dataset: str, cores: int) -> list[Measurem
     out.append(Measurement(dataset, "no-op check (status)", seconds, 0))
     seconds, log = run(project, "build")
     out.append(Measurement(dataset, "no-op build (validate, nothing stale, Sphinx)", seconds, notebooks_run(log)))
-    _, lessons = _rows(data / "lessons.csv")
+    _, lessons = read_rows(data / "lessons.csv")
     lesson = next(row for row in lessons if row["system_id"] == "dorset")
     edit_cell(data / "lessons.csv", {"lesson_id": lesson["lesson_id"]}, "summary", lesson["summary"] + " (edited)")
     seconds, log = run(project, "build")

@@ -518,22 +518,27 @@ def most_frequent(frame: pd.DataFrame, label: str, count: str) -> tuple[str, int
     return joined, top
 
 
-def method_usage(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Every method in the codebook with how many systems use it and which (most used first).
+def _reach(tables: dict[str, pd.DataFrame], codebook: str, links_table: str, key: str) -> pd.DataFrame:
+    """Every codebook entry with how many systems link to it and which (widest reach first).
 
-    Methods no system uses stay in, with 0 systems; ties keep codebook order.
+    Entries no system uses stay in, with 0 systems; ties keep codebook order.
     """
-    methods = tables["methods"][["method_id", "name", "kind", "description"]].reset_index(drop=True)
-    links = tables["system_methods"]
+    entries = tables[codebook][[key, "name", "kind", "description"]].reset_index(drop=True)
+    links = tables[links_table]
     links = links[links["system_id"].isin(set(tables["systems"]["system_id"]))]
-    counts = links.groupby("method_id")["system_id"].nunique()
-    out = methods.assign(
-        systems=methods["method_id"].map(counts).fillna(0).astype(int),
-        system_names=methods["method_id"].map(_names_in_system_order(tables, links, "method_id")),
-        codebook_order=range(len(methods)),
+    counts = links.groupby(key)["system_id"].nunique()
+    out = entries.assign(
+        systems=entries[key].map(counts).fillna(0).astype(int),
+        system_names=entries[key].map(_names_in_system_order(tables, links, key)),
+        codebook_order=range(len(entries)),
     )
     out = out.sort_values(["systems", "codebook_order"], ascending=[False, True])
     return out.drop(columns="codebook_order").reset_index(drop=True)
+
+
+def method_usage(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every method with how many systems use it and which (most used first)."""
+    return _reach(tables, "methods", "system_methods", "method_id")
 
 
 def methods_by_kind(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -559,18 +564,8 @@ def dimension_by_system(tables: dict[str, pd.DataFrame], dimension_id: str) -> p
 
 
 def partner_reach(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Every partner in the codebook with how many systems it helps and which (widest reach first)."""
-    partners = tables["partners"][["partner_id", "name", "kind", "description"]].reset_index(drop=True)
-    links = tables["system_partners"]
-    links = links[links["system_id"].isin(set(tables["systems"]["system_id"]))]
-    counts = links.groupby("partner_id")["system_id"].nunique()
-    out = partners.assign(
-        systems=partners["partner_id"].map(counts).fillna(0).astype(int),
-        system_names=partners["partner_id"].map(_names_in_system_order(tables, links, "partner_id")),
-        codebook_order=range(len(partners)),
-    )
-    out = out.sort_values(["systems", "codebook_order"], ascending=[False, True])
-    return out.drop(columns="codebook_order").reset_index(drop=True)
+    """Every partner with how many systems it helps and which (widest reach first)."""
+    return _reach(tables, "partners", "system_partners", "partner_id")
 
 
 def partners_by_kind(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -199,12 +199,15 @@ def _check_unique(shown: str, rows: list[Row], key: tuple[str, ...], rule: str, 
             first_seen[value] = row.number
 
 
-def _check_foreign_keys(package: Package, tables: dict[str, list[Row]], out: _Collector) -> None:
+def _read_tables(package: Package, tables: dict[str, list[Row]]):
+    """(resource, rows, shown path) for every table that could be read."""
     for resource in package.resources:
-        rows = tables.get(resource.name)
-        if rows is None:
-            continue
-        shown = _display_path(package.directory / resource.path)
+        if resource.name in tables:
+            yield resource, tables[resource.name], _display_path(package.directory / resource.path)
+
+
+def _check_foreign_keys(package: Package, tables: dict[str, list[Row]], out: _Collector) -> None:
+    for resource, rows, shown in _read_tables(package, tables):
         for fk in resource.foreign_keys:
             target = tables.get(fk.resource)
             if target is None:
@@ -227,11 +230,7 @@ def _check_foreign_keys(package: Package, tables: dict[str, list[Row]], out: _Co
 
 def _check_evidence(package: Package, tables: dict[str, list[Row]], texts: SourceTexts, out: _Collector) -> None:
     source_files = {row.raw["source_id"]: row.raw["file"] for row in tables.get("sources", [])}
-    for resource in package.resources:
-        rows = tables.get(resource.name)
-        if rows is None:
-            continue
-        shown = _display_path(package.directory / resource.path)
+    for resource, rows, shown in _read_tables(package, tables):
         for group in resource.evidence:
             for row in rows:
                 quote, source = row.raw[group.quote], row.raw[group.source]

@@ -1,4 +1,5 @@
-"""Derived tables of the methods-and-legacies chapter: method usage, methods by kind, dimensions by system."""
+"""Derived tables of the methods, external-help and earlier-case-studies chapters, on one
+small synthetic package."""
 
 from __future__ import annotations
 
@@ -116,3 +117,75 @@ def test_dimension_by_system_keeps_every_system(tables):
     assert list(legacy["name"]) == ["Alpha", "Beta", "Gamma"]
     assert legacy.loc[0, "summary"] == "s"
     assert pd.isna(legacy.loc[1, "summary"])  # beta has a row, but on another dimension
+
+
+def test_partner_reach_and_kinds(tables):
+    reach = derive.partner_reach(tables).set_index("partner_id")
+    assert reach.loc["p1", "systems"] == 2 and reach.loc["p1", "system_names"] == "Alpha; Beta"
+    assert reach.loc["p4", "systems"] == 0
+    kinds = derive.partners_by_kind(tables).set_index("kind")
+    assert kinds.loc["network", "partners"] == 2 and kinds.loc["network", "links"] == 3
+    assert kinds.loc["network", "systems"] == 2
+    assert kinds.loc["new-kind", "partners_linked"] == 0
+    assert kinds.loc["new-kind", "label"] == "New kind"  # unlisted kinds fall back to their id
+    assert kinds.loc["university", "label"] == "University"
+
+
+def test_partner_kind_matrix_is_complete(tables):
+    matrix = derive.partner_kind_matrix(tables)
+    assert len(matrix) == 3 * 3  # every system × every kind, gamma included
+    cell = matrix.set_index(["system_id", "kind"]).loc[("alpha", "network")]
+    assert cell["partners"] == 2 and cell["partner_names"] == "Arr; Pea"
+    assert (matrix[matrix["system_id"] == "gamma"]["partners"] == 0).all()
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "qualifier", "expected"),
+    [
+        (2_600_000, "people", "exact", "2.6 million"),
+        (1_100_000, "people", "around", "around 1.1 million"),
+        (2_000_000, None, None, "2 million"),
+        (800_000, "people", None, "800,000"),
+        (2007, "year", None, "2007"),
+        (2.5, "GBP billion", "more-than", "more than 2.5"),
+        (pd.NA, None, None, ""),
+    ],
+)
+def test_figure_in_words(value, unit, qualifier, expected):
+    assert derive.figure_in_words(value, unit, qualifier) == expected
+
+
+def test_figures_against_reference(tables):
+    compared = derive.figures_against_reference(tables).set_index(["system_id", "measure_id"])
+    assert len(compared) == 3  # every non-reference row, with or without a reference value
+    differing = compared.loc[("alpha", "population")]
+    assert bool(differing["differs"]) is True
+    assert differing["comparison"] == "2.6 million (2021) vs 2.4 million (2023)"
+    assert differing["source_title"] == "Old case studies"
+    assert bool(compared.loc[("beta", "population"), "differs"]) is False
+    same = compared.loc[("beta", "population"), "comparison"]
+    assert same == "around 1.1 million (2021) vs around 1.1 million (2023)"
+    assert pd.isna(compared.loc[("beta", "trusts"), "differs"])  # no reference: unknown, not 'same'
+    assert compared.loc[("beta", "trusts"), "comparison"] == "3 (2021); no reference value"
+
+
+def test_figures_against_reference_agrees_with_source_differences(tables):
+    compared = derive.figures_against_reference(tables)
+    assert compared["differs"].fillna(False).sum() == len(derive.source_differences(tables))
+
+
+def test_earlier_items_by_kind_is_complete_and_ordered(tables):
+    items = derive.earlier_items_by_kind(tables)
+    kinds = list(dict.fromkeys(items["kind"]))
+    assert kinds[: len(derive.EARLIER_ITEM_KINDS)] == list(derive.EARLIER_ITEM_KINDS)
+    assert kinds[-1] == "surprise"  # an unexpected kind is kept, after the known ones
+    counts = items.set_index(["case_id", "kind"])["items"]
+    assert counts[("c1", "lesson")] == 2 and counts[("c1", "barrier")] == 0 and counts[("c2", "surprise")] == 1
+    assert items["items"].sum() == len(tables["earlier_case_study_items"])
+
+
+def test_inconsistencies_with_sources(tables):
+    out = derive.inconsistencies_with_sources(tables).set_index("inconsistency_id")
+    assert out.loc["x1", "name"] == "Alpha" and out.loc["x1", "alt_source_title"] == "Old case studies"
+    assert out.loc["x1", "alt_source_year"] == 2021 and out.loc["x1", "source_year"] == 2023
+    assert pd.isna(out.loc["x2", "name"])  # not about one system
