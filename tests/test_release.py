@@ -110,7 +110,9 @@ def test_release_bundle_version_stamp_diff_and_reproducibility(repository):
     assert manifest["version"] == "1.0.0" and manifest["commit"] == head
     check = subprocess.run(["sha256sum", "--check", "--quiet", "SHA256SUMS"], cwd=bundle, capture_output=True)
     assert check.returncode == 0, check.stdout
-    assert bundle.with_suffix(".tar.gz").exists()
+    archive = bundle.parent / f"{bundle.name}.tar.gz"
+    listing = subprocess.run(["tar", "-tzf", str(archive)], capture_output=True, text=True, check=True).stdout
+    assert f"{bundle.name}/SHA256SUMS" in listing.split()
     tags = subprocess.run(["git", "tag"], cwd=repository, capture_output=True, text=True).stdout.split()
     assert tags == ["v1.0.0"]
 

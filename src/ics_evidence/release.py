@@ -465,7 +465,7 @@ def write_bundle(release: Release, root: Path, target: Path, pdf: Path | None) -
 
 def archive(bundle: Path) -> Path:
     """A .tar.gz of the bundle with fixed times and owners, so the same bundle gives the same bytes."""
-    path = bundle.with_suffix(".tar.gz")
+    path = bundle.parent / f"{bundle.name}.tar.gz"
 
     def normalise(info: tarfile.TarInfo) -> tarfile.TarInfo:
         info.mtime, info.uid, info.gid, info.uname, info.gname = BUNDLE_EPOCH, 0, 0, "", ""
