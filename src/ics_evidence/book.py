@@ -88,7 +88,13 @@ def build_single_page() -> Path:
     work = BUILD_DIR / "work-single"
     if run_sphinx(work, "singlehtml") != 0:
         raise RuntimeError("the single-page book did not build")
-    return work / "_build" / "singlehtml" / "index.html"
+    output = work / "_build" / "singlehtml"
+    # With the root document in book/, Sphinx writes the page to book/index.html but links its
+    # assets relative to the output root (and puts a redirect there): move the page up so the
+    # styles and the chart scripts resolve.
+    page = output / "index.html"
+    shutil.copy(output / "book" / "index.html", page)
+    return page
 
 
 def build_book(data_dir: Path = DATA_DIR) -> int:
