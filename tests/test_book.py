@@ -47,3 +47,13 @@ def test_publish_replaces_the_site_whole(tmp_path):
     book.publish(built, site)
     assert sorted(p.name for p in site.iterdir()) == ["new.html"]
     assert not list(tmp_path.glob("html.*"))
+
+
+def test_data_package_can_be_downloaded_whole_and_by_table(built_site):
+    import zipfile
+
+    (archive,) = built_site.glob("_downloads/*/data-package.zip")
+    names = zipfile.ZipFile(archive).namelist()
+    assert "data/datapackage.json" in names and "data/systems.csv" in names and len(names) >= 22
+    page = (built_site / "book" / "download.html").read_text(encoding="utf-8")
+    assert page.count('class="reference download internal"') >= 23

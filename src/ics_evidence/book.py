@@ -11,11 +11,12 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 from ics_evidence import charts, release
 from ics_evidence.datadict import render_markdown
-from ics_evidence.paths import BUILD_DIR, DATA_DIR, GENERATED_DIR, ROOT, STATIC_DIR
+from ics_evidence.paths import BUILD_DIR, DATA_DIR, DESCRIPTOR, GENERATED_DIR, ROOT, STATIC_DIR
 from ics_evidence.schema import read_package
 from ics_evidence.validate import read_tables
 
@@ -40,6 +41,7 @@ def generate_pages(data_dir: Path = DATA_DIR, generated_dir: Path = GENERATED_DI
     _, tables, _ = read_tables(data_dir)
     counts = {name: len(rows) for name, rows in tables.items()}
     write_atomic(generated_dir / "data-dictionary.md", render_markdown(package, counts))
+    write_downloads(data_dir, generated_dir, package)
     release.write_pages(generated_dir, ROOT, data_dir)
     charts.write_bundle(STATIC_DIR)
 
@@ -57,6 +59,36 @@ def fix_html(tree: Path) -> None:
             fixed = fixed.replace(old, new)
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
+
+
+def write_downloads(data_dir: Path, generated_dir: Path, package) -> None:
+    """The data package as one zip (fixed times, so the same data give the same bytes) and a
+    page of download links to it, the descriptor and every table."""
+    archive = generated_dir / "downloads" / "data-package.zip"
+    archive.parent.mkdir(parents=True, exist_ok=True)
+    files = [data_dir / DESCRIPTOR, data_dir / "README.md", *(data_dir / r.path for r in package.resources)]
+    temporary = archive.with_name(f".{archive.name}.tmp-{os.getpid()}")
+    with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for path in files:
+            if path.exists():
+                info = zipfile.ZipInfo(f"data/{path.name}", date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                bundle.writestr(info, path.read_bytes())
+    if archive.exists() and archive.read_bytes() == temporary.read_bytes():
+        temporary.unlink()
+    else:
+        temporary.replace(archive)
+    relative = os.path.relpath(data_dir.resolve(), generated_dir.parent.resolve())
+    lines = [
+        "| File | What it holds |",
+        "|---|---|",
+        "| {download}`data-package.zip <generated/downloads/data-package.zip>` | The whole package: every table, "
+        "the descriptor and the README |",
+        f"| {{download}}`datapackage.json <{relative}/{DESCRIPTOR}>` | The descriptor: schema, keys, licence |",
+    ]
+    for resource in package.resources:
+        lines.append(f"| {{download}}`{resource.path} <{relative}/{resource.path}>` | {resource.title} |")
+    write_atomic(generated_dir / "downloads.md", "\n".join(lines) + "\n")
 
 
 def publish(built: Path, site: Path = SITE_DIR) -> None:
