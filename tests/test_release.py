@@ -85,11 +85,18 @@ def tree_digest(directory: Path) -> dict[str, str]:
     }
 
 
+def next_minor(root: Path, steps: int = 1) -> str:
+    """A version newer than the project's current edition, whatever that is by now."""
+    releases = release.read_releases(root)
+    major, minor, _ = release.version_key(releases[0].version) if releases else (0, 0, 0)
+    return f"{major}.{minor + steps}.0"
+
+
 @pytest.mark.book
 def test_release_refuses_a_dirty_tree(repository):
     (repository / "scratch.txt").write_text("uncommitted", encoding="utf-8")
     try:
-        result = release_command(repository, "1.0.0", "--summary", "First edition")
+        result = release_command(repository, next_minor(repository), "--summary", "First edition")
     finally:
         (repository / "scratch.txt").unlink()
     assert result.returncode == 1 and "uncommitted changes" in result.stderr
@@ -97,31 +104,32 @@ def test_release_refuses_a_dirty_tree(repository):
 
 @pytest.mark.book
 def test_release_bundle_version_stamp_diff_and_reproducibility(repository):
-    result = release_command(repository, "1.0.0", "--summary", "First edition")
+    first, second = next_minor(repository), next_minor(repository, 2)
+    result = release_command(repository, first, "--summary", "First edition")
     assert result.returncode == 0, result.stderr[-3000:]
-    bundle = repository / "_build" / "releases" / "improving-health-and-care-at-scale-1.0.0"
+    bundle = repository / "_build" / "releases" / f"improving-health-and-care-at-scale-{first}"
 
     # The bundle: contents, manifest, checksums that verify, an archive.
-    assert (bundle / "improving-health-and-care-at-scale-1.0.0.pdf").stat().st_size > 10_000
+    assert (bundle / f"improving-health-and-care-at-scale-{first}.pdf").stat().st_size > 10_000
     for part in ("html/index.html", "data/datapackage.json", "notebooks/systems/dorset.ipynb", "RELEASE_NOTES.md"):
         assert (bundle / part).exists(), part
     manifest = json.loads((bundle / "manifest.json").read_text())
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repository, capture_output=True, text=True).stdout.strip()
-    assert manifest["version"] == "1.0.0" and manifest["commit"] == head
+    assert manifest["version"] == first and manifest["commit"] == head
     check = subprocess.run(["sha256sum", "--check", "--quiet", "SHA256SUMS"], cwd=bundle, capture_output=True)
     assert check.returncode == 0, check.stdout
     archive = bundle.parent / f"{bundle.name}.tar.gz"
     listing = subprocess.run(["tar", "-tzf", str(archive)], capture_output=True, text=True, check=True).stdout
     assert f"{bundle.name}/SHA256SUMS" in listing.split()
     tags = subprocess.run(["git", "tag"], cwd=repository, capture_output=True, text=True).stdout.split()
-    assert tags == ["v1.0.0"]
+    assert tags == [f"v{first}"]
 
     # One version, everywhere: every page's footer, the citation file and page.
-    assert 'version: "1.0.0"' in (repository / "CITATION.cff").read_text()
+    assert f'version: "{first}"' in (repository / "CITATION.cff").read_text()
     # Every page a reader opens (not theme fragments in _static, nor the root redirect to book/).
     pages = [p for p in (bundle / "html").rglob("*.html") if "_static" not in p.parts and p.parent != bundle / "html"]
-    assert len(pages) > 20 and all("Edition 1.0.0" in p.read_text(encoding="utf-8") for p in pages)
-    assert "(Version 1.0.0)" in (bundle / "html" / "book" / "cite.html").read_text(encoding="utf-8")
+    assert len(pages) > 20 and all(f"Edition {first}" in p.read_text(encoding="utf-8") for p in pages)
+    assert f"(Version {first})" in (bundle / "html" / "book" / "cite.html").read_text(encoding="utf-8")
 
     # Reproducible: the same commit built again from scratch gives the same pages and notebooks.
     shutil.rmtree(repository / "_build" / "work")
@@ -138,9 +146,9 @@ def test_release_bundle_version_stamp_diff_and_reproducibility(repository):
     write_rows(repository / "data" / "lessons.csv", header, [*lessons[1:], added])
     subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.invalid", "commit", "-qam", "Data edit"],
                    cwd=repository, check=True)  # fmt: skip
-    result = release_command(repository, "1.1.0", "--summary", "Revised figures", "--no-pdf")
+    result = release_command(repository, second, "--summary", "Revised figures", "--no-pdf")
     assert result.returncode == 0, result.stderr[-3000:]
-    notes = repository / "_build" / "releases" / "improving-health-and-care-at-scale-1.1.0" / "RELEASE_NOTES.md"
+    notes = repository / "_build" / "releases" / f"improving-health-and-care-at-scale-{second}" / "RELEASE_NOTES.md"
     text = notes.read_text(encoding="utf-8")
     assert "| `lessons` | 1 | 1 | 0 |" in text and "| `system_figures` | 0 | 0 | 1 |" in text
     assert "| `value` | 3000000 | 3100000 |" in text
