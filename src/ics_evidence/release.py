@@ -63,13 +63,6 @@ def read_releases(root: Path = ROOT) -> list[Release]:
     ]
 
 
-def current_edition(root: Path = ROOT) -> Release:
-    releases = read_releases(root)
-    if not releases:
-        raise ReleaseError(f"{root / RELEASES} lists no release")
-    return releases[0]
-
-
 def version_key(version: str) -> tuple[int, int, int]:
     match = SEMVER.match(version)
     if not match:
@@ -103,6 +96,11 @@ def _csl_date(value) -> dict:
     return {"date-parts": [[day.year, day.month, day.day]]}
 
 
+def source_reference(cff: dict) -> dict:
+    """The report the edition is built from, as CITATION.cff records it."""
+    return cff.get("preferred-citation") or cff["references"][0]
+
+
 def csl_items(cff: dict) -> list[dict]:
     """CITATION.cff as CSL-JSON: the edition itself, then the report it is built from."""
     edition = {
@@ -118,7 +116,7 @@ def csl_items(cff: dict) -> list[dict]:
         edition["DOI"] = cff["doi"]
     if cff.get("url"):
         edition["URL"] = cff["url"]
-    report = cff["preferred-citation"] if "preferred-citation" in cff else cff["references"][0]
+    report = source_reference(cff)
     source = {
         "id": "report",
         "type": "report",
@@ -173,7 +171,7 @@ def bibtex(cff: dict) -> str:
                 "year": str(report["issued"]["date-parts"][0][0]),
                 "institution": report["publisher"],
             },
-            persons={"author": people(cff["references"][0]["authors"])},
+            persons={"author": people(source_reference(cff)["authors"])},
         ),
     }
     return BibliographyData(entries).to_string("bibtex")
@@ -383,10 +381,10 @@ def _git(root: Path, *args: str) -> str:
 def record(version: str, summary: str, root: Path = ROOT, today: dt.date | None = None) -> Release:
     """Add the release to releases.yml, CITATION.cff, CHANGELOG.md and .zenodo.json."""
     today = today or dt.date.today()
+    new = version_key(version)
     releases = read_releases(root)
-    if releases and version_key(version) <= version_key(releases[0].version):
+    if releases and new <= version_key(releases[0].version):
         raise ReleaseError(f"version {version} is not newer than the current {releases[0].version}")
-    version_key(version)
     release = Release(version, today, summary)
     entries = [{"version": r.version, "date": r.date, "doi": r.doi, "summary": r.summary} for r in [release, *releases]]
     text = (root / RELEASES).read_text(encoding="utf-8")

@@ -13,18 +13,12 @@ from pathlib import Path
 from ics_evidence.release import long_date, read_releases
 
 
-def edition_text(root: Path) -> tuple[str, str]:
-    releases = read_releases(root)
-    if not releases:
-        return "unreleased draft", "not yet released"
-    return releases[0].version, long_date(releases[0].date)
-
-
 def _stamp(app, config) -> None:
-    root = Path(app.srcdir)
-    version, date = edition_text(root)
-    releases = read_releases(root)
-    doi = releases[0].doi if releases else None
+    releases = read_releases(Path(app.srcdir))
+    if releases:
+        version, date, doi = releases[0].version, long_date(releases[0].date), releases[0].doi
+    else:
+        version, date, doi = "unreleased draft", "not yet released", None
     footer = f"Edition {html.escape(version)}, {html.escape(date)}"
     if doi:
         footer += f' · DOI <a href="https://doi.org/{html.escape(doi)}">{html.escape(doi)}</a>'
