@@ -64,7 +64,7 @@ clean: ## Remove build products (keeps the environment)
 
 release: $(STAMP) browser-deps ## Release an edition: make release VERSION=1.1.0 SUMMARY="..."
 	@test -n "$(VERSION)" -a -n "$(SUMMARY)" || { echo 'usage: make release VERSION=x.y.z SUMMARY="..."'; exit 2; }
-	$(PYTHON) -m ics_evidence.release "$(VERSION)" --summary "$(SUMMARY)"
+	$(PYTHON) -m ics_evidence release "$(VERSION)" --summary "$(SUMMARY)"
 
 benchmark: $(STAMP) ## Time the rerun pipeline (8 and 42 systems, serial/parallel, vs Jupyter Book cache)
-	$(PYTHON) -m ics_evidence.benchmark
+	$(PYTHON) -m ics_evidence benchmark

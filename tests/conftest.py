@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ics_evidence.paths import DATA_DIR, ROOT, sources_dir
+from tests.helpers import DATA_DIR, PROJECT, ROOT
 
 
 @pytest.fixture
@@ -22,11 +22,11 @@ def data_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def sources() -> Path:
-    return sources_dir()
+    return PROJECT.sources_dir
 
 
 requires_sources = pytest.mark.skipif(
-    not sources_dir().is_dir(), reason="the shared source texts are not beside this clone"
+    not PROJECT.sources_dir.is_dir(), reason="the shared source texts are not beside this clone"
 )
 
 

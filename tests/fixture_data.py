@@ -11,9 +11,9 @@ import shutil
 import sys
 from pathlib import Path
 
-from ics_evidence.csvfiles import read_rows, write_rows
-from ics_evidence.paths import DATA_DIR
-from ics_evidence.schema import read_package
+from ics_evidence.data.csvfiles import read_rows, write_rows
+from ics_evidence.data.schema import read_package
+from tests.helpers import DATA_DIR
 
 KEPT = ("west-yorkshire", "dorset")
 NEW_SYSTEM = "testshire"

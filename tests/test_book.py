@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from ics_evidence import book
+from ics_evidence.build import book
+from ics_evidence.project import Project
 
 pytestmark = pytest.mark.book
 EXTERNAL = re.compile(r"""(?:src|href)=["'](?:https?:)?//(?!localhost)""")
@@ -28,14 +29,16 @@ def test_pages_load_nothing_from_other_hosts(built_site):
 
 
 def test_failed_sphinx_build_keeps_the_last_good_site(tmp_path, monkeypatch):
-    site = tmp_path / "html"
-    site.mkdir()
-    (site / "index.html").write_text("last good", encoding="utf-8")
-    monkeypatch.setattr(book, "SITE_DIR", site)
+    project = Project(tmp_path)
+    project.site_dir.mkdir(parents=True)
+    (project.site_dir / "index.html").write_text("last good", encoding="utf-8")
+    published = []
     monkeypatch.setattr(book, "run_sphinx", lambda *args, **kwargs: 2)
     monkeypatch.setattr(book, "generate_pages", lambda *args, **kwargs: None)
-    assert book.build_book() == 2
-    assert (site / "index.html").read_text(encoding="utf-8") == "last good"
+    monkeypatch.setattr(book, "publish", lambda *args: published.append(args))
+    assert book.build_book(project) == 2
+    assert published == []
+    assert (project.site_dir / "index.html").read_text(encoding="utf-8") == "last good"
 
 
 def test_publish_replaces_the_site_whole(tmp_path):

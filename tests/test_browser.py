@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from ics_evidence.paths import ROOT
+from tests.helpers import ROOT
 
 pytestmark = pytest.mark.book
 
@@ -182,8 +182,8 @@ SUMMARY_PAYLOAD = "<script>window.__xss=2</script>Health villages"
 @pytest.fixture(scope="module")
 def poisoned_site(tmp_path_factory):
     """A copy of the project whose data carry markup in a system name and an example summary."""
-    from ics_evidence.benchmark import copy_project, run
-    from ics_evidence.csvfiles import edit_cell, read_rows
+    from ics_evidence.data.csvfiles import edit_cell, read_rows
+    from tests.helpers import copy_project, run
 
     project = copy_project(tmp_path_factory.mktemp("poisoned") / "project")
     edit_cell(project / "data" / "systems.csv", {"system_id": "dorset"}, "name", NAME_PAYLOAD)

@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from ics_evidence import charts
+from ics_evidence.analysis import charts
 
 
 def contrast_with_white(colour: str) -> float:

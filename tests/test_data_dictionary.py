@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from ics_evidence.datadict import render_markdown
-from ics_evidence.paths import DATA_DIR
-from ics_evidence.schema import read_package
+from ics_evidence.build.datadict import render_markdown
+from ics_evidence.data.schema import read_package
+from tests.helpers import DATA_DIR
 
 
 def test_every_table_and_column_is_documented():

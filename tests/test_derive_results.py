@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ics_evidence import derive
+from ics_evidence.analysis import derive
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from ics_evidence.benchmark import copy_project, run
-from ics_evidence.csvfiles import edit_cell, read_rows
+from ics_evidence.data.csvfiles import edit_cell, read_rows
+from tests.helpers import copy_project, run
 
 pytestmark = pytest.mark.book
 

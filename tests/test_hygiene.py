@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ics_evidence.paths import ROOT
+from tests.helpers import ROOT
 
 RUFF = Path(sys.executable).with_name("ruff")
 

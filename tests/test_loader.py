@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from ics_evidence import load_package, load_table
-from ics_evidence.paths import DATA_DIR
-from ics_evidence.schema import read_package
+from ics_evidence.data.schema import read_package
+from tests.helpers import DATA_DIR
 
 EXPECTED_DTYPES = {
     "string": pd.StringDtype(),

@@ -12,8 +12,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from ics_evidence import charts, pipeline
-from ics_evidence.paths import DATA_DIR
+from ics_evidence.analysis import charts
+from ics_evidence.build.execute import execute
+from ics_evidence.build.jobs import load_jobs
+from tests.helpers import DATA_DIR, PROJECT
 
 from .fixture_data import make_fixture
 
@@ -22,9 +24,9 @@ SPEC = re.compile(r"var spec = (\{.*?\});\n", re.DOTALL)
 
 def execute_all(data_dir: Path, output_dir: Path) -> dict[str, nbformat.NotebookNode]:
     executed = {}
-    for job in pipeline.load_jobs(pipeline.MANIFEST, data_dir):
+    for job in load_jobs(PROJECT, data_dir):
         job = dataclasses.replace(job, output=output_dir / f"{job.label}.ipynb")
-        pipeline.execute(job, {})
+        execute(job, {})
         executed[job.label] = nbformat.read(job.output, as_version=4)
     return executed
 
@@ -66,7 +68,7 @@ def test_a_ninth_system_gets_a_page_with_its_name_as_heading(on_fixture):
 
 
 def test_every_notebook_runs_on_the_shipped_data(on_shipped):
-    labels = {job.label for job in pipeline.load_jobs()}
+    labels = {job.label for job in load_jobs(PROJECT)}
     assert set(on_shipped) == labels
 
 

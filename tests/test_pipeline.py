@@ -11,8 +11,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from ics_evidence import pipeline
-from ics_evidence.paths import DATA_DIR, ROOT
+from ics_evidence.build import execute, fingerprint, pipeline
+from ics_evidence.build.jobs import Job, PipelineError, load_jobs
+from ics_evidence.project import Project
+from tests.helpers import DATA_DIR, ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pipeline"
 
@@ -22,7 +24,7 @@ def project(tmp_path: Path) -> Path:
     """A miniature project: two notebooks (one fanned out per system), shipped data, a manifest."""
     shutil.copytree(DATA_DIR, tmp_path / "data")
     shutil.copytree(FIXTURES, tmp_path / "notebooks")
-    (tmp_path / "requirements.txt").write_text("pandas==0\n", encoding="utf-8")
+    (tmp_path / "_config.yml").write_text("title: miniature\n", encoding="utf-8")
     write_manifest(tmp_path)
     return tmp_path
 
@@ -48,8 +50,12 @@ notebooks:
     )
 
 
-def jobs_of(root: Path) -> list[pipeline.Job]:
-    return pipeline.load_jobs(root / "notebooks" / "pipeline.yml", root / "data")
+def jobs_of(root: Path) -> list[Job]:
+    return load_jobs(Project(root))
+
+
+def system_count(root: Path) -> int:
+    return len((root / "data" / "systems.csv").read_text(encoding="utf-8").strip().splitlines()) - 1
 
 
 def fake_run(root: Path, **kwargs) -> pipeline.RunResult:
@@ -70,13 +76,13 @@ def stale(root: Path) -> dict[str, list[str]]:
 def test_manifest_fans_out_one_job_per_system(project):
     labels = [job.label for job in jobs_of(project)]
     assert labels[0] == "overview"
-    assert len(labels) == 1 + 8 and "profile[dorset]" in labels
+    assert len(labels) == 1 + system_count(project) and "profile[dorset]" in labels
     assert (project / "book/systems/dorset.ipynb") in {job.output for job in jobs_of(project)}
 
 
 def test_first_run_runs_everything_because_outputs_are_missing(project):
     assert set(map(tuple, stale(project).values())) == {("output missing",)}
-    assert len(fake_run(project).ran) == 9
+    assert len(fake_run(project).ran) == 1 + system_count(project)
 
 
 def test_no_op_run_does_no_notebook_work(project):
@@ -112,7 +118,7 @@ def test_table_read_by_every_notebook_reruns_all(project):
     fake_run(project)
     systems = project / "data" / "systems.csv"
     systems.write_text(systems.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    assert len(stale(project)) == 9
+    assert len(stale(project)) == 1 + system_count(project)
 
 
 def test_source_change(project):
@@ -126,19 +132,48 @@ def test_parameter_change(project):
     fake_run(project)
     write_manifest(project, "system_id: '{system_id}'\n      title: Another title")
     why = stale(project)
-    assert len(why) == 8 and all(r == ["parameters changed"] for r in why.values())
+    assert len(why) == system_count(project) and all(r == ["parameters changed"] for r in why.values())
 
 
-def test_environment_change(project):
+def test_environment_change(project, monkeypatch):
     fake_run(project)
-    (project / "requirements.txt").write_text("pandas==1\n", encoding="utf-8")
-    assert all(r == ["environment (requirements.txt) changed"] for r in stale(project).values())
+    monkeypatch.setattr(pipeline, "environment_fingerprint", lambda *a: "different")
+    assert all(r == ["runtime packages changed"] for r in stale(project).values())
 
 
-def test_package_code_change(project, monkeypatch):
+def test_analysis_code_change(project, monkeypatch):
     fake_run(project)
     monkeypatch.setattr(pipeline, "code_fingerprint", lambda *a: "different")
-    assert all(r == ["package code changed"] for r in stale(project).values())
+    assert all(r == ["analysis code changed"] for r in stale(project).values())
+
+
+def copy_of_package(tmp_path: Path) -> Path:
+    package = tmp_path / "package"
+    shutil.copytree(fingerprint.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    return package
+
+
+def test_fingerprint_covers_the_code_notebooks_import(tmp_path):
+    package = copy_of_package(tmp_path)
+    before = fingerprint.code_fingerprint.__wrapped__(package)
+    derived = package / "analysis" / "derive.py"
+    derived.write_text(derived.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert fingerprint.code_fingerprint.__wrapped__(package) != before
+
+
+def test_release_and_build_code_leave_notebooks_up_to_date(tmp_path):
+    package = copy_of_package(tmp_path)
+    before = fingerprint.code_fingerprint.__wrapped__(package)
+    for module in ("release/bundle.py", "build/book.py", "benchmark.py", "cli.py"):
+        path = package / module
+        path.write_text(path.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert fingerprint.code_fingerprint.__wrapped__(package) == before
+
+
+def test_environment_fingerprint_ignores_tools_outside_the_runtime():
+    runtime = fingerprint.environment_fingerprint.__wrapped__(("pandas",))
+    assert fingerprint.environment_fingerprint.__wrapped__(("pandas",)) == runtime
+    assert fingerprint.environment_fingerprint.__wrapped__(("pandas", "ruff")) != runtime  # ruff is not a pandas dep
 
 
 def test_deleted_output_is_rebuilt(project):
@@ -166,7 +201,7 @@ def test_unknown_manifest_key_is_an_error(project):
     write_manifest(
         project, extra="  - name: typo\n    source: notebooks/fails.md\n    output: x.ipynb\n    read: [systems]\n"
     )
-    with pytest.raises(pipeline.PipelineError, match="unknown keys"):
+    with pytest.raises(PipelineError, match=r"notebooks\[2\] \(typo\)\.read: Extra inputs are not permitted"):
         jobs_of(project)
 
 
@@ -176,10 +211,10 @@ def test_unknown_manifest_key_is_an_error(project):
 def test_executes_with_parameters_and_hides_the_injected_cell(project):
     job = next(j for j in jobs_of(project) if j.label == "profile[dorset]")
     plan = pipeline.plan([job])[0]
-    pipeline.execute(job, plan.fingerprint)
+    execute.execute(job, plan.fingerprint)
     notebook = nbformat.read(job.output, as_version=4)
     outputs = "".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.outputs)
-    assert "dorset: Dorset of 8 systems" in outputs
+    assert f"dorset: Dorset of {system_count(project)} systems" in outputs
     injected = [c for c in notebook.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert injected and "remove-cell" in injected[0].metadata["tags"]
     assert notebook.metadata["ics_evidence"]["built_from"] == plan.fingerprint
@@ -188,8 +223,8 @@ def test_executes_with_parameters_and_hides_the_injected_cell(project):
 def test_unknown_parameter_is_an_error_not_a_warning(project):
     write_manifest(project, "system_id: '{system_id}'\n      sytem_name: oops")
     job = next(j for j in jobs_of(project) if j.name == "profile")
-    with pytest.raises(pipeline.PipelineError, match="sytem_name"):
-        pipeline.execute(job, {})
+    with pytest.raises(PipelineError, match="sytem_name"):
+        execute.execute(job, {})
     assert not job.output.exists()
 
 
@@ -214,10 +249,10 @@ def test_failing_notebook_keeps_last_good_output_and_names_the_cell(project):
 
 def test_cli_status_says_why(project):
     result = subprocess.run(
-        [sys.executable, "-m", "ics_evidence", "--data", str(project / "data"),
-         "--manifest", str(project / "notebooks" / "pipeline.yml"), "status"],
+        [sys.executable, "-m", "ics_evidence", "--root", str(project), "status"],
         capture_output=True, text=True, cwd=ROOT, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "profile[dorset]" in result.stdout
-    assert "9 of 9 notebooks would rerun" in result.stdout
+    count = 1 + system_count(project)
+    assert f"{count} of {count} notebooks would rerun" in result.stdout

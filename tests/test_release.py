@@ -14,47 +14,47 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ics_evidence import release
-from ics_evidence.benchmark import copy_project, project_environment, run
-from ics_evidence.csvfiles import read_rows, write_rows
-from ics_evidence.paths import ROOT
+from ics_evidence.build import changes, edition
+from ics_evidence.data.csvfiles import read_rows, write_rows
+from ics_evidence.release import bundle, record
+from tests.helpers import ROOT, copy_project, project_environment, run
 
 
-def test_diff_finds_added_removed_and_changedread_rows():
+def test_diff_finds_added_removed_and_changed_rows():
     old = {"systems": [{"system_id": "a", "name": "Alpha"}, {"system_id": "b", "name": "Beta"}]}
     new = {"systems": [{"system_id": "a", "name": "Alpha One"}, {"system_id": "c", "name": "Gamma"}]}
-    (diff,) = release.diff_tables(old, new, {"systems": ("system_id",)})
+    (diff,) = changes.diff_tables(old, new, {"systems": ("system_id",)})
     assert [r["system_id"] for r in diff.added] == ["c"]
     assert [r["system_id"] for r in diff.removed] == ["b"]
     assert diff.changed == [("a", "name", "Alpha", "Alpha One")]
-    page = release.diff_markdown([diff], "v1.0.0")
+    page = changes.diff_markdown([diff], "v1.0.0")
     assert "| `systems` | 1 | 1 | 1 |" in page and "| a | `name` | Alpha | Alpha One |" in page
 
 
 def test_diff_uses_composite_keys_and_escapes_values():
     old = {"t": [{"x": "1", "y": "2", "v": "<b>"}]}
     new = {"t": [{"x": "1", "y": "2", "v": "<i>"}]}
-    (diff,) = release.diff_tables(old, new, {"t": ("x", "y")})
+    (diff,) = changes.diff_tables(old, new, {"t": ("x", "y")})
     assert diff.changed == [("1 / 2", "v", "<b>", "<i>")]
-    assert "&lt;i&gt;" in release.diff_markdown([diff], "v1") and "<i>" not in release.diff_markdown([diff], "v1")
+    assert "&lt;i&gt;" in changes.diff_markdown([diff], "v1") and "<i>" not in changes.diff_markdown([diff], "v1")
 
 
 def test_versions_must_be_semantic_and_increase(tmp_path):
     (tmp_path / "releases.yml").write_text(
         yaml.safe_dump({"releases": [{"version": "1.2.0", "date": dt.date(2026, 1, 1), "summary": "x"}]})
     )
-    with pytest.raises(release.ReleaseError, match="not newer"):
-        release.record("1.1.9", "older", tmp_path)
-    with pytest.raises(release.ReleaseError, match="semantic"):
-        release.version_key("1.2")
+    with pytest.raises(bundle.ReleaseError, match="not newer"):
+        record.record("1.1.9", "older", tmp_path)
+    with pytest.raises(edition.EditionError, match="semantic"):
+        edition.version_key("1.2")
 
 
 def test_citation_is_formatted_by_the_converters():
-    cff = release.read_citation(ROOT)
-    apa_edition, apa_report = release.apa(cff)
+    cff = edition.read_citation(ROOT)
+    apa_edition, apa_report = edition.apa(cff)
     assert "(Version " in apa_edition and "[Dataset]" in apa_edition
     assert apa_report.startswith("Ham, C. (2023).")
-    entries = release.bibtex(cff)
+    entries = edition.bibtex(cff)
     assert "@techreport{ham2023," in entries and "@misc{ics_edition_" in entries
 
 
@@ -73,7 +73,7 @@ def release_command(root: Path, *args: str) -> subprocess.CompletedProcess:
         "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.invalid",
         "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.invalid",
     }  # fmt: skip
-    return subprocess.run([sys.executable, "-m", "ics_evidence.release", *args], cwd=root, env=environment,
+    return subprocess.run([sys.executable, "-m", "ics_evidence", "release", *args], cwd=root, env=environment,
                           capture_output=True, text=True, check=False)  # fmt: skip
 
 
@@ -87,8 +87,8 @@ def tree_digest(directory: Path) -> dict[str, str]:
 
 def next_minor(root: Path, steps: int = 1) -> str:
     """A version newer than the project's current edition, whatever that is by now."""
-    releases = release.read_releases(root)
-    major, minor, _ = release.version_key(releases[0].version) if releases else (0, 0, 0)
+    releases = edition.read_releases(root)
+    major, minor, _ = edition.version_key(releases[0].version) if releases else (0, 0, 0)
     return f"{major}.{minor + steps}.0"
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from ics_evidence.benchmark import copy_project, project_environment, run
-from ics_evidence.csvfiles import read_rows, write_rows
+from ics_evidence.data.csvfiles import read_rows, write_rows
+from tests.helpers import copy_project, project_environment, run
 
 pytestmark = pytest.mark.book
 

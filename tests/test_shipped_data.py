@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from ics_evidence import load_package, validate_package
-from ics_evidence.paths import DATA_DIR
-from ics_evidence.schema import read_package
+from ics_evidence.data.schema import read_package
+from tests.helpers import DATA_DIR
 
 from .conftest import requires_sources
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from ics_evidence import DataPackageError, load_package, validate_package
-from ics_evidence.csvfiles import read_rows, write_rows
-from ics_evidence.paths import ROOT
+from ics_evidence.data.csvfiles import read_rows, write_rows
+from tests.helpers import ROOT
 
 from .conftest import requires_sources
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 from importlib import import_module
 
 _EXPORTS = {
-    "DataPackageError": "ics_evidence.load",
-    "load_package": "ics_evidence.load",
-    "load_table": "ics_evidence.load",
-    "Problem": "ics_evidence.validate",
-    "validate_package": "ics_evidence.validate",
+    "DataPackageError": "ics_evidence.data.load",
+    "load_package": "ics_evidence.data.load",
+    "load_table": "ics_evidence.data.load",
+    "Problem": "ics_evidence.data.validate",
+    "validate_package": "ics_evidence.data.validate",
 }
 __all__ = sorted(_EXPORTS)
 

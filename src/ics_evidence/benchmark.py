@@ -1,4 +1,4 @@
-"""Benchmark of the rerun pipeline, reported as ratios in one run (``make benchmark``).
+"""Benchmark of the rerun pipeline, reported as ratios in one run (``python -m ics_evidence benchmark``).
 
 Every scenario runs in a throw-away copy of the project, so the real build is untouched:
 
@@ -13,7 +13,6 @@ It measures; it asserts nothing. Times depend on the machine; the ratios are the
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import shutil
@@ -24,8 +23,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ics_evidence.csvfiles import edit_cell, read_rows, write_rows
-from ics_evidence.paths import ROOT, sources_dir
+from ics_evidence.data.csvfiles import edit_cell, read_rows, write_rows
+from ics_evidence.project import SOURCES_ENV, Project
 
 COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", ".pytest_cache", ".ruff_cache")
 PER_SYSTEM_TABLES = (
@@ -44,8 +43,8 @@ class Measurement:
     note: str = ""
 
 
-def copy_project(target: Path) -> Path:
-    shutil.copytree(ROOT, target, ignore=COPY_IGNORE)
+def copy_project(project: Project, target: Path) -> Path:
+    shutil.copytree(project.root, target, ignore=COPY_IGNORE)
     return target
 
 
@@ -87,7 +86,7 @@ def grow_to(data_dir: Path, count: int) -> None:
 
 def project_environment(project: Path) -> dict[str, str]:
     """Run the copy's own package, with the real source texts so quotations are still checked."""
-    return dict(os.environ, PYTHONPATH=str(project / "src"), ICS_SOURCES_DIR=str(sources_dir()))
+    return dict(os.environ, PYTHONPATH=str(project / "src"))
 
 
 def run(project: Path, *args: str) -> tuple[float, str]:
@@ -151,9 +150,9 @@ def jupyter_book_cache_scenario(project: Path) -> list[Measurement]:
         )
         return time.perf_counter() - started
 
-    from ics_evidence import book
+    from ics_evidence.build.pages import generate_pages
 
-    book.generate_pages(project / "data", project / "book" / "generated")
+    generate_pages(Project(project))  # the copy's pages, never the checkout's
     first = build()
     edit_cell(project / "data" / "system_figures.csv", _population_key("dorset"), "value", "812345")
     second = build()
@@ -205,26 +204,21 @@ def report(measurements: list[Measurement]) -> str:
     return "\n".join([*lines, "", *speedups])
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ics_evidence.benchmark", description=__doc__)
-    parser.add_argument("--systems", type=int, default=42, help="size of the generated dataset (default 42)")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel jobs (default: cores)")
-    parser.add_argument("--skip-large", action="store_true", help="only the shipped dataset")
-    args = parser.parse_args(argv)
+def benchmark(project: Project, *, systems: int = 42, jobs: int | None = None, skip_large: bool = False) -> int:
+    """Run every scenario in throw-away copies of ``project`` and print the table of ratios."""
+    jobs = jobs or os.cpu_count() or 1
+    # The copies live in a temporary folder with no ../shared beside them.
+    os.environ[SOURCES_ENV] = str(project.sources_dir)
     measurements: list[Measurement] = []
     with tempfile.TemporaryDirectory(prefix="ics-benchmark-") as scratch:
         scratch_dir = Path(scratch)
-        shipped = copy_project(scratch_dir / "shipped")
-        measurements += pipeline_scenarios(shipped, "shipped", args.jobs)
+        shipped = copy_project(project, scratch_dir / "shipped")
+        measurements += pipeline_scenarios(shipped, "shipped", jobs)
         measurements.append(pipeline_freshness(shipped))
-        measurements += jupyter_book_cache_scenario(copy_project(scratch_dir / "jupyter-book-cache"))
-        if not args.skip_large:
-            large = copy_project(scratch_dir / "large")
-            grow_to(large / "data", args.systems)
-            measurements += pipeline_scenarios(large, f"{args.systems} systems", args.jobs)
+        measurements += jupyter_book_cache_scenario(copy_project(project, scratch_dir / "jupyter-book-cache"))
+        if not skip_large:
+            large = copy_project(project, scratch_dir / "large")
+            grow_to(large / "data", systems)
+            measurements += pipeline_scenarios(large, f"{systems} systems", jobs)
     print(report(measurements))
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

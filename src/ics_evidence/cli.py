@@ -1,26 +1,32 @@
-"""Command line: ``python -m ics_evidence COMMAND``.
+"""The one command line: ``python -m ics_evidence [--root DIR] COMMAND``.
 
 validate   check the data package and report every problem
 status     say, per notebook, whether it would rerun and why
 run        validate, then rerun the stale notebooks (papermill)
 build      validate, rerun the stale notebooks, then build the book (the README's `make book`)
 watch      rerun and rebuild whenever a data file changes
-datadict   regenerate the data dictionary page
+pages      regenerate the generated pages (data dictionary, downloads, cite, versions, changes)
+release    record and bundle a new edition (the README's `make release`)
+benchmark  time the rerun pipeline in throw-away copies, reported as ratios
+
+The project is the checkout you run in (or --root), whatever checkout the package was
+installed from. The Makefile calls this; there is no other entry point.
 """
 
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import time
 from pathlib import Path
 
-from ics_evidence import pipeline
-from ics_evidence.paths import DATA_DIR, sources_dir
-from ics_evidence.validate import validate_package
+from ics_evidence.project import NotAProject, Project
 
 
 def _validate(data_dir: Path, sources: Path) -> int:
+    from ics_evidence.data.validate import validate_package
+
     problems = validate_package(data_dir, sources)
     if not sources.is_dir():
         print(f"note: {sources} not found; quotations were not checked against the sources", file=sys.stderr)
@@ -33,15 +39,18 @@ def _validate(data_dir: Path, sources: Path) -> int:
     return 0
 
 
-def _run(args: argparse.Namespace, sources: Path) -> int:
+def _run(args: argparse.Namespace, project: Project) -> int:
+    from ics_evidence.build import pipeline
+    from ics_evidence.build.jobs import PipelineError, load_jobs
+
     started = time.perf_counter()
-    if _validate(args.data, sources):
+    if _validate(args.data, args.sources):
         print("stopped before any notebook ran; the last good outputs and book are unchanged", file=sys.stderr)
         return 1
     try:
-        jobs = pipeline.load_jobs(args.manifest, args.data)
+        jobs = load_jobs(project, args.data)
         result = pipeline.run(jobs, jobs_in_parallel=args.jobs, force=args.force)
-    except pipeline.PipelineError as error:
+    except PipelineError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     if not result.ok:
@@ -56,60 +65,124 @@ def _run(args: argparse.Namespace, sources: Path) -> int:
     return 0
 
 
-def _build(args: argparse.Namespace, sources: Path) -> int:
-    status = _run(args, sources)
+def _build(args: argparse.Namespace, project: Project) -> int:
+    status = _run(args, project)
     if status:
         return status
-    from ics_evidence import book  # imports Altair; only the build needs it
+    from ics_evidence.build import book  # imports Altair; only the build needs it
 
-    return book.build_book(args.data)
+    return book.build_book(project, args.data)
+
+
+def _status(args: argparse.Namespace, project: Project) -> int:
+    from ics_evidence.build import pipeline
+    from ics_evidence.build.jobs import PipelineError, load_jobs
+
+    try:
+        plans = pipeline.plan(load_jobs(project, args.data), args.force)
+    except PipelineError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print("\n".join(pipeline.status_lines(plans)))
+    return 0
+
+
+def _watch(args: argparse.Namespace, project: Project) -> int:
+    from ics_evidence.build import pipeline
+
+    _build(args, project)
+    args.force = False
+    pipeline.watch(lambda: _build(args, project), args.data)
+    return 0
+
+
+def _pages(args: argparse.Namespace, project: Project) -> int:
+    from ics_evidence.build.pages import generate_pages
+
+    generate_pages(project, args.data)
+    return 0
+
+
+def _release(args: argparse.Namespace, project: Project) -> int:
+    from ics_evidence.release.bundle import ReleaseError, bundle_tagged
+    from ics_evidence.release.record import make_release
+
+    if not args.bundle_only and not args.summary:
+        print("release: --summary is required for a new release", file=sys.stderr)
+        return 2
+    try:
+        if args.bundle_only:
+            bundle = bundle_tagged(args.version, project)
+        else:
+            bundle = make_release(args.version, args.summary, project, pdf=not args.no_pdf)
+    except (ReleaseError, ValueError, subprocess.CalledProcessError) as error:
+        print(f"release refused: {error}", file=sys.stderr)
+        return 1
+    print(f"released {args.version}: {bundle} (+ .tar.gz); tag v{args.version}")
+    return 0
+
+
+def _benchmark(args: argparse.Namespace, project: Project) -> int:
+    from ics_evidence.benchmark import benchmark
+
+    return benchmark(project, systems=args.systems, jobs=args.jobs, skip_large=args.skip_large)
+
+
+def parser() -> argparse.ArgumentParser:
+    main_parser = argparse.ArgumentParser(
+        prog="python -m ics_evidence", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    main_parser.add_argument(
+        "--root", type=Path, default=None, help="the project checkout (default: the one you are in)"
+    )
+    main_parser.add_argument("--data", type=Path, default=None, help="data package folder (default: ROOT/data)")
+    main_parser.add_argument(
+        "--sources",
+        type=Path,
+        default=None,
+        help="source texts folder (default: $ICS_SOURCES_DIR or ../shared/sources)",
+    )
+    commands = main_parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, handler, text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=text, description=text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    command("validate", lambda a, p: _validate(a.data, a.sources), "check the data package and report every problem")
+    command("pages", _pages, "regenerate the generated pages")
+    status = command("status", _status, "say which notebooks would rerun, and why")
+    status.add_argument("--force", action="store_true", help="as if every notebook were forced")
+    for name, handler, text in (
+        ("run", _run, "rerun stale notebooks"),
+        ("build", _build, "rerun stale notebooks, then build the book"),
+        ("watch", _watch, "rebuild when data change"),
+    ):
+        sub = command(name, handler, text)
+        sub.add_argument("--jobs", "-j", type=int, default=None, help="notebooks run in parallel (default: cores)")
+        sub.add_argument("--force", action="store_true", help="rerun every notebook")
+    release = command("release", _release, "record and bundle a new edition")
+    release.add_argument(
+        "version",
+        help="semantic version: major = findings or data model, minor = new data or chapters, patch = corrections",
+    )
+    release.add_argument("--summary", help="one line for the Versions page and release notes")
+    release.add_argument("--no-pdf", action="store_true", help="skip the PDF edition")
+    release.add_argument("--bundle-only", action="store_true", help="bundle the already tagged release at HEAD")
+    bench = command("benchmark", _benchmark, "time the rerun pipeline (shipped and a generated dataset)")
+    bench.add_argument("--systems", type=int, default=42, help="size of the generated dataset (default 42)")
+    bench.add_argument("--jobs", type=int, default=None, help="parallel jobs (default: cores)")
+    bench.add_argument("--skip-large", action="store_true", help="only the shipped dataset")
+    return main_parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m ics_evidence", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--data", type=Path, default=DATA_DIR, help="data package folder (default: data/)")
-    parser.add_argument("--sources", type=Path, default=None, help="source texts folder (default: ../shared/sources)")
-    parser.add_argument("--manifest", type=Path, default=pipeline.MANIFEST, help=argparse.SUPPRESS)
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("validate", help="check the data package and report every problem")
-    commands.add_parser("datadict", help="regenerate the data dictionary page")
-    status = commands.add_parser("status", help="say which notebooks would rerun, and why")
-    status.add_argument("--force", action="store_true", help="as if every notebook were forced")
-    for name, text in (
-        ("run", "rerun stale notebooks"),
-        ("build", "rerun stale notebooks, then build the book"),
-        ("watch", "rebuild when data change"),
-    ):
-        command = commands.add_parser(name, help=text)
-        command.add_argument("--jobs", "-j", type=int, default=None, help="notebooks run in parallel (default: cores)")
-        command.add_argument("--force", action="store_true", help="rerun every notebook")
-    args = parser.parse_args(argv)
-    sources = args.sources or sources_dir()
-
-    if args.command == "validate":
-        return _validate(args.data, sources)
-    if args.command == "datadict":
-        from ics_evidence import book
-
-        book.generate_pages(args.data)
-        return 0
-    if args.command == "status":
-        try:
-            plans = pipeline.plan(pipeline.load_jobs(args.manifest, args.data), args.force)
-        except pipeline.PipelineError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 1
-        print("\n".join(pipeline.status_lines(plans)))
-        return 0
-    if args.command == "run":
-        return _run(args, sources)
-    if args.command == "build":
-        return _build(args, sources)
-    if args.command == "watch":
-        _build(args, sources)
-        args.force = False
-        pipeline.watch(lambda: _build(args, sources), args.data)
-        return 0
-    return 2
+    args = parser().parse_args(argv)
+    try:
+        project = Project.find(args.root)
+    except NotAProject as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    args.data = (args.data or project.data_dir).resolve()
+    args.sources = args.sources or project.sources_dir
+    return args.handler(args, project)

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ics_evidence.evidence import QUOTE_MAX_WORDS, SourceTexts, word_count
-from ics_evidence.paths import DESCRIPTOR, ROOT, sources_dir
-from ics_evidence.schema import Field, Package, Resource, read_package
+from ics_evidence.data.evidence import QUOTE_MAX_WORDS, SourceTexts, word_count
+from ics_evidence.data.schema import Field, Package, Resource, read_package
+from ics_evidence.project import DESCRIPTOR, sources_for
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
@@ -53,7 +53,7 @@ class Row:
 
 def _display_path(path: Path) -> str:
     try:
-        return str(path.resolve().relative_to(ROOT))
+        return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
 
@@ -384,6 +384,6 @@ def validate_package(directory: Path, sources: Path | None = None) -> list[Probl
     out = _Collector()
     out.problems = list(problems)
     _check_foreign_keys(package, tables, out)
-    _check_evidence(package, tables, SourceTexts(sources or sources_dir()), out)
+    _check_evidence(package, tables, SourceTexts(sources or sources_for(directory)), out)
     _check_package_rules(package, tables, out)
     return out.problems

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ics_evidence.paths import DATA_DIR
-from ics_evidence.schema import Resource, read_package
-from ics_evidence.validate import Problem, validate_package
+from ics_evidence.data.schema import Resource, read_package
+from ics_evidence.data.validate import Problem, validate_package
+from ics_evidence.project import Project
 
 _DTYPES = {
     "string": "string",
@@ -44,15 +44,17 @@ def _typed_frame(resource: Resource, path: Path) -> pd.DataFrame:
 
 
 def load_package(
-    directory: Path = DATA_DIR, *, tables: Iterable[str] | None = None, sources: Path | None = None
+    directory: Path | None = None, *, tables: Iterable[str] | None = None, sources: Path | None = None
 ) -> dict[str, pd.DataFrame]:
     """The package's tables as typed frames, keyed by resource name (all, or only ``tables``).
+
+    ``directory`` defaults to the ``data/`` of the project you run in.
 
     Raises :class:`DataPackageError` listing every problem if the package is invalid, so a
     notebook never computes on bad data. Notebooks pass the tables the pipeline manifest says
     they read, so that a table they do not declare is not at hand.
     """
-    directory = Path(directory)
+    directory = Path(directory) if directory is not None else Project.find().data_dir
     problems = validate_package(directory, sources)
     if problems:
         raise DataPackageError(problems)
@@ -65,6 +67,6 @@ def load_package(
     }
 
 
-def load_table(name: str, directory: Path = DATA_DIR) -> pd.DataFrame:
+def load_table(name: str, directory: Path | None = None) -> pd.DataFrame:
     """One table, typed. Validates the whole package, since keys span tables."""
     return load_package(directory, tables=[name])[name]

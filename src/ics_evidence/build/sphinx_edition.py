@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from ics_evidence.release import long_date, read_releases
+from ics_evidence.build.edition import long_date, read_releases
 
 
 def _stamp(app, config) -> None:

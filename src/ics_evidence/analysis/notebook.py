@@ -14,15 +14,16 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML, display
 
-from ics_evidence import charts
-from ics_evidence.load import load_package
-from ics_evidence.pipeline import MANIFEST, reads_of
-from ics_evidence.render import table_html
-from ics_evidence.schema import read_package
+from ics_evidence.analysis import charts
+from ics_evidence.analysis.tables import table_html
+from ics_evidence.data.load import load_package
+from ics_evidence.data.schema import read_package
+from ics_evidence.manifest import Manifest
+from ics_evidence.project import Project
 
 
 def inputs(
-    notebook: str, data_dir: str | Path, *, system_id: str | None = None, manifest: Path = MANIFEST
+    notebook: str, data_dir: str | Path, *, system_id: str | None = None, manifest: Path | None = None
 ) -> dict[str, pd.DataFrame]:
     """The validated, typed tables ``notebook`` declares in the pipeline manifest, and no others.
 
@@ -31,7 +32,9 @@ def inputs(
     book's chart theme and offline renderer.
     """
     charts.enable()
-    whole, own = reads_of(notebook, manifest)
+    # papermill runs notebooks in the project root; an analyst's Jupyter finds it upwards.
+    entry = Manifest.read(manifest or Project.find().manifest).entry(notebook)
+    whole, own = entry.reads, entry.reads_own_rows
     if own and system_id is None:
         raise ValueError(f"{notebook} reads its own rows of {', '.join(own)}: pass system_id")
     tables = load_package(Path(data_dir), tables=whole + own)

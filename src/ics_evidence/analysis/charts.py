@@ -22,7 +22,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from ics_evidence.render import table_html
+from ics_evidence.analysis.tables import table_html
 
 # Okabe–Ito and Tol colours chosen for colour-vision deficiency and for >= 3:1 contrast on white.
 PALETTE = (

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ics_evidence.paths import DESCRIPTOR
+from ics_evidence.project import DESCRIPTOR
 
 
 @dataclass(frozen=True)

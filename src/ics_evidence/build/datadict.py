@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from ics_evidence.schema import Field, Package
+from ics_evidence.data.schema import Field, Package
 
 ROLE_LABELS = {
     "fact": "Evidenced facts",

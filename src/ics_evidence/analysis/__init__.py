@@ -1,0 +1,1 @@
+"""Stage 2, the analysis: what notebooks import (derived measures, charts, tables)."""

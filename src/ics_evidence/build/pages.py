@@ -1,0 +1,134 @@
+"""Pages computed from the data package and the edition rather than executed notebooks:
+the data dictionary, the downloads page (and the package as one zip), How-to-cite, Versions
+and What-changed. Each is written only when its content changed, so Sphinx rebuilds only
+the pages that include it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import zipfile
+from pathlib import Path
+
+from ics_evidence.analysis import charts
+from ics_evidence.build.changes import (
+    _md,
+    comparison_tag,
+    diff_markdown,
+    diff_tables,
+    primary_keys,
+    tables_at,
+    tables_in,
+)
+from ics_evidence.build.datadict import render_markdown
+from ics_evidence.build.edition import Release, apa, bibtex, long_date, read_citation, read_releases
+from ics_evidence.data.schema import read_package
+from ics_evidence.data.validate import read_tables
+from ics_evidence.project import DESCRIPTOR, Project
+
+
+def write_atomic(path: Path, content: str) -> bool:
+    """Write ``content`` unless the file already holds it; True if it changed."""
+    if path.exists() and path.read_text(encoding="utf-8") == content:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    temporary.write_text(content, encoding="utf-8")
+    temporary.replace(path)
+    return True
+
+
+def generate_pages(project: Project, data_dir: Path | None = None) -> None:
+    """Every generated page, for the data in ``data_dir`` (default: the project's)."""
+    data_dir = data_dir or project.data_dir
+    generated_dir = project.generated_dir
+    package = read_package(data_dir)
+    _, tables, _ = read_tables(data_dir)
+    counts = {name: len(rows) for name, rows in tables.items()}
+    write_atomic(generated_dir / "data-dictionary.md", render_markdown(package, counts))
+    write_downloads(data_dir, generated_dir, package)
+    write_edition_pages(generated_dir, project.root, data_dir)
+    charts.write_bundle(project.static_dir)
+
+
+def write_downloads(data_dir: Path, generated_dir: Path, package) -> None:
+    """The data package as one zip (fixed times, so the same data give the same bytes) and a
+    page of download links to it, the descriptor and every table."""
+    archive = generated_dir / "downloads" / "data-package.zip"
+    archive.parent.mkdir(parents=True, exist_ok=True)
+    files = [data_dir / DESCRIPTOR, data_dir / "README.md", *(data_dir / r.path for r in package.resources)]
+    temporary = archive.with_name(f".{archive.name}.tmp-{os.getpid()}")
+    with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for path in files:
+            if path.exists():
+                info = zipfile.ZipInfo(f"data/{path.name}", date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                bundle.writestr(info, path.read_bytes())
+    if archive.exists() and archive.read_bytes() == temporary.read_bytes():
+        temporary.unlink()
+    else:
+        temporary.replace(archive)
+    relative = os.path.relpath(data_dir.resolve(), generated_dir.parent.resolve())
+    lines = [
+        "| File | What it holds |",
+        "|---|---|",
+        "| {download}`data-package.zip <generated/downloads/data-package.zip>` | The whole package: every table, "
+        "the descriptor and the README |",
+        f"| {{download}}`datapackage.json <{relative}/{DESCRIPTOR}>` | The descriptor: schema, keys, licence |",
+    ]
+    for resource in package.resources:
+        lines.append(f"| {{download}}`{resource.path} <{relative}/{resource.path}>` | {resource.title} |")
+    write_atomic(generated_dir / "downloads.md", "\n".join(lines) + "\n")
+
+
+def write_edition_pages(generated_dir: Path, root: Path, data_dir: Path) -> None:
+    """How-to-cite, Versions and What-changed."""
+    cff = read_citation(root)
+    releases = read_releases(root)
+    edition = releases[0] if releases else Release("unreleased draft", dt.date.today(), "")
+    cite = [
+        "<!-- Generated from CITATION.cff by ics_evidence.build.pages. Do not edit. -->",
+        "",
+        f"## This edition ({edition.version}, {long_date(edition.date)})",
+        "",
+        "APA, formatted by citeproc-py with the APA CSL style:",
+        "",
+        "```{raw} html",
+        f'<p class="ics-citation">{apa(cff)[0]}</p>',
+        "```",
+        "",
+        "## The report it is built from",
+        "",
+        "```{raw} html",
+        f'<p class="ics-citation">{apa(cff)[1]}</p>',
+        "```",
+        "",
+        "## BibTeX",
+        "",
+        "```bibtex",
+        bibtex(cff).strip(),
+        "```",
+    ]
+    if edition.doi:
+        cite[3:3] = [f"DOI: [{edition.doi}](https://doi.org/{edition.doi})", ""]
+    write_atomic(generated_dir / "how-to-cite.md", "\n".join(cite) + "\n")
+
+    rows = ["| Version | Date | DOI | Summary | Archived copy |", "|---|---|---|---|---|"]
+    if not releases:
+        rows = ["No edition has been released yet."]
+    for release in releases:
+        doi = f"[{release.doi}](https://doi.org/{release.doi})" if release.doi else "not yet minted"
+        rows.append(
+            f"| {release.version} | {long_date(release.date)} | {doi} | {_md(release.summary)} "
+            # Raw HTML: the edition sits beside this one on the published site, outside this build.
+            f'| <a href="../../v{release.version}/index.html">v{release.version}/</a> |'
+        )
+    write_atomic(generated_dir / "versions.md", "\n".join(rows) + "\n")
+
+    tag = comparison_tag(root)
+    if tag is None:
+        changes = "No earlier release is recorded in git, so there is nothing to compare with yet.\n"
+    else:
+        changes = diff_markdown(diff_tables(tables_at(tag, root), tables_in(data_dir), primary_keys(data_dir)), tag)
+    write_atomic(generated_dir / "changes.md", changes)

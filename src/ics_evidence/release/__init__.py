@@ -1,0 +1,1 @@
+"""Stage 4, the release: recording an edition and bundling it for citation."""
