@@ -8,7 +8,7 @@ STAMP   := $(VENV)/.installed
 AXE     := tests/browser/node_modules/axe-core/axe.min.js
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help book test validate lint format serve lock clean status watch benchmark browser-deps release
+.PHONY: help book test check validate lint format serve lock clean status watch benchmark browser-deps release
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -25,6 +25,11 @@ book: $(STAMP) ## Build the book from the shipped data into _build/html
 
 test: $(STAMP) browser-deps ## Run the tests (installs Chromium and axe-core for the browser tests)
 	$(PYTHON) -m pytest
+
+check: $(STAMP) ## While developing: lint and the fast tests (no notebook runs or book builds)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PYTHON) -m pytest -q -m "not slow"
 
 # The browser tests drive Debian's chromium (never a downloaded browser) and audit pages with
 # axe-core from the npm registry, pinned by tests/browser/package-lock.json.

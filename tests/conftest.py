@@ -25,6 +25,16 @@ def sources() -> Path:
     return PROJECT.sources_dir
 
 
+# Modules that execute every notebook or build a book: `make test` runs them, `make check` not.
+SLOW_MODULES = {"test_notebooks.py"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.name in SLOW_MODULES or item.get_closest_marker("book"):
+            item.add_marker(pytest.mark.slow)
+
+
 requires_sources = pytest.mark.skipif(
     not PROJECT.sources_dir.is_dir(), reason="the shared source texts are not beside this clone"
 )
