@@ -13,7 +13,6 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ics_evidence.build.edition import read_releases
 from ics_evidence.data.schema import read_package
 
 
@@ -34,7 +33,7 @@ def _parse_csv(text: str) -> list[dict[str, str]]:
 
 
 def tables_at(ref: str, root: Path) -> dict[str, list[dict[str, str]]]:
-    """Every table of data/ as committed at git ``ref`` (e.g. a release tag)."""
+    """Every table of data/ as committed at git ``ref`` (e.g. a release commit)."""
     listing = subprocess.run(
         ["git", "ls-tree", "--name-only", ref, "data/"], cwd=root, capture_output=True, text=True, check=True
     ).stdout.split()
@@ -107,29 +106,3 @@ def diff_markdown(diffs: list[TableDiff], since: str) -> str:
 
 def primary_keys(data_dir: Path) -> dict[str, tuple[str, ...]]:
     return {r.name: r.primary_key for r in read_package(data_dir).resources}
-
-
-def _tag_commit(root: Path, tag: str) -> str | None:
-    found = subprocess.run(["git", "rev-parse", "-q", "--verify", f"{tag}^{{commit}}"], cwd=root,
-                           capture_output=True, text=True)  # fmt: skip
-    return found.stdout.strip() if found.returncode == 0 else None
-
-
-def comparison_tag(root: Path) -> str | None:
-    """The release this build's data are compared with.
-
-    Building the current edition itself (its tag is at HEAD, or not made yet) compares with
-    the release before it, so the page is the same whenever the commit is built; a later,
-    unreleased commit compares with the current edition.
-    """
-    releases = read_releases(root)
-    if not releases:
-        return None
-    current = _tag_commit(root, f"v{releases[0].version}")
-    head = _tag_commit(root, "HEAD")
-    if current is not None and current != head:
-        return f"v{releases[0].version}"
-    for earlier in releases[1:]:
-        if _tag_commit(root, f"v{earlier.version}") is not None:
-            return f"v{earlier.version}"
-    return None

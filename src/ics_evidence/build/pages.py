@@ -14,7 +14,6 @@ from pathlib import Path
 from ics_evidence.analysis import charts
 from ics_evidence.build.changes import (
     _md,
-    comparison_tag,
     diff_markdown,
     diff_tables,
     primary_keys,
@@ -22,7 +21,7 @@ from ics_evidence.build.changes import (
     tables_in,
 )
 from ics_evidence.build.datadict import render_markdown
-from ics_evidence.build.edition import Release, apa, bibtex, long_date, read_citation, read_releases
+from ics_evidence.build.edition import Release, apa, bibtex, comparison_release, long_date, read_citation, read_releases
 from ics_evidence.data.schema import read_package
 from ics_evidence.data.validate import read_tables
 from ics_evidence.project import DESCRIPTOR, Project
@@ -126,9 +125,12 @@ def write_edition_pages(generated_dir: Path, root: Path, data_dir: Path) -> None
         )
     write_atomic(generated_dir / "versions.md", "\n".join(rows) + "\n")
 
-    tag = comparison_tag(root)
-    if tag is None:
-        changes = "No earlier release is recorded in git, so there is nothing to compare with yet.\n"
+    compared = comparison_release(root)
+    if compared is None:
+        changes = "No earlier release is recorded in the history of `releases.yml`: nothing to compare with yet.\n"
     else:
-        changes = diff_markdown(diff_tables(tables_at(tag, root), tables_in(data_dir), primary_keys(data_dir)), tag)
+        earlier, commit = compared
+        since = f"edition {earlier.version} (commit {commit[:12]})"
+        before = tables_at(commit, root)
+        changes = diff_markdown(diff_tables(before, tables_in(data_dir), primary_keys(data_dir)), since)
     write_atomic(generated_dir / "changes.md", changes)

@@ -18,7 +18,8 @@ import yaml
 from ics_evidence.build.edition import CITATION, RELEASES, Release, read_citation, read_releases, version_key
 from ics_evidence.data.validate import validate_package
 from ics_evidence.project import Project
-from ics_evidence.release.bundle import ReleaseError, build_bundle, git
+from ics_evidence.release import ReleaseError
+from ics_evidence.release.bundle import build_bundle, git
 
 CHANGELOG = "CHANGELOG.md"
 ZENODO = ".zenodo.json"
