@@ -143,6 +143,11 @@ def test_release_bundle_version_stamp_diff_and_reproducibility(repository):
     header, figures = read_rows(repository / "data" / "system_figures.csv")
     figures[0]["value"] = "3100000"
     write_rows(repository / "data" / "system_figures.csv", header, figures)
+    key = " / ".join(figures[0][k] for k in ("system_id", "measure_id", "source_id"))
+    changelog = repository / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text(encoding="utf-8").replace(
+        "## Unreleased\n", f"## Unreleased\n\n### Corrections (data)\n- `system_figures` {key}: a test correction.\n", 1
+    ), encoding="utf-8")  # fmt: skip
     header, lessons = read_rows(repository / "data" / "lessons.csv")
     added = dict(lessons[0], lesson_id="test-added-lesson")
     write_rows(repository / "data" / "lessons.csv", header, [*lessons[1:], added])
@@ -190,6 +195,12 @@ def test_site_holds_every_edition_found_without_tags(repository):
     # The latest edition's What-changed compares with the edition before it, found without tags.
     changes = (site / f"v{latest}" / "book" / "changes.html").read_text(encoding="utf-8")
     assert f"edition {versions[1]}" in changes and "3100000" in changes
+    assert "a test correction." in changes and "North East and North Cumbria / " in changes
+    # ... and the value's own page says so, beside the figures.
+    profile = (site / f"v{latest}" / "book" / "systems" / "north-east-and-north-cumbria.html").read_text("utf-8")
+    assert f"revised, was 3000000 in {versions[1]}: correction, a test correction." in profile
+    assert "revised, was" not in (site / f"v{latest}" / "book" / "systems" / "dorset.html").read_text("utf-8")
+    assert "a test correction." in (site / f"v{latest}" / "book" / "changelog.html").read_text("utf-8")
 
     # Made once: a second run keeps every edition as it was.
     stamp = (site / f"v{oldest}" / ".edition.json").stat().st_mtime_ns
