@@ -201,8 +201,7 @@ def organisations_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.VConcatCh
     organisations = pd.concat([per_pcn, per_trust], ignore_index=True)
     organisations = organisations[organisations["system_id"].isin(ics_ids(tables))]
     panels = [
-        organisation_panel(group, measure, systems)
-        for measure, group in organisations.groupby("measure", sort=False)
+        organisation_panel(group, measure, systems) for measure, group in organisations.groupby("measure", sort=False)
     ]
     panels = panels or [organisation_panel(organisations, "No system reports these figures", systems)]
     organisation_chart = alt.vconcat(*panels).properties(
