@@ -40,3 +40,8 @@ def test_system_colour_gives_each_system_its_book_wide_colour(shipped_tables):
 def test_data_order_is_each_ids_position():
     assert common.data_order(["b", "a", "c"]) == {"b": 0, "a": 1, "c": 2}
     assert common.data_order([]) == {}
+
+
+def test_quote_attributes_the_quotation_and_is_empty_without_one():
+    assert common.quote("We listen.", "report-2023", "p. 4") == "“We listen.” (report-2023: p. 4)"
+    assert common.quote(pd.NA, "report-2023", "p. 4") == common.quote(None, "s", "x") == ""

@@ -1,4 +1,5 @@
-"""Helpers the chapter modules share: chart-ready columns, strength words, system colours."""
+"""Helpers the chapter modules share: chart-ready columns, strength words, system colours,
+data order and quotations with their attribution."""
 
 from __future__ import annotations
 
@@ -30,3 +31,10 @@ def system_colour(systems: pd.DataFrame) -> alt.Color:
 def data_order(ids) -> dict:
     """Each id's position in ``ids`` (e.g. systems.csv order), for sorting by it."""
     return {key: i for i, key in enumerate(ids)}
+
+
+def quote(text, source_id, section) -> str:
+    """A quotation with its attribution, as text."""
+    if text is None or pd.isna(text):
+        return ""
+    return f"“{text}” ({source_id}: {section})"

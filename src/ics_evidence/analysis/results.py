@@ -10,8 +10,7 @@ import altair as alt
 import pandas as pd
 
 from ics_evidence.analysis import charts, derive
-from ics_evidence.analysis.common import system_colour
-from ics_evidence.analysis.notebook import quote
+from ics_evidence.analysis.common import quote, system_colour
 
 
 def kinds() -> dict[str, tuple[str, str]]:

@@ -11,8 +11,7 @@ import altair as alt
 import pandas as pd
 
 from ics_evidence.analysis import charts, derive
-from ics_evidence.analysis.common import STRENGTH_WORDS
-from ics_evidence.analysis.notebook import quote
+from ics_evidence.analysis.common import STRENGTH_WORDS, quote
 
 # The two counts of the prevalence chart, as its panel titles.
 PREVALENCE_MEASURES = {"systems_present": "Present or central (code 1 or 2)", "systems_central": "Central (code 2)"}
