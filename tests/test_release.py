@@ -60,6 +60,14 @@ def test_citation_is_formatted_by_the_converters():
     assert "@techreport{ham2023," in entries and "@misc{ics_edition_" in entries
 
 
+def test_citation_points_at_the_editions_own_folder_when_the_site_is_known():
+    cff = {**edition.read_citation(ROOT), "url": "https://example.org/ics/", "version": "1.2.0"}
+    (item, _) = edition.csl_items(cff)
+    assert item["URL"] == "https://example.org/ics/v1.2.0/"
+    assert "https://example.org/ics/v1.2.0/" in edition.apa(cff)[0]
+    assert 'url = "https://example.org/ics/v1.2.0/"' in edition.bibtex(cff)
+
+
 @pytest.fixture(scope="module")
 def repository(tmp_path_factory) -> Path:
     """A copy of the project as its own git repository, built once."""
