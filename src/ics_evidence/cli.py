@@ -29,7 +29,11 @@ def _validate(data_dir: Path, sources: Path) -> int:
 
     problems = validate_package(data_dir, sources)
     if not sources.is_dir():
-        print(f"note: {sources} not found; quotations were not checked against the sources", file=sys.stderr)
+        print(
+            f"note: {sources} not found; quotations were checked only against documents in the repository's "
+            "sources/ folder (see data/README.md for how to get the others)",
+            file=sys.stderr,
+        )
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
