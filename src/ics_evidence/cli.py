@@ -6,6 +6,7 @@ run        validate, then rerun the stale notebooks (papermill)
 build      validate, rerun the stale notebooks, then build the book (the README's `make book`)
 watch      rerun and rebuild whenever a data file changes
 pages      regenerate the generated pages (data dictionary, downloads, cite, versions, changes)
+new-system add the rows a new system needs, with the cells to fill in left empty
 release    record and bundle a new edition (the README's `make release`)
 benchmark  time the rerun pipeline in throw-away copies, reported as ratios
 
@@ -107,6 +108,18 @@ def _pages(args: argparse.Namespace, project: Project) -> int:
     return 0
 
 
+def _new_system(args: argparse.Namespace, project: Project) -> int:
+    from ics_evidence.data.scaffold import ScaffoldError, add_system, report
+
+    try:
+        plans = add_system(args.data, args.system_id, args.name, args.abbreviation)
+    except ScaffoldError as error:
+        print(f"new-system refused: {error}", file=sys.stderr)
+        return 1
+    print(report(plans, args.data, args.system_id))
+    return 0
+
+
 def _release(args: argparse.Namespace, project: Project) -> int:
     from ics_evidence.release.bundle import ReleaseError, bundle_tagged
     from ics_evidence.release.record import make_release
@@ -165,6 +178,10 @@ def parser() -> argparse.ArgumentParser:
         sub = command(name, handler, text)
         sub.add_argument("--jobs", "-j", type=int, default=None, help="notebooks run in parallel (default: cores)")
         sub.add_argument("--force", action="store_true", help="rerun every notebook")
+    new_system = command("new-system", _new_system, "add the rows a new system needs, with cells to fill in")
+    new_system.add_argument("system_id", metavar="ID", help="the new system's id, a lowercase slug (north-somerset)")
+    new_system.add_argument("--name", required=True, help="the system's name as the sources give it")
+    new_system.add_argument("--abbreviation", default="", help="its abbreviation, if the sources use one")
     release = command("release", _release, "record and bundle a new edition")
     release.add_argument(
         "version",
