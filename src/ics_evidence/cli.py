@@ -44,7 +44,7 @@ def _validate(data_dir: Path, sources: Path) -> int:
     return 0
 
 
-def _run(args: argparse.Namespace, project: Project) -> int:
+def _run(args: argparse.Namespace, project: Project, outcome: dict | None = None) -> int:
     from ics_evidence.build import pipeline
     from ics_evidence.build.jobs import PipelineError, load_jobs
 
@@ -66,17 +66,31 @@ def _run(args: argparse.Namespace, project: Project) -> int:
             file=sys.stderr,
         )
         return 1
-    print(f"notebooks done in {time.perf_counter() - started:.1f}s")
+    if outcome is not None:
+        outcome.update(ran=result.ran, notebooks=len(jobs))
+    else:
+        print(f"notebooks done in {time.perf_counter() - started:.1f}s")
     return 0
 
 
 def _build(args: argparse.Namespace, project: Project) -> int:
-    status = _run(args, project)
+    from ics_evidence.build.summary import final_line
+
+    started = time.perf_counter()
+    run: dict = {}
+    status = _run(args, project, run)
     if status:
         return status
     from ics_evidence.build import book  # imports Altair; only the build needs it
+    from ics_evidence.build.book_inputs import BookOutcome
 
-    return book.build_book(project, args.data)
+    print("assembling the book")
+    outcome = BookOutcome()
+    status = book.build_book(project, args.data, verbose=args.verbose, outcome=outcome)
+    if status:
+        return status
+    print(final_line(project, run["ran"], run["notebooks"], outcome, args.sources, time.perf_counter() - started))
+    return 0
 
 
 def _status(args: argparse.Namespace, project: Project) -> int:
@@ -178,6 +192,7 @@ def parser() -> argparse.ArgumentParser:
         sub = command(name, handler, text)
         sub.add_argument("--jobs", "-j", type=int, default=None, help="notebooks run in parallel (default: cores)")
         sub.add_argument("--force", action="store_true", help="rerun every notebook")
+        sub.add_argument("--verbose", "-v", action="store_true", help="show Sphinx's own output instead of logging it")
     new_system = command("new-system", _new_system, "add the rows a new system needs, with cells to fill in")
     new_system.add_argument("system_id", metavar="ID", help="the new system's id, a lowercase slug (north-somerset)")
     new_system.add_argument("--name", required=True, help="the system's name as the sources give it")
