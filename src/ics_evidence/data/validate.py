@@ -18,6 +18,7 @@ from typing import Any
 
 from ics_evidence.data.evidence import QUOTE_MAX_WORDS, SourceTexts, word_count
 from ics_evidence.data.schema import Field, Package, Resource, read_package
+from ics_evidence.data.suggest import did_you_mean
 from ics_evidence.project import DESCRIPTOR, local_sources_for, sources_for
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
@@ -224,7 +225,8 @@ def _check_foreign_keys(package: Package, tables: dict[str, list[Row]], out: _Co
                         ",".join(fk.fields),
                         ",".join(value),
                         "foreign-key",
-                        f"no such {'/'.join(fk.reference_fields)} in {fk.resource}.csv",
+                        f"no such {'/'.join(fk.reference_fields)} in {fk.resource}.csv"
+                        + did_you_mean(",".join(value), (",".join(key) for key in keys)),
                     )
 
 
