@@ -124,3 +124,13 @@ def test_build_ends_with_one_line(project_copy, fake_sphinx, monkeypatch, capsys
     assert cli.main(["--sources", str(project.root / "no-such-folder"), "build"]) == 0
     final = capsys.readouterr().out.strip().splitlines()[-1]
     assert "Sphinx skipped" in final and "quotations NOT checked" in final
+
+
+def test_a_forced_build_runs_sphinx_even_when_nothing_changed(project_copy, fake_sphinx):
+    """A release rebuilds from scratch, whatever the recorded digest says."""
+    assert book.build_book(project_copy) == 0
+    before = len(fake_sphinx)
+    assert book.build_book(project_copy) == 0
+    assert len(fake_sphinx) == before
+    assert book.build_book(project_copy, force=True) == 0
+    assert len(fake_sphinx) == before + 1

@@ -86,7 +86,7 @@ def _build(args: argparse.Namespace, project: Project) -> int:
 
     print("assembling the book")
     outcome = BookOutcome()
-    status = book.build_book(project, args.data, verbose=args.verbose, outcome=outcome)
+    status = book.build_book(project, args.data, verbose=args.verbose, force=args.force, outcome=outcome)
     if status:
         return status
     print(final_line(project, run["ran"], run["notebooks"], outcome, args.sources, time.perf_counter() - started))
@@ -191,7 +191,7 @@ def parser() -> argparse.ArgumentParser:
     ):
         sub = command(name, handler, text)
         sub.add_argument("--jobs", "-j", type=int, default=None, help="notebooks run in parallel (default: cores)")
-        sub.add_argument("--force", action="store_true", help="rerun every notebook")
+        sub.add_argument("--force", action="store_true", help="rerun every notebook (and, to build, Sphinx)")
         sub.add_argument("--verbose", "-v", action="store_true", help="show Sphinx's own output instead of logging it")
     new_system = command("new-system", _new_system, "add the rows a new system needs, with cells to fill in")
     new_system.add_argument("system_id", metavar="ID", help="the new system's id, a lowercase slug (north-somerset)")

@@ -97,14 +97,16 @@ def build_book(
     data_dir: Path | None = None,
     *,
     verbose: bool = False,
+    force: bool = False,
     outcome: book_inputs.BookOutcome | None = None,
 ) -> int:
     """Generate pages, build with warnings as errors, publish on success. Returns an exit code.
-    Sphinx is skipped when nothing the book is built from changed since the site was published."""
+    Sphinx is skipped when nothing the book is built from changed since the site was published
+    (unless ``force``: a release builds from scratch)."""
     outcome = outcome if outcome is not None else book_inputs.BookOutcome()
     generate_pages(project, data_dir)
     inputs = book_inputs.digest(project)
-    if book_inputs.unchanged(project, inputs):
+    if not force and book_inputs.unchanged(project, inputs):
         outcome.sphinx = "skipped"
         return 0
     outcome.log = None if verbose else book_inputs.log_path(project, "html")
