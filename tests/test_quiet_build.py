@@ -19,7 +19,7 @@ NOISY = (
     "import sys\n"
     "print('MdParserConfig(commonmark_only=False, ...)')\n"
     'print("Your book\'s HTML pages are here:")\n'
-    "print('book/x.md:3: WARNING: undefined label: nowhere')\n"
+    "print('\\x1b[91mbook/x.md:3: WARNING: undefined label: nowhere\\x1b[39;49;00m')\n"
     "sys.exit({status})\n"
 )
 
@@ -40,7 +40,8 @@ def test_a_failed_sphinx_shows_its_warnings_and_the_log(tmp_path, capsys):
     log = tmp_path / "logs" / "sphinx.log"
     assert book_inputs.run_logged(_noisy(1), tmp_path, log) == 1
     out, err = capsys.readouterr()
-    assert "WARNING: undefined label: nowhere" in err and str(log) in err
+    assert "book/x.md:3: WARNING: undefined label: nowhere\n" in err and str(log) in err
+    assert "\x1b" not in err, "colour codes are stripped"
     assert "MdParserConfig" not in out + err and "HTML pages are here" not in out + err
 
 

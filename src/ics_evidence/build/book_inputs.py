@@ -26,6 +26,7 @@ from ics_evidence.project import Project
 
 DIGEST_NAME = ".book-inputs.sha256"  # in _build/, beside the published html/
 IGNORED_PARTS = {"__pycache__", ".ipynb_checkpoints"}
+ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 PROBLEM_LINE = re.compile(r"(WARNING|ERROR|CRITICAL|SEVERE|Error|Exception|Traceback)")
 SHOWN_PROBLEM_LINES = 40
 
@@ -102,9 +103,8 @@ def run_logged(command: list[str], cwd: Path, log: Path, verbose: bool = False) 
     with log.open("w", encoding="utf-8") as handle:
         status = subprocess.run(command, cwd=cwd, stdout=handle, stderr=subprocess.STDOUT, check=False).returncode
     if status != 0:
-        lines = [
-            line for line in log.read_text(encoding="utf-8", errors="replace").splitlines() if PROBLEM_LINE.search(line)
-        ]
+        text = ANSI_COLOUR.sub("", log.read_text(encoding="utf-8", errors="replace"))
+        lines = [line for line in text.splitlines() if PROBLEM_LINE.search(line)]
         for line in lines[:SHOWN_PROBLEM_LINES]:
             print(line, file=sys.stderr)
         if len(lines) > SHOWN_PROBLEM_LINES:
