@@ -26,7 +26,7 @@ def test_scenarios_are_compared_with_the_floors():
         Measurement("rebuild breakdown", "kernel start (and papermill)", 2.0, 0),
         Measurement("rebuild breakdown", "imports (pandas, Altair, the analysis package)", 3.0, 0),
         Measurement("rebuild breakdown", "notebook work (system-profile[dorset])", 1.0, 0),
-        Measurement("rebuild breakdown", "Sphinx, one page changed", 4.0, 0),
+        Measurement("rebuild breakdown", "Sphinx, one notebook's page changed", 4.0, 0),
     ]
     lines = against_floors(measurements)
     assert lines[0] == "no-op build: 1.50s against a floor of 0.020s to hash the book's inputs"
