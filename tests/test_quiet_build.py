@@ -126,6 +126,11 @@ def test_build_ends_with_one_line(project_copy, fake_sphinx, monkeypatch, capsys
     final = capsys.readouterr().out.strip().splitlines()[-1]
     assert "Sphinx skipped" in final and "quotations NOT checked" in final
 
+    (project.local_sources_dir / "annual-report.txt").write_text("A redistributable document.", encoding="utf-8")
+    assert cli.main(["--sources", str(project.root / "no-such-folder"), "build"]) == 0
+    final = capsys.readouterr().out.strip().splitlines()[-1]
+    assert "quotations checked only against the 1 document(s) in sources/" in final
+
 
 def test_a_forced_build_runs_sphinx_even_when_nothing_changed(project_copy, fake_sphinx):
     """A release rebuilds from scratch, whatever the recorded digest says."""

@@ -38,8 +38,11 @@ def sphinx_phrase(outcome: BookOutcome) -> str:
 def quotes_phrase(project: Project, sources: Path) -> str:
     if Path(sources).is_dir():
         return "quotations checked against the sources"
-    if project.local_sources_dir.is_dir():
-        return f"quotations checked only against sources/ ({_shown(sources)} not found)"
+    local = project.local_sources_dir
+    documents = [p for p in local.iterdir() if p.is_file() and p.name != "README.md"] if local.is_dir() else []
+    if documents:
+        missing = _shown(sources)
+        return f"quotations checked only against the {len(documents)} document(s) in sources/ ({missing} not found)"
     return f"quotations NOT checked ({_shown(sources)} not found)"
 
 
