@@ -32,7 +32,7 @@ def _validate(data_dir: Path, sources: Path) -> int:
     if not sources.is_dir():
         print(
             f"note: {sources} not found; quotations were checked only against documents in the repository's "
-            "sources/ folder (see data/README.md for how to get the others)",
+            "sources/ folder, if any (data/README.md says how to get the others)",
             file=sys.stderr,
         )
     for problem in problems:
