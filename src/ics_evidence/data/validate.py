@@ -18,7 +18,8 @@ from typing import Any
 
 from ics_evidence.data.evidence import QUOTE_MAX_WORDS, SourceTexts, word_count
 from ics_evidence.data.schema import Field, Package, Resource, read_package
-from ics_evidence.project import DESCRIPTOR, sources_for
+from ics_evidence.data.suggest import did_you_mean
+from ics_evidence.project import DESCRIPTOR, local_sources_for, sources_for
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
@@ -224,12 +225,14 @@ def _check_foreign_keys(package: Package, tables: dict[str, list[Row]], out: _Co
                         ",".join(fk.fields),
                         ",".join(value),
                         "foreign-key",
-                        f"no such {'/'.join(fk.reference_fields)} in {fk.resource}.csv",
+                        f"no such {'/'.join(fk.reference_fields)} in {fk.resource}.csv"
+                        + did_you_mean(",".join(value), (",".join(key) for key in keys)),
                     )
 
 
 def _check_evidence(package: Package, tables: dict[str, list[Row]], texts: SourceTexts, out: _Collector) -> None:
     source_files = {row.raw["source_id"]: row.raw["file"] for row in tables.get("sources", [])}
+    unchecked: dict[str, Counter] = defaultdict(Counter)  # missing document -> quotations per table
     for resource, rows, shown in _read_tables(package, tables):
         for group in resource.evidence:
             for row in rows:
@@ -258,7 +261,7 @@ def _check_evidence(package: Package, tables: dict[str, list[Row]], texts: Sourc
                         "evidence",
                         f"quotation longer than {QUOTE_MAX_WORDS} words",
                     )
-                if source in source_files and texts.available:
+                if source in source_files and texts.checkable(source_files[source]):
                     found = texts.contains(source_files[source], quote)
                     if found is False:
                         out.add(
@@ -270,14 +273,29 @@ def _check_evidence(package: Package, tables: dict[str, list[Row]], texts: Sourc
                             f"not found verbatim in {source} ({source_files[source]})",
                         )
                     elif found is None:
-                        out.add(
-                            shown,
-                            row.number,
-                            group.source,
-                            source,
-                            "evidence",
-                            f"source file {source_files[source]} is not in {texts.directory}",
-                        )
+                        unchecked[source][shown] += 1
+    _report_missing_sources(package, tables, texts, unchecked, out)
+
+
+def _report_missing_sources(
+    package: Package, tables: dict[str, list[Row]], texts: SourceTexts, unchecked: dict[str, Counter], out: _Collector
+) -> None:
+    """One problem per missing source document (on its sources.csv row), not one per quotation."""
+    for row in tables.get("sources", []):
+        counts = unchecked.get(row.raw["source_id"])
+        if not counts:
+            continue
+        where = " or ".join(str(folder) for folder in texts.folders)
+        tables_named = ", ".join(f"{count} in {Path(table).name}" for table, count in sorted(counts.items()))
+        fetch = f"get it from {row.raw['url']}" if row.raw.get("url") else "see data/README.md for how to get it"
+        out.add(
+            _display_path(package.directory / package.resource("sources").path),
+            row.number,
+            "file",
+            row.raw["file"],
+            "source-missing",
+            f"not found in {where}; {sum(counts.values())} quotation(s) unchecked ({tables_named}); {fetch}",
+        )
 
 
 def _check_package_rules(package: Package, tables: dict[str, list[Row]], out: _Collector) -> None:
@@ -384,6 +402,6 @@ def validate_package(directory: Path, sources: Path | None = None) -> list[Probl
     out = _Collector()
     out.problems = list(problems)
     _check_foreign_keys(package, tables, out)
-    _check_evidence(package, tables, SourceTexts(sources or sources_for(directory)), out)
+    _check_evidence(package, tables, SourceTexts(sources or sources_for(directory), local_sources_for(directory)), out)
     _check_package_rules(package, tables, out)
     return out.problems
