@@ -1,0 +1,85 @@
+"""The numbers a quotation states (draft of the validator rule "value-stated").
+
+Forms: digits with thousands separators and decimals ("4,241", "6.6", "c.£2m"), scaled
+("2.4 million", "£6.6 billion", "£2m", "£2bn"), number words ("ten", "Fourteen",
+"twenty-five"), hyphenated ("11-year", "seven-week"), percentages ("30 per cent", "75%"),
+ranges ("15–20", "between 250,000 and 300,000", "eight to ten"), and "half"/"halved",
+"double"/"doubled". Every number is offered both as written and multiplied by its
+scale, so a value in GBP billion (6.6) and one in people (2,400,000) both match.
+"""
+
+from __future__ import annotations
+
+import re
+
+_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+          "sixteen seventeen eighteen nineteen").split()
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+WORDS: dict[str, float] = {w: float(i) for i, w in enumerate(_UNITS)}
+WORDS.update({w: float(n) for w, n in _TENS.items()})
+WORDS.update({"hundred": 100.0, "thousand": 1000.0, "dozen": 12.0})
+_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "m": 1e6, "bn": 1e9, "k": 1e3}
+_FRACTIONS = {"half": 0.5, "halved": 0.5, "halve": 0.5, "double": 2.0, "doubled": 2.0, "twice": 2.0}
+
+_DIGITS = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s*(million|billion|thousand|bn|m|k)?(?![\w])", re.I)
+_WORD = re.compile(r"\b(" + "|".join(sorted([*WORDS, *_TENS], key=len, reverse=True)) + r")(?:[- ](" + "|".join(_UNITS[1:10]) + r"))?\b(?:\s+(million|billion|thousand))?", re.I)
+_FRACTION = re.compile(r"\b(" + "|".join(_FRACTIONS) + r")\b", re.I)
+
+
+def stated_numbers(quote: str) -> set[float]:
+    """Every number the quotation states, as written and as scaled (a set of floats)."""
+    text = quote.replace("\u2013", "-").replace("\u2014", "-").replace("\u00a0", " ")
+    found: set[float] = set()
+    for match in _DIGITS.finditer(text):
+        whole, fraction, scale = match.groups()
+        number = float(whole.replace(",", "") + (f".{fraction}" if fraction else ""))
+        found.add(number)
+        if scale:
+            found.add(number * _SCALES[scale.lower()])
+    for match in _WORD.finditer(text):
+        first, second, scale = match.groups()
+        number = WORDS[first.lower()] + (WORDS[second.lower()] if second else 0)
+        found.add(number)
+        if scale:
+            found.add(number * _SCALES[scale.lower()])
+    for match in _FRACTION.finditer(text):
+        value = _FRACTIONS[match.group(1).lower()]
+        found |= {value, value * 100}  # "halved": 0.5 or 50 (per cent)
+    return found
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
+def states_value(quote: str, value: float, unit: str = "") -> bool:
+    """True when the quotation states ``value`` (in ``unit``: GBP million/billion rescale)."""
+    numbers = stated_numbers(quote)
+    candidates = {float(value)}
+    lowered = (unit or "").lower()
+    if "million" in lowered:
+        candidates.add(float(value) * 1e6)
+    if "billion" in lowered:
+        candidates.add(float(value) * 1e9)
+    return any(_close(n, c) for n in numbers for c in candidates)
+
+
+if __name__ == "__main__":
+    import csv
+    import sys
+    from pathlib import Path
+
+    data = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "data"
+    units = {r["measure_id"]: r["unit"] for r in csv.DictReader((data / "measures.csv").open(encoding="utf-8"))}
+    bad = 0
+    for table, key in (("system_figures", "measure_id"), ("results", "result_id"), ("exemplar_figures", "figure_id")):
+        for n, row in enumerate(csv.DictReader((data / f"{table}.csv").open(encoding="utf-8")), start=2):
+            unit = units.get(row.get("measure_id", ""), row.get("unit", ""))
+            if row.get("derivation"):
+                continue
+            for col in ("value", "low", "high"):
+                if row.get(col) and not states_value(row["quote"], float(row[col]), unit):
+                    bad += 1
+                    print(f"{table}:{n} {row[key]} {col}={row[col]} {unit!r} not stated by: {row['quote']}")
+    print(f"{bad} value(s) not stated by their quote")
+    sys.exit(1 if bad else 0)
