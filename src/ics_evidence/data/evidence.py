@@ -20,7 +20,9 @@ _TYPOGRAPHY = str.maketrans(
     }
 )
 _WHITESPACE = re.compile(r"\s+")
-QUOTE_MAX_WORDS = 30
+QUOTE_MAX_WORDS = 20
+# Fewer words than this cannot identify a passage (a one-letter quote is found anywhere).
+QUOTE_MIN_WORDS = 4
 
 
 def normalise(text: str) -> str:
@@ -37,6 +39,7 @@ class SourceTexts:
     def __init__(self, directory: Path):
         self.directory = directory
         self._cache: dict[str, str | None] = {}
+        self._lines: dict[str, list[str] | None] = {}
 
     @cached_property
     def available(self) -> bool:
@@ -47,6 +50,13 @@ class SourceTexts:
             path = self.directory / file_name
             self._cache[file_name] = normalise(path.read_text(encoding="utf-8")) if path.is_file() else None
         return self._cache[file_name]
+
+    def lines(self, file_name: str) -> list[str] | None:
+        """The source's raw lines (for locating its sections), None if it is absent."""
+        if file_name not in self._lines:
+            path = self.directory / file_name
+            self._lines[file_name] = path.read_text(encoding="utf-8").split("\n") if path.is_file() else None
+        return self._lines[file_name]
 
     def contains(self, file_name: str, quote: str) -> bool | None:
         """True/False when the source is present, None when it cannot be checked."""

@@ -1,4 +1,4 @@
-"""The numbers a quotation states (draft of the validator rule "value-stated").
+"""The numbers a quotation states, for the validator rule "value-stated".
 
 Forms: digits with thousands separators and decimals ("4,241", "6.6", "c.£2m"), scaled
 ("2.4 million", "£6.6 billion", "£2m", "£2bn"), number words ("ten", "Fourteen",
@@ -62,24 +62,3 @@ def states_value(quote: str, value: float, unit: str = "") -> bool:
     if "billion" in lowered:
         candidates.add(float(value) * 1e9)
     return any(_close(n, c) for n in numbers for c in candidates)
-
-
-if __name__ == "__main__":
-    import csv
-    import sys
-    from pathlib import Path
-
-    data = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "data"
-    units = {r["measure_id"]: r["unit"] for r in csv.DictReader((data / "measures.csv").open(encoding="utf-8"))}
-    bad = 0
-    for table, key in (("system_figures", "measure_id"), ("results", "result_id"), ("exemplar_figures", "figure_id")):
-        for n, row in enumerate(csv.DictReader((data / f"{table}.csv").open(encoding="utf-8")), start=2):
-            unit = units.get(row.get("measure_id", ""), row.get("unit", ""))
-            if row.get("derivation"):
-                continue
-            for col in ("value", "low", "high"):
-                if row.get(col) and not states_value(row["quote"], float(row[col]), unit):
-                    bad += 1
-                    print(f"{table}:{n} {row[key]} {col}={row[col]} {unit!r} not stated by: {row['quote']}")
-    print(f"{bad} value(s) not stated by their quote")
-    sys.exit(1 if bad else 0)
