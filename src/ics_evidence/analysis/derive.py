@@ -312,6 +312,8 @@ def scale_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     for measure in SCALE_MEASURES:
         out[measure] = wide[measure].astype("Float64")
     out = out.merge(ratios(tables).drop(columns="name"), on="system_id", how="left")
+    basis = budget_basis(tables)
+    out["budget_basis"] = out["system_id"].map(lambda s: BASIS_LABELS.get(basis.get(s, ""), pd.NA)).astype("string")
     stated = stated_figures(tables)
     stated = stated[stated["measure_id"].isin(SCALE_MEASURES) & stated["approximate"]]
     hedged = stated.groupby("system_id")[["label", "as_stated"]].apply(
