@@ -50,6 +50,8 @@ def peer_ids(tables: dict[str, pd.DataFrame]) -> list[str]:
     systems = tables["systems"]
     if "kind" in systems.columns:
         return [str(s) for s, k in zip(systems["system_id"], systems["kind"], strict=True) if str(k) == "ics"]
+    if "system_figures" not in tables:
+        return [str(s) for s in systems["system_id"]]
     figures = tables["system_figures"]
     covered = figures[(figures["measure_id"] == "systems_covered") & figures["is_reference"].fillna(False)]
     programmes = set(covered.loc[covered["value"].astype("Float64") > 1, "system_id"])
