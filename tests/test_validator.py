@@ -191,6 +191,13 @@ def test_section_heading_not_in_its_source(data_copy, sources):
     assert any(p[0] == "sections.csv" and p[4] == "section-heading" for p in problems_of(data_copy, sources))
 
 
+def test_care_area_coding_must_match_the_examples(data_copy):
+    rows = read(data_copy / "system_care_areas.csv")
+    row = next(i for i, r in enumerate(rows, start=2) if r["coding"] == "mentioned")
+    edit(data_copy, "system_care_areas", row, coding="improvement-work")
+    assert ("system_care_areas.csv", row, "coding", "improvement-work", "consistency") in problems_of(data_copy)
+
+
 def test_missing_evidence(data_copy):
     edit(data_copy, "results", 2, quote="")
     assert ("results.csv", 2, "quote", "", "evidence") in problems_of(data_copy)

@@ -782,3 +782,36 @@ def inconsistencies_with_sources(tables: dict[str, pd.DataFrame]) -> pd.DataFram
         out[f"{prefix}source_title"] = out[f"{prefix}source_id"].map(sources["title"])
         out[f"{prefix}source_year"] = out[f"{prefix}source_id"].map(sources["year"]).astype("Int64")
     return out.reset_index(drop=True)
+
+
+# --- Care areas (notebooks/improvement_work.md) ---------------------------------------------
+
+CARE_AREA_CODES = {"improvement-work": "improvement work", "mentioned": "mentioned only"}
+
+
+def care_area_grid(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every case study × care area (data order) with its coding: 'improvement work' (an example
+    in the data works on it), 'mentioned only', or 'not evident'; ``peer`` is False for a
+    multi-system programme, which is shown beside the systems and not counted with them."""
+    systems = tables["systems"][["system_id", "name"]]
+    areas = tables["care_areas"][["care_area_id", "label"]]
+    grid = systems.merge(areas, how="cross")
+    coded = tables["system_care_areas"][["system_id", "care_area_id", "coding"]]
+    grid = grid.merge(coded, on=["system_id", "care_area_id"], how="left")
+    grid["coding"] = grid["coding"].map(lambda c: CARE_AREA_CODES.get(str(c), "not evident") if pd.notna(c) else "not evident")
+    grid["peer"] = grid["system_id"].isin(peer_ids(tables))
+    return grid.reset_index(drop=True)
+
+
+def care_area_counts(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """For each care area (codebook order): improvement examples working on it, and how many of
+    the integrated care systems (peers only) have improvement work on it or only mention it."""
+    grid = care_area_grid(tables)
+    peers = grid[grid["peer"]]
+    links = tables["example_care_areas"].groupby("care_area_id").size()
+    out = tables["care_areas"][["care_area_id", "label"]].copy()
+    out["examples"] = out["care_area_id"].map(links).fillna(0).astype(int)
+    for column, code in (("systems_with_work", "improvement work"), ("systems_mentioning", "mentioned only")):
+        counts = peers[peers["coding"] == code].groupby("care_area_id").size()
+        out[column] = out["care_area_id"].map(counts).fillna(0).astype(int)
+    return out.reset_index(drop=True)

@@ -358,6 +358,24 @@ def _check_values_stated(package: Package, tables: dict[str, list[Row]], out: _C
                     )  # fmt: skip
 
 
+def _check_care_areas(tables: dict[str, list[Row]], shown, out: _Collector) -> None:
+    """A system is coded improvement-work for a care area exactly when one of its improvement
+    examples is linked to that area."""
+    if not {"system_care_areas", "example_care_areas", "improvement_examples"} <= tables.keys():
+        return
+    owner = {row.raw["example_id"]: row.raw["system_id"] for row in tables["improvement_examples"]}
+    linked = {(owner.get(row.raw["example_id"]), row.raw["care_area_id"]): row for row in tables["example_care_areas"]}
+    coded = {(row.raw["system_id"], row.raw["care_area_id"]): row for row in tables["system_care_areas"]}
+    for key, row in coded.items():
+        if row.raw["coding"] == "improvement-work" and key not in linked:
+            out.add(shown("system_care_areas"), row.number, "coding", row.raw["coding"], "consistency",
+                    "no improvement example of this system is linked to this care area in example_care_areas.csv")  # fmt: skip
+    for key, row in linked.items():
+        if key[0] is not None and (key not in coded or coded[key].raw["coding"] != "improvement-work"):
+            out.add(shown("example_care_areas"), row.number, "care_area_id", row.raw["care_area_id"], "consistency",
+                    f"system {key[0]} has an example on this care area but is not coded improvement-work for it")  # fmt: skip
+
+
 def _check_package_rules(package: Package, tables: dict[str, list[Row]], out: _Collector) -> None:
     """Rules that span tables: plausible figures, one reference value, complete coverage."""
 
@@ -415,6 +433,7 @@ def _check_package_rules(package: Package, tables: dict[str, list[Row]], out: _C
                 "consistency",
                 f"example belongs to {examples[example]}, not {row.raw['system_id']}",
             )
+    _check_care_areas(tables, shown, out)
     themed = defaultdict(int)
     for row in tables.get("example_themes", []):
         themed[row.raw["example_id"]] += 1
