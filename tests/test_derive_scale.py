@@ -122,7 +122,9 @@ def kinds(tables) -> dict[str, pd.DataFrame]:
     figures = tables["system_figures"].copy()
     figures["basis"] = pd.Series([pd.NA] * len(figures), dtype="string")
     figures.loc[(figures["system_id"] == "alpha") & (figures["measure_id"] == "nhs_budget_gbp_bn"), "basis"] = "budget"
-    figures.loc[(figures["system_id"] == "beta") & (figures["measure_id"] == "nhs_budget_gbp_bn"), "basis"] = "nhs-budget"
+    figures.loc[(figures["system_id"] == "beta") & (figures["measure_id"] == "nhs_budget_gbp_bn"), "basis"] = (
+        "nhs-budget"
+    )
     tables["system_figures"] = figures
     return tables
 

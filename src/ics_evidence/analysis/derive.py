@@ -798,7 +798,9 @@ def care_area_grid(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     grid = systems.merge(areas, how="cross")
     coded = tables["system_care_areas"][["system_id", "care_area_id", "coding"]]
     grid = grid.merge(coded, on=["system_id", "care_area_id"], how="left")
-    grid["coding"] = grid["coding"].map(lambda c: CARE_AREA_CODES.get(str(c), "not evident") if pd.notna(c) else "not evident")
+    grid["coding"] = grid["coding"].map(
+        lambda c: CARE_AREA_CODES.get(str(c), "not evident") if pd.notna(c) else "not evident"
+    )
     grid["peer"] = grid["system_id"].isin(peer_ids(tables))
     return grid.reset_index(drop=True)
 

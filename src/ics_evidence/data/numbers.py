@@ -12,8 +12,28 @@ from __future__ import annotations
 
 import re
 
-_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-          "sixteen seventeen eighteen nineteen").split()
+_UNITS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 WORDS: dict[str, float] = {w: float(i) for i, w in enumerate(_UNITS)}
 WORDS.update({w: float(n) for w, n in _TENS.items()})
@@ -21,8 +41,17 @@ WORDS.update({"hundred": 100.0, "thousand": 1000.0, "dozen": 12.0})
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "m": 1e6, "bn": 1e9, "k": 1e3}
 _FRACTIONS = {"half": 0.5, "halved": 0.5, "halve": 0.5, "double": 2.0, "doubled": 2.0, "twice": 2.0}
 
-_DIGITS = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s*(million|billion|thousand|bn|m|k)?(?![\w])", re.I)
-_WORD = re.compile(r"\b(" + "|".join(sorted([*WORDS, *_TENS], key=len, reverse=True)) + r")(?:[- ](" + "|".join(_UNITS[1:10]) + r"))?\b(?:\s+(million|billion|thousand))?", re.I)
+_DIGITS = re.compile(
+    r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s*(million|billion|thousand|bn|m|k)?(?![\w])", re.I
+)
+_WORD = re.compile(
+    r"\b("
+    + "|".join(sorted([*WORDS, *_TENS], key=len, reverse=True))
+    + r")(?:[- ]("
+    + "|".join(_UNITS[1:10])
+    + r"))?\b(?:\s+(million|billion|thousand))?",
+    re.I,
+)
 _FRACTION = re.compile(r"\b(" + "|".join(_FRACTIONS) + r")\b", re.I)
 
 

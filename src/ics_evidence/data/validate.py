@@ -18,8 +18,8 @@ from typing import Any
 
 from ics_evidence.data.evidence import QUOTE_MAX_WORDS, QUOTE_MIN_WORDS, SourceTexts, normalise, word_count
 from ics_evidence.data.numbers import states_value
-from ics_evidence.data.sections import section_regions
 from ics_evidence.data.schema import Field, Package, Resource, read_package
+from ics_evidence.data.sections import section_regions
 from ics_evidence.project import DESCRIPTOR, sources_for
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
@@ -354,7 +354,7 @@ def _check_values_stated(package: Package, tables: dict[str, list[Row]], out: _C
                 if not states_value(row.raw["quote"], row.values[column], unit):
                     out.add(
                         shown, row.number, column, row.raw[column], "value-stated",
-                        f"the quote does not state this value; fix it or say how it was derived in `derivation`",
+                        "the quote does not state this value; fix it or say how it was derived in `derivation`",
                     )  # fmt: skip
 
 
@@ -368,12 +368,14 @@ def _check_care_areas(tables: dict[str, list[Row]], shown, out: _Collector) -> N
     coded = {(row.raw["system_id"], row.raw["care_area_id"]): row for row in tables["system_care_areas"]}
     for key, row in coded.items():
         if row.raw["coding"] == "improvement-work" and key not in linked:
-            out.add(shown("system_care_areas"), row.number, "coding", row.raw["coding"], "consistency",
-                    "no improvement example of this system is linked to this care area in example_care_areas.csv")  # fmt: skip
+            message = "no improvement example of this system is linked to this care area in example_care_areas.csv"
+            out.add(shown("system_care_areas"), row.number, "coding", row.raw["coding"], "consistency", message)
     for key, row in linked.items():
         if key[0] is not None and (key not in coded or coded[key].raw["coding"] != "improvement-work"):
-            out.add(shown("example_care_areas"), row.number, "care_area_id", row.raw["care_area_id"], "consistency",
-                    f"system {key[0]} has an example on this care area but is not coded improvement-work for it")  # fmt: skip
+            message = f"system {key[0]} has an example on this care area but is not coded improvement-work for it"
+            out.add(
+                shown("example_care_areas"), row.number, "care_area_id", row.raw["care_area_id"], "consistency", message
+            )
 
 
 def _check_package_rules(package: Package, tables: dict[str, list[Row]], out: _Collector) -> None:
