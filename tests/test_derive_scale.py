@@ -152,3 +152,5 @@ def test_budgets_rank_and_compare_only_on_the_same_basis(kinds):
     assert summary["budget_per_head_reported"] == 1  # Alpha's budget is not said to be NHS-only
     assert summary["median_budget_per_head"] == pytest.approx(1500)
     assert summary["budget_left_out"] == "Alpha (budget, NHS-only not stated)"
+    assert summary["largest_as_stated"] == "more than 3,000,000"  # hedged as the source words it
+    assert summary["smallest_as_stated"] == "around 1,000,000"

@@ -355,6 +355,13 @@ def ratio_inputs(tables: dict[str, pd.DataFrame], ratio: str) -> pd.DataFrame:
     return values.reset_index(drop=True)
 
 
+def _population_as_stated(tables: dict[str, pd.DataFrame], system_id: str) -> str | None:
+    """A system's reference population as its source words it ('more than 3,000,000')."""
+    stated = stated_figures(tables)
+    own = stated[(stated["system_id"] == system_id) & (stated["measure_id"] == "population")]
+    return None if own.empty else str(own["as_stated"].iloc[0])
+
+
 def scale_summary(tables: dict[str, pd.DataFrame]) -> dict:
     """Headline numbers for the scale chapter, as plain Python values (for glue).
 
@@ -392,6 +399,8 @@ def scale_summary(tables: dict[str, pd.DataFrame]) -> dict:
         "total_population": float(population["population"].sum()) if len(population) else None,
         "largest_name": None if largest is None else str(largest["name"]),
         "largest_population": None if largest is None else float(largest["population"]),
+        "largest_as_stated": None if largest is None else _population_as_stated(tables, largest["system_id"]),
+        "smallest_as_stated": None if smallest is None else _population_as_stated(tables, smallest["system_id"]),
         "smallest_name": None if smallest is None else str(smallest["name"]),
         "smallest_population": None if smallest is None else float(smallest["population"]),
         "budget_per_head_reported": len(budget),
@@ -601,23 +610,28 @@ def label_for_kind(kind) -> str:
     return PARTNER_KIND_LABELS.get(kind, kind.replace("-", " ").capitalize())
 
 
-def figure_in_words(value, unit=None, qualifier=None) -> str:
+def figure_in_words(value, unit=None, qualifier=None, low=None, high=None) -> str:
     """A figure as a reader would write it: '2.6 million', '800,000', '2007' for a year.
 
     ``qualifier`` (the system_figures enum) goes in front in words, as in :data:`QUALIFIER_WORDS`
-    ('around 1.1 million'); a missing value gives ''.
+    ('around 1.1 million'); a stated range (``low`` and ``high``) is shown as the range ('8–10');
+    a missing value gives ''.
     """
-    if value is None or pd.isna(value):
+
+    def words_for(x) -> str:
+        number = float(x)
+        if unit is not None and not pd.isna(unit) and str(unit) == "year" and number.is_integer():
+            return str(int(number))
+        if abs(number) >= 1_000_000:
+            return f"{number / 1_000_000:,.2f}".rstrip("0").rstrip(".") + " million"
+        if number.is_integer():
+            return f"{int(number):,}"
+        return f"{number:,.2f}".rstrip("0").rstrip(".")
+
+    ranged = not (low is None or pd.isna(low) or high is None or pd.isna(high))
+    if not ranged and (value is None or pd.isna(value)):
         return ""
-    number = float(value)
-    if unit is not None and not pd.isna(unit) and str(unit) == "year" and number.is_integer():
-        text = str(int(number))
-    elif abs(number) >= 1_000_000:
-        text = f"{number / 1_000_000:,.2f}".rstrip("0").rstrip(".") + " million"
-    elif number.is_integer():
-        text = f"{int(number):,}"
-    else:
-        text = f"{number:,.2f}".rstrip("0").rstrip(".")
+    text = f"{words_for(low)}–{words_for(high)}" if ranged else words_for(value)
     words = "" if qualifier is None or pd.isna(qualifier) else QUALIFIER_WORDS.get(str(qualifier), str(qualifier))
     return f"{words} {text}".strip()
 
