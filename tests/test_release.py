@@ -150,6 +150,7 @@ def test_release_bundle_version_stamp_diff_and_reproducibility(repository):
     # What changed: edit, add and remove rows, and the next release lists them.
     header, figures = read_rows(repository / "data" / "system_figures.csv")
     figures[0]["value"] = "3100000"
+    figures[0]["derivation"] = "Test edit: a revised value the quote does not state, so it says how it was derived."
     write_rows(repository / "data" / "system_figures.csv", header, figures)
     key = " / ".join(figures[0][k] for k in ("system_id", "measure_id", "source_id"))
     changelog = repository / "CHANGELOG.md"
@@ -165,7 +166,9 @@ def test_release_bundle_version_stamp_diff_and_reproducibility(repository):
     assert result.returncode == 0, result.stderr[-3000:]
     notes = repository / "_build" / "releases" / f"improving-health-and-care-at-scale-{second}" / "RELEASE_NOTES.md"
     text = notes.read_text(encoding="utf-8")
-    assert "| `lessons` | 1 | 1 | 0 |" in text and "| `system_figures` | 0 | 0 | 1 |" in text
+    assert (
+        "| `lessons` | 1 | 1 | 0 |" in text and "| `system_figures` | 0 | 0 | 2 |" in text
+    )  # value and its derivation
     assert "| `value` | 3000000 | 3100000 |" in text
 
 

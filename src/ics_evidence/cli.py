@@ -1,6 +1,7 @@
 """The one command line: ``python -m ics_evidence [--root DIR] COMMAND``.
 
 validate   check the data package and report every problem
+quote-share  report the share of each source's words the package republishes (fails over the limits)
 status     say, per notebook, whether it would rerun and why
 run        validate, then rerun the stale notebooks (papermill)
 build      validate, rerun the stale notebooks, then build the book (the README's `make book`)
@@ -44,6 +45,17 @@ def _validate(data_dir: Path, sources: Path) -> int:
         return 1
     print(f"{data_dir}: valid")
     return 0
+
+
+def _quote_share(data_dir: Path, sources: Path) -> int:
+    from ics_evidence.data.quote_share import quote_shares, report
+
+    if not sources.is_dir():
+        print(f"error: {sources} not found; the shares cannot be measured", file=sys.stderr)
+        return 2
+    shares = quote_shares(data_dir, sources)
+    print(report(shares))
+    return 0 if all(s.within_limit for s in shares) else 1
 
 
 def _run(args: argparse.Namespace, project: Project, outcome: dict | None = None) -> int:
@@ -213,6 +225,11 @@ def parser() -> argparse.ArgumentParser:
         return sub
 
     command("validate", lambda a, p: _validate(a.data, a.sources), "check the data package and report every problem")
+    command(
+        "quote-share",
+        lambda a, p: _quote_share(a.data, a.sources),
+        "share of each source's words the package republishes (limits: report 15%, others 30%)",
+    )
     command("pages", _pages, "regenerate the generated pages")
     status = command("status", _status, "say which notebooks would rerun, and why")
     status.add_argument("--force", action="store_true", help="as if every notebook were forced")

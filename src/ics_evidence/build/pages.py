@@ -53,9 +53,22 @@ def generate_pages(project: Project, data_dir: Path | None = None) -> None:
     _, tables, _ = read_tables(data_dir)
     counts = {name: len(rows) for name, rows in tables.items()}
     write_atomic(generated_dir / "data-dictionary.md", render_markdown(package, counts))
+    write_atomic(generated_dir / "quote-share.md", quote_share_markdown(data_dir, project.sources_dir))
     write_downloads(data_dir, generated_dir, package)
     write_edition_pages(generated_dir, project.root, data_dir)
     charts.write_bundle(project.static_dir)
+
+
+def quote_share_markdown(data_dir: Path, sources: Path) -> str:
+    """The share of each source's words the package quotes, as a Markdown table."""
+    from ics_evidence.data.quote_share import quote_shares
+
+    if not sources.is_dir():
+        return "The source texts were not available when this page was built, so the shares were not measured.\n"
+    lines = ["| Source | Words in the source | Words quoted | Share quoted | Limit |", "|---|---:|---:|---:|---:|"]
+    for s in quote_shares(data_dir, sources):
+        lines.append(f"| `{s.source_id}` | {s.words:,} | {s.covered:,} | {s.share:.1%} | {s.limit:.0%} |")
+    return "\n".join(lines) + "\n"
 
 
 def write_downloads(data_dir: Path, generated_dir: Path, package) -> None:

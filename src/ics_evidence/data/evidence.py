@@ -20,7 +20,9 @@ _TYPOGRAPHY = str.maketrans(
     }
 )
 _WHITESPACE = re.compile(r"\s+")
-QUOTE_MAX_WORDS = 30
+QUOTE_MAX_WORDS = 20
+# Fewer words than this cannot identify a passage (a one-letter quote is found anywhere).
+QUOTE_MIN_WORDS = 4
 
 
 def normalise(text: str) -> str:
@@ -43,6 +45,7 @@ class SourceTexts:
         self.directory = directory
         self.local = local
         self._cache: dict[str, str | None] = {}
+        self._lines: dict[str, list[str] | None] = {}
 
     @cached_property
     def available(self) -> bool:
@@ -71,6 +74,13 @@ class SourceTexts:
         """A quotation can be checked (or its missing document reported) when the document is
         found or the external folder exists."""
         return self.available or self.text(file_name) is not None
+
+    def lines(self, file_name: str) -> list[str] | None:
+        """The source's raw lines (for locating its sections), None if it is absent."""
+        if file_name not in self._lines:
+            path = self.path(file_name)
+            self._lines[file_name] = path.read_text(encoding="utf-8").split("\n") if path else None
+        return self._lines[file_name]
 
     def contains(self, file_name: str, quote: str) -> bool | None:
         """True/False when the source is present, None when it cannot be checked."""

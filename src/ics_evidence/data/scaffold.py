@@ -1,7 +1,7 @@
 """Scaffolding a new system: ``python -m ics_evidence new-system ID --name "..."``.
 
-Appends the rows every system must have (its ``systems`` row, one row per dimension, per
-theme and, where the package has them, per care area) with the cells only an analyst can
+Appends the rows every system must have (its ``systems`` row, one row per dimension and per
+theme) with the cells only an analyst can
 fill left empty. Those cells are required by the schema, so ``validate`` points at each one
 (rule ``required``) until it is filled; nothing else in the package changes.
 """
@@ -16,7 +16,8 @@ from ics_evidence.data.csvfiles import read_rows, write_rows
 from ics_evidence.data.schema import Package, Resource, read_package
 
 # Codebooks every system is coded against, one row per entry (the validator's coverage rule).
-COVERED_CODEBOOKS = ("dimensions", "themes", "care_areas")
+# Care areas are coded sparsely (no row = not evident), so a new system starts with none.
+COVERED_CODEBOOKS = ("dimensions", "themes")
 # Tables a system may have rows in, filled as the sources allow (no placeholder rows).
 OPTIONAL_TABLES = {
     "system_figures": "one row per measure and source; is_reference = true on the value the book uses",
@@ -25,6 +26,7 @@ OPTIONAL_TABLES = {
     "system_methods": "improvement methods the system uses",
     "system_partners": "external partners and experts",
     "lessons": "enablers, barriers and lessons",
+    "system_care_areas": "care areas its work is about (improvement-work) or its case study names (mentioned)",
 }
 
 
@@ -100,6 +102,8 @@ def plan_new_system(data_dir: Path, system_id: str, name: str, abbreviation: str
 
     row = dict.fromkeys(header, "")
     row.update(system_id=system_id, name=name, abbreviation=abbreviation)
+    if "kind" in row:  # an integrated care system unless the analyst says it is a programme
+        row["kind"] = "ics"
     plans = [TableRows(systems, data_dir / systems.path, len(existing) + 2, [row], _required_empty(systems, row))]
 
     for resource, codebook, key in _coverage_tables(package):
