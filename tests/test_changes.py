@@ -70,3 +70,13 @@ def test_only_figures_get_notices_and_a_change_without_a_reason_says_so():
     assert [(r.table, r.column) for r in found] == [("system_figures", "value")]  # not the name, not the quote
     page = revisions_markdown(found)
     assert "not stated" in page and "&lt;b&gt;" in page and "<b>" not in page
+
+
+def test_long_texts_are_summarised_in_the_table_by_table_list():
+    from ics_evidence.build.changes import diff_markdown
+
+    old = {"t": [{"id": "a", "quote": "word " * 30, "value": "1"}]}
+    new = {"t": [{"id": "a", "quote": "other " * 12, "value": "2"}]}
+    page = diff_markdown(diff_tables(old, new, {"t": ("id",)}), "1.0.0")
+    assert "| a | `quote` | 30 words | 12 words (re-worded) |" in page and "word word" not in page
+    assert "| a | `value` | 1 | 2 |" in page

@@ -80,7 +80,22 @@ def _md(text: str) -> str:
     return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
 
 
-def diff_markdown(diffs: list[TableDiff], since: str) -> str:
+SHOWN_TEXT = 60  # characters: a longer old or new text is summarised, not reprinted
+
+
+def _shown(old: str, new: str) -> tuple[str, str]:
+    """Old and new as the page shows them: short values whole; re-worded passages (quotations,
+    summaries) by their length only, since the data hold the words and the page must stay
+    readable (and printable) when many are re-cut at once."""
+    if max(len(old), len(new)) <= SHOWN_TEXT:
+        return old, new
+    return f"{len(old.split())} words", f"{len(new.split())} words (re-worded)"
+
+
+def diff_markdown(diffs: list[TableDiff], since: str, *, detail: bool = True) -> str:
+    """Rows added, removed and changed, table by table. With ``detail`` every changed cell is listed
+    (the release notes); without, each table's changed columns are counted (the book's page, which
+    a re-cut of every quotation would otherwise fill with hundreds of rows)."""
     changed = [d for d in diffs if not d.empty]
     if not changed:
         return f"No row of any table in `data/` has changed since {since}.\n"
@@ -93,9 +108,16 @@ def diff_markdown(diffs: list[TableDiff], since: str) -> str:
     lines += [f"| `{d.table}` | {len(d.added)} | {len(d.removed)} | {len(d.changed)} |" for d in changed]
     for d in changed:
         lines += ["", f"## `{d.table}`", ""]
-        if d.changed:
+        if d.changed and not detail:
+            columns: dict[str, int] = {}
+            for _key, column, _old, _new in d.changed:
+                columns[column] = columns.get(column, 0) + 1
+            lines += ["| Column | Rows in which it changed |", "|---|---:|"]
+            lines += [f"| `{column}` | {count} |" for column, count in sorted(columns.items())]
+            lines.append("")
+        elif d.changed:
             lines += ["| Row | Column | Old value | New value |", "|---|---|---|---|"]
-            lines += [f"| {_md(k)} | `{c}` | {_md(o)} | {_md(n)} |" for k, c, o, n in d.changed]
+            lines += [f"| {_md(k)} | `{c}` | {' | '.join(map(_md, _shown(o, n)))} |" for k, c, o, n in d.changed]
             lines.append("")
         for label, rows in (("Added", d.added), ("Removed", d.removed)):
             if rows:

@@ -31,6 +31,7 @@ from ics_evidence.data.schema import read_package
 from ics_evidence.data.validate import read_tables
 from ics_evidence.project import DESCRIPTOR, Project
 
+CHANGES_DETAIL = "changes-detail.md"  # every changed cell: the release notes' list
 REVISIONS = "revisions.json"  # system id → notices of values revised since the earlier edition
 
 
@@ -173,9 +174,13 @@ def write_changes(generated_dir: Path, root: Path, data_dir: Path) -> None:
             revisions_markdown(found),
             "## Table by table",
             "",
-            diff_markdown(diffs, since),
+            diff_markdown(diffs, since, detail=False),
         ])  # fmt: skip
+        # Every changed cell, for the release notes (not a page of the book).
+        write_atomic(generated_dir / CHANGES_DETAIL, diff_markdown(diffs, since))
     write_atomic(generated_dir / "changes.md", changes)
+    if compared is None:
+        write_atomic(generated_dir / CHANGES_DETAIL, changes)
     write_atomic(generated_dir / REVISIONS, json.dumps(notices, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
     if (root / CHANGELOG).exists():
         log = (root / CHANGELOG).read_text(encoding="utf-8")

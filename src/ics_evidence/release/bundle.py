@@ -15,6 +15,7 @@ from pathlib import Path
 from ics_evidence.build import book, pipeline
 from ics_evidence.build.edition import RELEASES, Release, long_date, read_releases, release_commits
 from ics_evidence.build.jobs import load_jobs
+from ics_evidence.build.pages import CHANGES_DETAIL
 from ics_evidence.project import DESCRIPTOR, Project
 from ics_evidence.release import BUNDLE_NAME, ReleaseError
 from ics_evidence.release.pdf import make_pdf
@@ -49,7 +50,7 @@ def write_bundle(release: Release, root: Path, target: Path, pdf: Path | None) -
         "",
         "## What changed in the data",
         "",
-        (generated / "changes.md").read_text(encoding="utf-8"),
+        (generated / CHANGES_DETAIL).read_text(encoding="utf-8"),
     ]
     (target / "RELEASE_NOTES.md").write_text("\n".join(notes), encoding="utf-8")
     data_digest = hashlib.sha256()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ics_evidence.build import book
 from ics_evidence.build.edition import Release, long_date, read_citation, read_releases
+from ics_evidence.build.pages import generate_pages
 from ics_evidence.project import Project
 from ics_evidence.release import BUNDLE_NAME, ReleaseError
 
@@ -120,6 +121,7 @@ def make_pdf(project: Project, target: Path | None = None) -> Path:
 
     edition = current_edition(project)
     target = target or project.build_dir / "pdf" / f"{BUNDLE_NAME.format(version=edition.version)}.pdf"
+    generate_pages(project)  # the print edition shows the same generated pages as the site
     try:
         single = book.build_single_page(project)
     except RuntimeError as error:
