@@ -173,8 +173,12 @@ def lesson_list_html(rows: pd.DataFrame, context: dict, heading: str | None = No
     out = [f"<h{level}>{_e(heading)}</h{level}>"] if heading else []
     for row in rows.itertuples(index=False):
         out.append(
-            lesson_html(row, addressees=context["addressees"].get(row.lesson_id, []),
-                        bearing=context["bearings"].get(row.lesson_id), **context["lookups"])  # fmt: skip
+            lesson_html(
+                row,
+                addressees=context["addressees"].get(row.lesson_id, []),
+                bearing=context["bearings"].get(row.lesson_id),
+                **context["lookups"],
+            )
         )
     return f'<div class="ics-lessons">{"".join(out)}</div>'
 
@@ -214,21 +218,27 @@ def recommendation_context(tables: dict[str, pd.DataFrame], prefix: str = "") ->
 # --- Explore ----------------------------------------------------------------------------------
 
 ACROSS = "Across the systems"
+EXPLORE_COLUMNS = ["What", "System", "Title", "Summary", "Themes", "Level", "Method", "Evidence", "See"]
 
 
 def explore_items(tables: dict[str, pd.DataFrame], prefix: str = "") -> pd.DataFrame:
-    """Every improvement example and every lesson, one row each, as cells of escaped HTML
-    (system names link to their profiles, evidence is a quotation with its source)."""
+    """Every improvement example and every lesson, one row each, as cells of escaped HTML:
+    the system as plain text (so filters list names), the evidence as a quotation with its
+    source, and a link to the system's profile (or, for a cross-system lesson, to it on the
+    recommendations page)."""
     names = dict(zip(tables["systems"]["system_id"], tables["systems"]["name"], strict=True))
     themes = dict(zip(tables["themes"]["theme_id"], tables["themes"]["label"], strict=True))
     methods = dict(zip(tables["methods"]["method_id"], tables["methods"]["name"], strict=True))
     sources = dict(zip(tables["sources"]["source_id"], tables["sources"]["title"], strict=True))
     example_themes = tables["example_themes"].groupby("example_id")["theme_id"].agg(list).to_dict()
 
-    def system_cell(system_id) -> str:
+    def system_name(system_id) -> str:
+        return _e(ACROSS if _blank(system_id) else names.get(system_id, system_id))
+
+    def see(system_id, lesson_id=None) -> str:
         if _blank(system_id):
-            return _e(ACROSS)
-        return f'<a href="{prefix}systems/{_id(system_id)}.html">{_e(names.get(system_id, system_id))}</a>'
+            return f'<a href="{prefix}recommendations.html#lesson-{_id(lesson_id)}">What the report recommends</a>'
+        return f'<a href="{prefix}systems/{_id(system_id)}.html">{system_name(system_id)} profile</a>'
 
     def evidence(row) -> str:
         return f"“{_e(row.quote)}” ({_e(sources.get(row.source_id, row.source_id))}: {_e(row.section)})"
@@ -238,26 +248,28 @@ def explore_items(tables: dict[str, pd.DataFrame], prefix: str = "") -> pd.DataF
         labels = [themes.get(t, t) for t in example_themes.get(row.example_id, [])]
         rows.append({
             "What": "Improvement example",
-            "System": system_cell(row.system_id),
+            "System": system_name(row.system_id),
             "Title": _e(row.title),
             "Summary": _e(row.summary),
             "Themes": "; ".join(_e(x) for x in labels),
             "Level": _e(EXAMPLE_LEVELS.get(row.level, row.level)),
             "Method": "" if _blank(row.method_id) else _e(methods.get(row.method_id, row.method_id)),
             "Evidence": evidence(row),
+            "See": see(row.system_id),
         })  # fmt: skip
     for row in tables["lessons"].itertuples(index=False):
         rows.append({
             "What": _e(KIND_LABELS.get(row.kind, row.kind)),
-            "System": system_cell(row.system_id),
+            "System": system_name(row.system_id),
             "Title": "",
             "Summary": _e(row.summary),
             "Themes": "" if _blank(row.theme_id) else _e(themes.get(row.theme_id, row.theme_id)),
-            "Level": _e(ACROSS if _blank(row.system_id) else "Whole system"),
+            "Level": "",  # a level belongs to improvement work, not to a lesson
             "Method": "",
             "Evidence": evidence(row),
+            "See": see(row.system_id, row.lesson_id),
         })  # fmt: skip
-    return pd.DataFrame(rows, columns=["What", "System", "Title", "Summary", "Themes", "Level", "Method", "Evidence"])
+    return pd.DataFrame(rows, columns=EXPLORE_COLUMNS)
 
 
 def plain_table_html(frame: pd.DataFrame, caption: str, table_id: str) -> str:
@@ -338,8 +350,10 @@ def compare_rows(tables: dict[str, pd.DataFrame], prefix: str = "") -> tuple[lis
     add("Methods", {s: _list(methods.get(m, m) for m in used.loc[used["system_id"] == s, "method_id"]) for s in ids})
     partners = dict(zip(tables["partners"]["partner_id"], tables["partners"]["name"], strict=True))
     linked = tables["system_partners"]
-    add("Partners and external help",
-        {s: _list(partners.get(p, p) for p in linked.loc[linked["system_id"] == s, "partner_id"]) for s in ids})  # fmt: skip
+    add(
+        "Partners and external help",
+        {s: _list(partners.get(p, p) for p in linked.loc[linked["system_id"] == s, "partner_id"]) for s in ids},
+    )
 
     examples = tables["improvement_examples"]
     add("Improvement examples", {s: _list(examples.loc[examples["system_id"] == s, "title"]) for s in ids})
@@ -369,7 +383,10 @@ def compare_html(tables: dict[str, pd.DataFrame], prefix: str = "") -> str:
             f'<option value="{s}"{" selected" if s == chosen else ""}>{_e(n)}</option>'
             for s, n in zip(ids, names, strict=True)
         )
-        return f'<label for="ics-compare-{name}">{label}</label><select id="ics-compare-{name}" name="{name}">{options}</select>'
+        return (
+            f'<label for="ics-compare-{name}">{label}</label>'
+            f'<select id="ics-compare-{name}" name="{name}">{options}</select>'
+        )
 
     form = (
         '<form class="ics-compare-form" method="get" action="" hidden>'
@@ -424,7 +441,7 @@ def explore_table_html(items: pd.DataFrame, caption: str) -> str:
         pageLength=25,
         maxBytes=0,
         layout={"top1": "searchPanes"},
-        searchPanes={"cascadePanes": True, "viewTotal": True, "initCollapsed": False, "layout": "columns-5"},
+        searchPanes={"cascadePanes": True, "viewTotal": True, "initCollapsed": False, "layout": "columns-3"},
         columnDefs=[
             {"targets": themes, "render": JavascriptFunction(_SPLIT_THEMES), "searchPanes": {"orthogonal": "sp"}},
             {"targets": panes, "searchPanes": {"show": True}},

@@ -22,7 +22,16 @@ from ics_evidence.build.changes import (
     tables_in,
 )
 from ics_evidence.build.datadict import render_markdown
-from ics_evidence.build.edition import Release, apa, bibtex, long_date, read_citation, read_releases
+from ics_evidence.build.edition import (
+    CITATION,
+    Release,
+    apa,
+    bibtex,
+    citation_with_abstract,
+    long_date,
+    read_citation,
+    read_releases,
+)
 from ics_evidence.data.schema import read_package
 from ics_evidence.data.validate import read_tables
 from ics_evidence.project import DESCRIPTOR, Project
@@ -48,8 +57,18 @@ def generate_pages(project: Project, data_dir: Path | None = None) -> None:
     counts = {name: len(rows) for name, rows in tables.items()}
     write_atomic(generated_dir / "data-dictionary.md", render_markdown(package, counts))
     write_downloads(data_dir, generated_dir, package)
+    sync_citation(project.root, counts.get("systems", 0))
     write_edition_pages(generated_dir, project.root, data_dir)
     charts.write_bundle(project.static_dir)
+
+
+def sync_citation(root: Path, systems: int) -> bool:
+    """Keep CITATION.cff's abstract stating the data's count of systems (commit the change with
+    the data that caused it); True if the file changed."""
+    path = root / CITATION
+    if not path.exists():
+        return False
+    return write_atomic(path, citation_with_abstract(path.read_text(encoding="utf-8"), systems))
 
 
 def write_downloads(data_dir: Path, generated_dir: Path, package) -> None:
