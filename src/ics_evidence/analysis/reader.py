@@ -251,7 +251,7 @@ def explore_items(tables: dict[str, pd.DataFrame], prefix: str = "") -> pd.DataF
             "System": system_name(row.system_id),
             "Title": _e(row.title),
             "Summary": _e(row.summary),
-            "Themes": "; ".join(_e(x) for x in labels),
+            "Themes": THEME_SEPARATOR.join(_e(x) for x in labels),
             "Level": _e(EXAMPLE_LEVELS.get(row.level, row.level)),
             "Method": "" if _blank(row.method_id) else _e(methods.get(row.method_id, row.method_id)),
             "Evidence": evidence(row),
@@ -373,7 +373,7 @@ def _list(items) -> str:
 
 def compare_html(tables: dict[str, pd.DataFrame], prefix: str = "") -> str:
     """The chooser (two selects in a GET form, so the URL keeps the choice) and the table of all
-    systems; ``ics-compare.js`` shows only the chosen two when JavaScript runs."""
+    systems; ``ics-reader.js`` shows only the chosen two when JavaScript runs."""
     ids, header, rows = compare_rows(tables, prefix)
     names = list(tables["systems"]["name"])
     first, second = (ids + ids)[0], (ids + ids)[1]
@@ -414,13 +414,16 @@ def compare_html(tables: dict[str, pd.DataFrame], prefix: str = "") -> str:
 
 # Columns the explore page offers filter panes for (by position in explore_items' frame).
 EXPLORE_PANES = ("What", "System", "Themes", "Level", "Method")
-# A cell of several themes is split into one filter option per theme ("; " joins them).
-_SPLIT_THEMES = "function (data, type) { return type === 'sp' ? data.split('; ') : data; }"
+# A cell of several themes is split into one filter option per theme. The separator is markup
+# that escaped data text cannot contain.
+THEME_SEPARATOR = "<br>"
+_SPLIT_THEMES = "function (data, type) { return type === 'sp' ? data.split('<br>') : data; }"
 
 
 def explore_table_html(items: pd.DataFrame, caption: str) -> str:
-    """The explore table as itables' offline DataTable: the whole table as static HTML first
-    (shown without JavaScript), made filterable and searchable by DataTables when scripts run.
+    """The explore table as itables' offline DataTable (every row, no downsampling), filterable
+    and searchable when scripts run. Without JavaScript, :func:`explore_html` shows the whole
+    table instead (itables' own preview shows only its first page).
     Cells are escaped HTML from :func:`explore_items`, so ``allow_html`` adds no markup of the data's."""
     from itables import JavascriptFunction, to_html_datatable
 
@@ -433,12 +436,12 @@ def explore_table_html(items: pd.DataFrame, caption: str) -> str:
         connected=False,
         allow_html=True,
         showIndex=False,
-        display_logo_when_loading=False,
         classes="display compact ics-explore-table",
         style={"width": "100%", "caption-side": "top"},
         table_id="ics-explore",
         lengthMenu=[10, 25, 50, 100, -1],
         pageLength=25,
+        display_logo_when_loading=False,
         maxBytes=0,
         layout={"top1": "searchPanes"},
         searchPanes={"cascadePanes": True, "viewTotal": True, "initCollapsed": False, "layout": "columns-3"},
@@ -456,4 +459,11 @@ def show_explore(items: pd.DataFrame, caption: str) -> None:
     from itables import init_notebook_mode
 
     init_notebook_mode(all_interactive=False, connected=False)
-    display(HTML(explore_table_html(items, caption)))
+    display(HTML(explore_html(items, caption)))
+
+
+def explore_html(items: pd.DataFrame, caption: str) -> str:
+    """The interactive table, and for readers without JavaScript the whole table, accessible
+    (a caption, column headers), in ``<noscript>``; the stylesheet hides itables' partial preview."""
+    plain = plain_table_html(items, caption, "ics-explore-plain")
+    return f"{explore_table_html(items, caption)}<noscript>{plain}</noscript>"

@@ -1,3 +1,26 @@
+// The reader's pages. Explore: the filter panes that DataTables draws scroll inside boxes;
+// each box is made a labelled, focusable region so keyboard users can scroll it (WCAG 2.1.1).
+(function () {
+  "use strict";
+  function label(box) {
+    var pane = box.closest(".dtsp-searchPane");
+    var input = pane && pane.querySelector("input.dtsp-search");
+    return (input && input.placeholder ? input.placeholder + ": " : "") + "filter options";
+  }
+  function fix(root) {
+    root.querySelectorAll(".dt-scroll-body:not([tabindex])").forEach(function (box) {
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", label(box));
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!document.querySelector("#ics-explore")) return;
+    new MutationObserver(function () { fix(document); }).observe(document.body, { childList: true, subtree: true });
+    fix(document);
+  });
+})();
+
 // The compare page: show the two systems chosen in the form, keep the choice in the address
 // (?a=...&b=...), and leave the full table of every system in place when scripts do not run.
 // It reads ids only from the page's own <option> elements and writes text, never markup.
