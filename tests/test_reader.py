@@ -132,10 +132,10 @@ def test_ids_that_are_not_ids_are_refused(tables):
 def test_explore_lists_every_example_and_lesson_with_evidence_and_a_link(tables):
     items = reader.explore_items(tables)
     assert len(items) == len(tables["improvement_examples"]) + len(tables["lessons"])
-    assert items["Evidence"].str.len().gt(0).all()
-    assert items["See"].str.startswith('<a href="').all()
+    assert items["Item"].str.contains("<details class=\"ics-evidence\"><summary>Evidence</summary>“").all()
+    assert items["Item"].str.contains('See: <a href="').all()
     cross = items[items["System"] == reader.ACROSS]
-    assert cross["See"].str.contains('href="recommendations.html#lesson-').all()
+    assert cross["Item"].str.contains('href="recommendations.html#lesson-').all()
     html = reader.explore_table_html(items, "Explore")
     assert "https://cdn" not in html and "connected" not in html.split("<script")[0]
 

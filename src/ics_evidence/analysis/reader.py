@@ -218,7 +218,8 @@ def recommendation_context(tables: dict[str, pd.DataFrame], prefix: str = "") ->
 # --- Explore ----------------------------------------------------------------------------------
 
 ACROSS = "Across the systems"
-EXPLORE_COLUMNS = ["What", "System", "Title", "Summary", "Themes", "Level", "Method", "Evidence", "See"]
+EXPLORE_COLUMNS = ["What", "System", "Item", "Themes", "Level", "Method"]
+EXPLORE_WIDTHS = {"What": "11%", "System": "13%", "Item": "38%", "Themes": "16%", "Level": "11%", "Method": "11%"}
 
 
 def explore_items(tables: dict[str, pd.DataFrame], prefix: str = "") -> pd.DataFrame:
@@ -243,31 +244,34 @@ def explore_items(tables: dict[str, pd.DataFrame], prefix: str = "") -> pd.DataF
     def evidence(row) -> str:
         return f"“{_e(row.quote)}” ({_e(sources.get(row.source_id, row.source_id))}: {_e(row.section)})"
 
+    def item(row, title, link) -> str:
+        """The item's title and summary, its evidence collapsed, and where to read more."""
+        heading = f"<strong>{_e(title)}</strong>. " if not _blank(title) else ""
+        return (
+            f"{heading}{_e(row.summary)}"
+            f'<details class="ics-evidence"><summary>Evidence</summary>{evidence(row)}</details>'
+            f'<span class="ics-see">See: {link}</span>'
+        )
+
     rows = []
     for row in tables["improvement_examples"].itertuples(index=False):
         labels = [themes.get(t, t) for t in example_themes.get(row.example_id, [])]
         rows.append({
-            "What": "Improvement example",
+            "What": "Example",
             "System": system_name(row.system_id),
-            "Title": _e(row.title),
-            "Summary": _e(row.summary),
+            "Item": item(row, row.title, see(row.system_id)),
             "Themes": THEME_SEPARATOR.join(_e(x) for x in labels),
             "Level": _e(EXAMPLE_LEVELS.get(row.level, row.level)),
             "Method": "" if _blank(row.method_id) else _e(methods.get(row.method_id, row.method_id)),
-            "Evidence": evidence(row),
-            "See": see(row.system_id),
         })  # fmt: skip
     for row in tables["lessons"].itertuples(index=False):
         rows.append({
             "What": _e(KIND_LABELS.get(row.kind, row.kind)),
             "System": system_name(row.system_id),
-            "Title": "",
-            "Summary": _e(row.summary),
+            "Item": item(row, None, see(row.system_id, row.lesson_id)),
             "Themes": "" if _blank(row.theme_id) else _e(themes.get(row.theme_id, row.theme_id)),
             "Level": "",  # a level belongs to improvement work, not to a lesson
             "Method": "",
-            "Evidence": evidence(row),
-            "See": see(row.system_id, row.lesson_id),
         })  # fmt: skip
     return pd.DataFrame(rows, columns=EXPLORE_COLUMNS)
 
@@ -445,7 +449,9 @@ def explore_table_html(items: pd.DataFrame, caption: str) -> str:
         maxBytes=0,
         layout={"top1": "searchPanes"},
         searchPanes={"cascadePanes": True, "viewTotal": True, "initCollapsed": False, "layout": "columns-3"},
+        autoWidth=False,
         columnDefs=[
+            *({"targets": columns.index(c), "width": w} for c, w in EXPLORE_WIDTHS.items()),
             {"targets": themes, "render": JavascriptFunction(_SPLIT_THEMES), "searchPanes": {"orthogonal": "sp"}},
             {"targets": panes, "searchPanes": {"show": True}},
             {"targets": "_all", "searchPanes": {"show": False}},
