@@ -132,7 +132,7 @@ def test_ids_that_are_not_ids_are_refused(tables):
 def test_explore_lists_every_example_and_lesson_with_evidence_and_a_link(tables):
     items = reader.explore_items(tables)
     assert len(items) == len(tables["improvement_examples"]) + len(tables["lessons"])
-    assert items["Item"].str.contains("<details class=\"ics-evidence\"><summary>Evidence</summary>“").all()
+    assert items["Item"].str.contains('<details class="ics-evidence"><summary>Evidence</summary>“').all()
     assert items["Item"].str.contains('See: <a href="').all()
     cross = items[items["System"] == reader.ACROSS]
     assert cross["Item"].str.contains('href="recommendations.html#lesson-').all()
