@@ -8,7 +8,7 @@ STAMP   := $(VENV)/.installed
 AXE     := tests/browser/node_modules/axe-core/axe.min.js
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help book test check validate lint format serve lock clean status watch benchmark browser-deps release
+.PHONY: help book test check validate lint format serve lock clean status watch benchmark browser-deps release site pdf
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -34,8 +34,8 @@ check: $(STAMP) ## While developing: lint and the fast tests (no notebook runs o
 # The browser tests drive Debian's chromium (never a downloaded browser) and audit pages with
 # axe-core from the npm registry, pinned by tests/browser/package-lock.json.
 browser-deps: $(AXE)
-	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core; }
+	@command -v chromium >/dev/null && command -v pdftotext >/dev/null || { $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core poppler-utils; }
 
 $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
@@ -70,6 +70,12 @@ clean: ## Remove build products (keeps the environment)
 release: $(STAMP) browser-deps ## Release an edition: make release VERSION=1.1.0 SUMMARY="..."
 	@test -n "$(VERSION)" -a -n "$(SUMMARY)" || { echo 'usage: make release VERSION=x.y.z SUMMARY="..."'; exit 2; }
 	$(PYTHON) -m ics_evidence release "$(VERSION)" --summary "$(SUMMARY)"
+
+pdf: $(STAMP) browser-deps ## The print edition: _build/pdf/<name>-<version>.pdf (A4, cover, page numbers)
+	$(PYTHON) -m ics_evidence pdf
+
+site: $(STAMP) ## Every recorded edition side by side in _build/site (each built from its release commit)
+	$(PYTHON) -m ics_evidence site
 
 benchmark: $(STAMP) ## Time the rerun pipeline (8 and 42 systems, serial/parallel, vs Jupyter Book cache)
 	$(PYTHON) -m ics_evidence benchmark

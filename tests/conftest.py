@@ -21,6 +21,14 @@ def data_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def shipped_tables() -> dict:
+    """Every table of the shipped data package, loaded once (tests must not modify them)."""
+    from ics_evidence import load_package
+
+    return load_package(DATA_DIR)
+
+
+@pytest.fixture(scope="session")
 def sources() -> Path:
     return PROJECT.sources_dir
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -16,7 +18,7 @@ import yaml
 
 from ics_evidence.build import changes, edition
 from ics_evidence.data.csvfiles import read_rows, write_rows
-from ics_evidence.release import bundle, record
+from ics_evidence.release import ReleaseError, record
 from tests.helpers import ROOT, copy_project, project_environment, run
 
 
@@ -43,7 +45,7 @@ def test_versions_must_be_semantic_and_increase(tmp_path):
     (tmp_path / "releases.yml").write_text(
         yaml.safe_dump({"releases": [{"version": "1.2.0", "date": dt.date(2026, 1, 1), "summary": "x"}]})
     )
-    with pytest.raises(bundle.ReleaseError, match="not newer"):
+    with pytest.raises(ReleaseError, match="not newer"):
         record.record("1.1.9", "older", tmp_path)
     with pytest.raises(edition.EditionError, match="semantic"):
         edition.version_key("1.2")
@@ -141,6 +143,11 @@ def test_release_bundle_version_stamp_diff_and_reproducibility(repository):
     header, figures = read_rows(repository / "data" / "system_figures.csv")
     figures[0]["value"] = "3100000"
     write_rows(repository / "data" / "system_figures.csv", header, figures)
+    key = " / ".join(figures[0][k] for k in ("system_id", "measure_id", "source_id"))
+    changelog = repository / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text(encoding="utf-8").replace(
+        "## Unreleased\n", f"## Unreleased\n\n### Corrections (data)\n- `system_figures` {key}: a test correction.\n", 1
+    ), encoding="utf-8")  # fmt: skip
     header, lessons = read_rows(repository / "data" / "lessons.csv")
     added = dict(lessons[0], lesson_id="test-added-lesson")
     write_rows(repository / "data" / "lessons.csv", header, [*lessons[1:], added])
@@ -152,3 +159,50 @@ def test_release_bundle_version_stamp_diff_and_reproducibility(repository):
     text = notes.read_text(encoding="utf-8")
     assert "| `lessons` | 1 | 1 | 0 |" in text and "| `system_figures` | 0 | 0 | 1 |" in text
     assert "| `value` | 3000000 | 3100000 |" in text
+
+
+@pytest.mark.book
+def test_site_holds_every_edition_found_without_tags(repository):
+    """After the releases above: every edition from its own release commit, with switchers."""
+    from ics_evidence.release.site import START
+
+    subprocess.run("git tag | xargs -r git tag -d", shell=True, cwd=repository, check=True, capture_output=True)
+    versions = [r.version for r in edition.read_releases(repository)]
+    assert len(versions) >= 3, "needs the releases made by the test above"
+    run(repository, "site")
+    site = repository / "_build" / "site"
+    latest, oldest = versions[0], versions[-1]
+    assert sorted(p.name for p in site.glob("v*")) == sorted(f"v{v}" for v in versions)
+    assert f'url=v{latest}/index.html"' in (site / "index.html").read_text(encoding="utf-8")
+
+    for version in versions:
+        pages = [p for p in (site / f"v{version}").rglob("*.html") if "_static" not in p.parts]
+        assert len(pages) > 20
+        for page in pages:
+            text = page.read_text(encoding="utf-8")
+            if "<body" not in text:
+                continue  # the root's redirect to book/index.html: not a page anyone reads
+            assert text.count(START) == 1, page
+            block = text[text.index(START) :]
+            for href in re.findall(r'href="([^"]+)"', block[: block.index("</nav>")]):
+                assert (page.parent / html.unescape(href)).resolve().is_file(), (page, href)
+            old_notice = f"You are reading edition {version}; the latest is {latest}."
+            assert (old_notice in text) == (version != latest), page
+    # The same page in another edition: the chapter exists in both, so the switcher goes there.
+    chapter = (site / f"v{oldest}" / "book" / "context.html").read_text(encoding="utf-8")
+    assert f'href="../../v{latest}/book/context.html"' in chapter
+
+    # The latest edition's What-changed compares with the edition before it, found without tags.
+    changes = (site / f"v{latest}" / "book" / "changes.html").read_text(encoding="utf-8")
+    assert f"edition {versions[1]}" in changes and "3100000" in changes
+    assert "a test correction." in changes and "North East and North Cumbria / " in changes
+    # ... and the value's own page says so, beside the figures.
+    profile = (site / f"v{latest}" / "book" / "systems" / "north-east-and-north-cumbria.html").read_text("utf-8")
+    assert f"revised, was 3000000 in {versions[1]}: correction, a test correction." in profile
+    assert "revised, was" not in (site / f"v{latest}" / "book" / "systems" / "dorset.html").read_text("utf-8")
+    assert "a test correction." in (site / f"v{latest}" / "book" / "changelog.html").read_text("utf-8")
+
+    # Made once: a second run keeps every edition as it was.
+    stamp = (site / f"v{oldest}" / ".edition.json").stat().st_mtime_ns
+    _, log = run(repository, "site")
+    assert "already made" in log and (site / f"v{oldest}" / ".edition.json").stat().st_mtime_ns == stamp

@@ -7,6 +7,8 @@ build      validate, rerun the stale notebooks, then build the book (the README'
 watch      rerun and rebuild whenever a data file changes
 pages      regenerate the generated pages (data dictionary, downloads, cite, versions, changes)
 release    record and bundle a new edition (the README's `make release`)
+pdf        the print edition: rerun stale notebooks, print the book to _build/pdf (A4)
+site       every recorded edition side by side in _build/site, with edition switchers
 benchmark  time the rerun pipeline in throw-away copies, reported as ratios
 
 The project is the checkout you run in (or --root), whatever checkout the package was
@@ -104,7 +106,8 @@ def _pages(args: argparse.Namespace, project: Project) -> int:
 
 
 def _release(args: argparse.Namespace, project: Project) -> int:
-    from ics_evidence.release.bundle import ReleaseError, bundle_tagged
+    from ics_evidence.release import ReleaseError
+    from ics_evidence.release.bundle import bundle_recorded
     from ics_evidence.release.record import make_release
 
     if not args.bundle_only and not args.summary:
@@ -112,13 +115,42 @@ def _release(args: argparse.Namespace, project: Project) -> int:
         return 2
     try:
         if args.bundle_only:
-            bundle = bundle_tagged(args.version, project)
+            bundle = bundle_recorded(args.version, project)
         else:
             bundle = make_release(args.version, args.summary, project, pdf=not args.no_pdf)
     except (ReleaseError, ValueError, subprocess.CalledProcessError) as error:
         print(f"release refused: {error}", file=sys.stderr)
         return 1
     print(f"released {args.version}: {bundle} (+ .tar.gz); tag v{args.version}")
+    return 0
+
+
+def _pdf(args: argparse.Namespace, project: Project) -> int:
+    status = _run(args, project)
+    if status:
+        return status
+    from ics_evidence.release import ReleaseError
+    from ics_evidence.release.pdf import make_pdf
+
+    try:
+        pdf = make_pdf(project)
+    except ReleaseError as error:
+        print(f"pdf not made: {error}", file=sys.stderr)
+        return 1
+    print(f"print edition: {pdf}")
+    return 0
+
+
+def _site(args: argparse.Namespace, project: Project) -> int:
+    from ics_evidence.release import ReleaseError
+    from ics_evidence.release.site import build_site
+
+    try:
+        site = build_site(project)
+    except (ReleaseError, subprocess.CalledProcessError) as error:
+        print(f"site not made: {error}", file=sys.stderr)
+        return 1
+    print(f"every edition: {site / 'index.html'}")
     return 0
 
 
@@ -156,6 +188,7 @@ def parser() -> argparse.ArgumentParser:
     for name, handler, text in (
         ("run", _run, "rerun stale notebooks"),
         ("build", _build, "rerun stale notebooks, then build the book"),
+        ("pdf", _pdf, "rerun stale notebooks, then print the book to _build/pdf (A4)"),
         ("watch", _watch, "rebuild when data change"),
     ):
         sub = command(name, handler, text)
@@ -168,7 +201,8 @@ def parser() -> argparse.ArgumentParser:
     )
     release.add_argument("--summary", help="one line for the Versions page and release notes")
     release.add_argument("--no-pdf", action="store_true", help="skip the PDF edition")
-    release.add_argument("--bundle-only", action="store_true", help="bundle the already tagged release at HEAD")
+    release.add_argument("--bundle-only", action="store_true", help="bundle the release recorded at HEAD")
+    command("site", _site, "assemble every recorded edition, side by side, in _build/site")
     bench = command("benchmark", _benchmark, "time the rerun pipeline (shipped and a generated dataset)")
     bench.add_argument("--systems", type=int, default=42, help="size of the generated dataset (default 42)")
     bench.add_argument("--jobs", type=int, default=None, help="parallel jobs (default: cores)")

@@ -15,6 +15,7 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from ics_evidence.analysis import charts
+from ics_evidence.analysis.common import quote as quote  # notebooks import it from here
 from ics_evidence.analysis.tables import table_html
 from ics_evidence.data.load import load_package
 from ics_evidence.data.schema import read_package
@@ -66,10 +67,3 @@ def value(name: str, number) -> None:
     from myst_nb import glue
 
     glue(name, number, display=False)
-
-
-def quote(text, source_id, section) -> str:
-    """A quotation with its attribution, as text."""
-    if text is None or pd.isna(text):
-        return ""
-    return f"“{text}” ({source_id}: {section})"

@@ -9,11 +9,11 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ics_evidence.build.edition import read_releases
 from ics_evidence.data.schema import read_package
 
 
@@ -34,7 +34,7 @@ def _parse_csv(text: str) -> list[dict[str, str]]:
 
 
 def tables_at(ref: str, root: Path) -> dict[str, list[dict[str, str]]]:
-    """Every table of data/ as committed at git ``ref`` (e.g. a release tag)."""
+    """Every table of data/ as committed at git ``ref`` (e.g. a release commit)."""
     listing = subprocess.run(
         ["git", "ls-tree", "--name-only", ref, "data/"], cwd=root, capture_output=True, text=True, check=True
     ).stdout.split()
@@ -109,27 +109,106 @@ def primary_keys(data_dir: Path) -> dict[str, tuple[str, ...]]:
     return {r.name: r.primary_key for r in read_package(data_dir).resources}
 
 
-def _tag_commit(root: Path, tag: str) -> str | None:
-    found = subprocess.run(["git", "rev-parse", "-q", "--verify", f"{tag}^{{commit}}"], cwd=root,
-                           capture_output=True, text=True)  # fmt: skip
-    return found.stdout.strip() if found.returncode == 0 else None
+# -- what changed, as a reader reads it ---------------------------------------------------------
+
+CHANGELOG = "CHANGELOG.md"
+KINDS = {"revisions (data)": "revision", "corrections (data)": "correction"}
+# A changelog line that gives the reason for one row's change:  - `table` key / parts: reason
+_REASON_LINE = re.compile(r"^- `(?P<table>[a-z_]+)` (?P<key>[^:`]+?):\s+(?P<reason>\S.*)$")
+LABEL_COLUMNS = ("name", "label")  # what a referenced row is called, in this order of preference
 
 
-def comparison_tag(root: Path) -> str | None:
-    """The release this build's data are compared with.
+@dataclass(frozen=True)
+class Reason:
+    kind: str  # "revision" (new or better data) or "correction" (an error fixed)
+    text: str
 
-    Building the current edition itself (its tag is at HEAD, or not made yet) compares with
-    the release before it, so the page is the same whenever the commit is built; a later,
-    unreleased commit compares with the current edition.
-    """
-    releases = read_releases(root)
-    if not releases:
-        return None
-    current = _tag_commit(root, f"v{releases[0].version}")
-    head = _tag_commit(root, "HEAD")
-    if current is not None and current != head:
-        return f"v{releases[0].version}"
-    for earlier in releases[1:]:
-        if _tag_commit(root, f"v{earlier.version}") is not None:
-            return f"v{earlier.version}"
-    return None
+
+@dataclass(frozen=True)
+class Revision:
+    """One value that differs from the earlier edition, named as a reader would name it."""
+
+    table: str
+    key: str
+    what: str  # the row, with ids replaced by names (e.g. "Dorset / Population served / report-2023")
+    column: str
+    old: str
+    new: str
+    since: str  # the earlier edition's version
+    system_id: str | None
+    reason: Reason | None
+
+    @property
+    def notice(self) -> str:
+        why = f": {self.reason.kind}, {self.reason.text}" if self.reason else ""
+        return f"{self.what} ({self.column.replace('_', ' ')}): revised, was {self.old or 'empty'} in {self.since}{why}"
+
+
+def changelog_reasons(text: str, newer_than: str) -> dict[tuple[str, str], Reason]:
+    """Reasons the changelog gives for changed rows, in the sections newer than ``newer_than``
+    (Unreleased and every later version), keyed by (table, primary key as "a / b")."""
+    from ics_evidence.build.edition import SEMVER, version_key
+
+    reasons: dict[tuple[str, str], Reason] = {}
+    section_counts, kind = False, None
+    for line in text.splitlines():
+        if line.startswith("## "):
+            heading = line[3:].strip()
+            version = heading.split()[0] if heading else ""
+            section_counts = heading.lower().startswith("unreleased") or (
+                bool(SEMVER.match(version)) and version_key(version) > version_key(newer_than)
+            )
+            kind = None
+        elif line.startswith("### "):
+            kind = KINDS.get(line[4:].strip().lower())
+        elif section_counts and kind and (match := _REASON_LINE.match(line.strip())):
+            key = " / ".join(part.strip() for part in match["key"].split("/"))
+            reasons.setdefault((match["table"], key), Reason(kind, match["reason"].strip()))
+    return reasons
+
+
+def _labels(package, tables: dict[str, list[dict[str, str]]]) -> dict[tuple[str, str], dict[str, str]]:
+    """For each (table, key field) that refers to another table: id → that row's name."""
+    labels = {}
+    for resource in package.resources:
+        for foreign in resource.foreign_keys:
+            if len(foreign.fields) != 1:
+                continue
+            rows = tables.get(foreign.resource, [])
+            column = next((c for c in LABEL_COLUMNS if rows and c in rows[0]), None)
+            if column:
+                target = foreign.reference_fields[0]
+                labels[(resource.name, foreign.fields[0])] = {r[target]: r[column] for r in rows}
+    return labels
+
+
+def revisions(
+    diffs: list[TableDiff],
+    tables_now: dict[str, list[dict[str, str]]],
+    package,
+    since: str,
+    reasons: dict[tuple[str, str], Reason],
+) -> list[Revision]:
+    labels = _labels(package, tables_now)
+    keys = {r.name: r.primary_key for r in package.resources}
+    found = []
+    for diff in diffs:
+        key_fields = keys.get(diff.table, ())
+        for key, column, old, new in diff.changed:
+            parts = key.split(" / ")
+            named = [labels.get((diff.table, f), {}).get(p, p) for f, p in zip(key_fields, parts, strict=False)]
+            system_id = parts[key_fields.index("system_id")] if "system_id" in key_fields else None
+            found.append(Revision(diff.table, key, " / ".join(named), column, old, new, since, system_id,
+                                  reasons.get((diff.table, key))))  # fmt: skip
+    return found
+
+
+def revisions_markdown(found: list[Revision]) -> str:
+    if not found:
+        return "No value that the earlier edition holds has changed.\n"
+    lines = ["| What | Field | Was | Now | Revision or correction | Why |", "|---|---|---|---|---|---|"]
+    for r in found:
+        kind, why = (r.reason.kind, r.reason.text) if r.reason else ("not stated", "not given in the changelog")
+        lines.append(f"| {_md(r.what)} | {_md(r.column.replace('_', ' '))} | {_md(r.old)} | {_md(r.new)} "
+                     f"| {kind} | {_md(why)} |")  # fmt: skip
+    return "\n".join(lines) + "\n"

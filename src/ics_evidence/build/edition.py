@@ -4,6 +4,9 @@
 version and date. The footer and title page of every page (through
 :mod:`ics_evidence.build.sphinx_edition`), the How-to-cite and Versions pages and the release
 bundle all take it from there. Recording a new release is the release stage's job.
+
+A release's commit is the commit that added its entry to ``releases.yml``, found from that
+file's history: git tags do not travel with every clone, so nothing here needs them.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +43,57 @@ def read_releases(root: Path) -> list[Release]:
         Release(str(e["version"]), e["date"], str(e.get("summary", "")), e.get("doi") or None)
         for e in entries.get("releases", [])
     ]
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+
+
+def release_commits(root: Path) -> dict[str, str]:
+    """Each recorded version's release commit: the first commit whose ``releases.yml`` lists it.
+
+    Empty outside a git checkout. A version recorded but not yet committed has no commit.
+    """
+    history = _git(root, "log", "--format=%H", "--reverse", "--", RELEASES)
+    if history.returncode != 0:
+        return {}
+    found: dict[str, str] = {}
+    for commit in history.stdout.split():
+        shown = _git(root, "show", f"{commit}:{RELEASES}")
+        if shown.returncode != 0:  # the commit deleted the file
+            continue
+        try:
+            entries = (yaml.safe_load(shown.stdout) or {}).get("releases") or []
+        except yaml.YAMLError:
+            continue
+        for entry in entries:
+            found.setdefault(str(entry.get("version")), commit)
+    return found
+
+
+def head_commit(root: Path) -> str | None:
+    result = _git(root, "rev-parse", "HEAD")
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def comparison_release(root: Path) -> tuple[Release, str] | None:
+    """The release this build's data are compared with, and its commit.
+
+    Building the current edition itself (at its release commit, or before that commit is made)
+    compares with the release before it, so its What-changed page is the same whoever builds
+    it; a later commit compares with the current edition.
+    """
+    releases = read_releases(root)
+    commits = release_commits(root)
+    if not releases:
+        return None
+    current = commits.get(releases[0].version)
+    if current is not None and current != head_commit(root):
+        return releases[0], current
+    for earlier in releases[1:]:
+        if earlier.version in commits:
+            return earlier, commits[earlier.version]
+    return None
 
 
 def version_key(version: str) -> tuple[int, int, int]:

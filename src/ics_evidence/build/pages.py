@@ -7,17 +7,21 @@ the pages that include it.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import zipfile
 from pathlib import Path
 
 from ics_evidence.analysis import charts
 from ics_evidence.build.changes import (
+    CHANGELOG,
     _md,
-    comparison_tag,
+    changelog_reasons,
     diff_markdown,
     diff_tables,
     primary_keys,
+    revisions,
+    revisions_markdown,
     tables_at,
     tables_in,
 )
@@ -28,6 +32,7 @@ from ics_evidence.build.edition import (
     apa,
     bibtex,
     citation_with_abstract,
+    comparison_release,
     long_date,
     read_citation,
     read_releases,
@@ -35,6 +40,8 @@ from ics_evidence.build.edition import (
 from ics_evidence.data.schema import read_package
 from ics_evidence.data.validate import read_tables
 from ics_evidence.project import DESCRIPTOR, Project
+
+REVISIONS = "revisions.json"  # system id → notices of values revised since the earlier edition
 
 
 def write_atomic(path: Path, content: str) -> bool:
@@ -145,9 +152,39 @@ def write_edition_pages(generated_dir: Path, root: Path, data_dir: Path) -> None
         )
     write_atomic(generated_dir / "versions.md", "\n".join(rows) + "\n")
 
-    tag = comparison_tag(root)
-    if tag is None:
-        changes = "No earlier release is recorded in git, so there is nothing to compare with yet.\n"
+    write_changes(generated_dir, root, data_dir)
+
+
+def write_changes(generated_dir: Path, root: Path, data_dir: Path) -> None:
+    """What changed since the earlier edition: for readers (names, old and new values, revision or
+    correction and why, from the changelog), then table by table; plus the notices that the
+    system pages show beside a revised value, and the changelog itself."""
+    compared = comparison_release(root)
+    notices: dict[str, list[str]] = {}
+    if compared is None:
+        changes = "No earlier release is recorded in the history of `releases.yml`: nothing to compare with yet.\n"
     else:
-        changes = diff_markdown(diff_tables(tables_at(tag, root), tables_in(data_dir), primary_keys(data_dir)), tag)
+        earlier, commit = compared
+        package = read_package(data_dir)
+        now = tables_in(data_dir)
+        diffs = diff_tables(tables_at(commit, root), now, primary_keys(data_dir))
+        changelog = (root / CHANGELOG).read_text(encoding="utf-8") if (root / CHANGELOG).exists() else ""
+        found = revisions(diffs, now, package, earlier.version, changelog_reasons(changelog, earlier.version))
+        for revision in found:
+            if revision.system_id:
+                notices.setdefault(revision.system_id, []).append(revision.notice)
+        since = f"edition {earlier.version} (commit {commit[:12]})"
+        changes = "\n".join([
+            f"## Values revised or corrected since {earlier.version}",
+            "",
+            revisions_markdown(found),
+            "## Table by table",
+            "",
+            diff_markdown(diffs, since),
+        ])  # fmt: skip
     write_atomic(generated_dir / "changes.md", changes)
+    write_atomic(generated_dir / REVISIONS, json.dumps(notices, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+    if (root / CHANGELOG).exists():
+        log = (root / CHANGELOG).read_text(encoding="utf-8")
+        # The changelog is the project's own text; its first heading is the page's.
+        write_atomic(generated_dir / "changelog.md", log.split("\n", 1)[1] if log.startswith("# ") else log)

@@ -1,13 +1,17 @@
-"""Sphinx extension: stamp every page with the edition from releases.yml.
+"""Sphinx extension: stamp every page with the edition from releases.yml, and mark on each
+system's page the values revised since the earlier edition.
 
 Listed in ``_config.yml``'s extensions, it puts the version and date in the footer of every
 page and offers ``{{ edition_version }}`` and ``{{ edition_date }}`` to the Markdown pages, so
-no page types the version by hand.
+no page types the version by hand. The revision notices come from
+``book/generated/revisions.json`` (written by :mod:`ics_evidence.build.pages`), which every
+system page declares as a dependency, so a changed notice rebuilds exactly those pages.
 """
 
 from __future__ import annotations
 
 import html
+import json
 from pathlib import Path
 
 from ics_evidence.build.edition import long_date, read_releases
@@ -32,6 +36,42 @@ def _stamp(app, config) -> None:
     config.version = config.release = version
 
 
+SYSTEM_PAGES = "book/systems/"
+REVISIONS = Path("book") / "generated" / "revisions.json"
+
+
+def _depend_on_revisions(app, doctree) -> None:
+    if app.env.docname.startswith(SYSTEM_PAGES):
+        app.env.note_dependency(str(Path(app.srcdir) / REVISIONS))
+
+
+def _notices(app, pagename: str) -> list[str]:
+    try:
+        every = json.loads((Path(app.srcdir) / REVISIONS).read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return []
+    return every.get(pagename.removeprefix(SYSTEM_PAGES), []) if isinstance(every, dict) else []
+
+
+def _mark_revisions(app, pagename, templatename, context, doctree) -> None:
+    """Put the page's revision notices under its title (text only: every notice is escaped)."""
+    if not pagename.startswith(SYSTEM_PAGES) or "body" not in context:
+        return
+    notices = _notices(app, pagename)
+    if not notices:
+        return
+    items = "".join(f"<li>{html.escape(str(notice))}</li>" for notice in notices)
+    block = (
+        '<div class="admonition note ics-revisions" role="note"><p class="admonition-title">'
+        f"Revised in this edition</p><ul>{items}</ul></div>"
+    )
+    body = context["body"]
+    end = body.find("</h1>")
+    context["body"] = body[: end + 5] + block + body[end + 5 :] if end >= 0 else block + body
+
+
 def setup(app):
     app.connect("config-inited", _stamp, priority=900)
+    app.connect("doctree-read", _depend_on_revisions)
+    app.connect("html-page-context", _mark_revisions)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -13,32 +13,17 @@ import tarfile
 from pathlib import Path
 
 from ics_evidence.build import book, pipeline
-from ics_evidence.build.edition import RELEASES, Release, long_date, read_releases
+from ics_evidence.build.edition import RELEASES, Release, long_date, read_releases, release_commits
 from ics_evidence.build.jobs import load_jobs
 from ics_evidence.project import DESCRIPTOR, Project
+from ics_evidence.release import BUNDLE_NAME, ReleaseError
+from ics_evidence.release.pdf import make_pdf
 
 BUNDLE_EPOCH = 315532800  # 1980-01-01: fixed times in the archive, so one commit gives one archive
 
 
-class ReleaseError(RuntimeError):
-    pass
-
-
 def git(root: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
-
-
-def _print_pdf(single_html: Path, pdf: Path) -> None:
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    subprocess.run(
-        [
-            chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--virtual-time-budget=20000", "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
-            single_html.as_uri(),
-        ],
-        check=True, capture_output=True, timeout=600,
-    )  # fmt: skip
 
 
 def sha256(path: Path) -> str:
@@ -55,7 +40,7 @@ def write_bundle(release: Release, root: Path, target: Path, pdf: Path | None) -
     for folder in ("analyses", "systems"):
         shutil.copytree(root / "book" / folder, target / "notebooks" / folder)
     if pdf is not None:
-        shutil.copy(pdf, target / f"improving-health-and-care-at-scale-{release.version}.pdf")
+        shutil.copy(pdf, target / f"{BUNDLE_NAME.format(version=release.version)}.pdf")
     generated = root / "book" / "generated"
     notes = [
         f"# Release {release.version} — {long_date(release.date)}",
@@ -116,22 +101,22 @@ def build_bundle(release: Release, project: Project, pdf: bool = True) -> Path:
         raise ReleaseError("the book did not build; the release commit is made but not tagged")
     pdf_path = None
     if pdf:
-        pdf_path = project.build_dir / f"book-{release.version}.pdf"
-        _print_pdf(book.build_single_page(project), pdf_path)
-    target = project.build_dir / "releases" / f"improving-health-and-care-at-scale-{release.version}"
+        pdf_path = make_pdf(project)
+    target = project.build_dir / "releases" / BUNDLE_NAME.format(version=release.version)
     bundle = write_bundle(release, root, target, pdf_path)
     archive(bundle)
     shutil.copy(bundle / "RELEASE_NOTES.md", bundle.parent / "RELEASE_NOTES.md")
     return bundle
 
 
-def bundle_tagged(version: str, project: Project) -> Path:
-    """The bundle for an already tagged release (what the publishing workflow runs)."""
+def bundle_recorded(version: str, project: Project) -> Path:
+    """The bundle for a release already recorded, built at its release commit (what the
+    publishing workflow runs). The commit is found from the history of releases.yml, not a tag."""
     root = project.root
-    tagged = git(root, "rev-parse", f"v{version}^{{commit}}")
-    if tagged != git(root, "rev-parse", "HEAD"):
-        raise ReleaseError(f"HEAD is not the commit tagged v{version}")
     release = next((r for r in read_releases(root) if r.version == version), None)
     if release is None:
         raise ReleaseError(f"{RELEASES} does not list {version}")
+    commit = release_commits(root).get(version)
+    if commit != git(root, "rev-parse", "HEAD"):
+        raise ReleaseError(f"HEAD is not the release commit of {version} ({commit or 'not found in the history'})")
     return build_bundle(release, project)

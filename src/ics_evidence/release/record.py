@@ -19,7 +19,8 @@ from ics_evidence.build.edition import CITATION, RELEASES, Release, read_citatio
 from ics_evidence.build.pages import sync_citation
 from ics_evidence.data.validate import read_tables, validate_package
 from ics_evidence.project import Project
-from ics_evidence.release.bundle import ReleaseError, build_bundle, git
+from ics_evidence.release import ReleaseError
+from ics_evidence.release.bundle import build_bundle, git
 
 CHANGELOG = "CHANGELOG.md"
 ZENODO = ".zenodo.json"

@@ -1,0 +1,225 @@
+"""Charts and tables of the improvement-work chapter (notebooks/improvement_work.md).
+
+Each function takes the chapter's tables and returns a chart with its data table, a table ready
+to show, or the counts the prose quotes; the derived measures are in
+:mod:`ics_evidence.analysis.derive`.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from ics_evidence.analysis import charts, derive
+from ics_evidence.analysis.common import data_order
+
+# The method codebook's kinds as this chapter words them; an unlisted kind shows its id.
+KINDS = {"qi-method": "Improvement method", "programme": "Programme", "approach": "Approach",
+         "framework": "Framework"}  # fmt: skip
+
+
+def level_labels(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """The plain-English label of every level, in :func:`derive.example_levels` order."""
+    return [derive.EXAMPLE_LEVELS.get(level, level) for level in derive.example_levels(tables)]
+
+
+def level_scale(tables: dict[str, pd.DataFrame]) -> alt.Scale:
+    """One colour-blind-safe colour per level, the same in every chart of this chapter."""
+    labels = level_labels(tables)
+    return alt.Scale(domain=labels, range=list(charts.PALETTE[: len(labels)]))
+
+
+def examples_per_level(tables: dict[str, pd.DataFrame]) -> pd.Series:
+    """Number of improvement examples at each level (every level, zeros included), in level order."""
+    examples = tables["improvement_examples"]
+    return examples["level"].value_counts().reindex(derive.example_levels(tables), fill_value=0)
+
+
+def levels_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, pd.DataFrame]:
+    """Bar chart of the examples at each level, with each count written at the end of its bar."""
+    levels, labels = derive.example_levels(tables), level_labels(tables)
+    per_level = examples_per_level(tables)
+    total = len(tables["improvement_examples"])
+    level_counts = pd.DataFrame({"level": labels, "examples": [int(per_level[level]) for level in levels]}).assign(
+        share=lambda frame: frame["examples"] / total if total else float("nan")
+    )
+    level_base = alt.Chart(level_counts).encode(
+        y=alt.Y("level:N", sort=labels, title=None),
+        x=alt.X("examples:Q", title="Number of examples", axis=alt.Axis(tickMinStep=1, format="d")),
+        tooltip=[
+            alt.Tooltip("level:N", title="Level"),
+            alt.Tooltip("examples:Q", title="Examples"),
+            alt.Tooltip("share:Q", title="Share of all examples", format=".0%"),
+        ],
+    )
+    levels_chart = (
+        level_base.mark_bar().encode(color=alt.Color("level:N", scale=level_scale(tables), legend=None))
+        + level_base.mark_text(align="left", dx=4).encode(text=alt.Text("examples:Q", format="d"))
+    ).properties(
+        width=440,
+        description=(
+            "Bar chart of the number of improvement examples at each level, from work across several "
+            "systems down to neighbourhoods, with the count written at the end of each bar."
+        ),
+    )
+    return levels_chart, level_counts.rename(
+        columns={"level": "Level", "examples": "Examples", "share": "Share of all examples"}
+    )
+
+
+def level_theme_grid(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Examples for every level and theme (:func:`derive.examples_level_theme_grid`) with text labels."""
+    return derive.examples_level_theme_grid(tables).astype({"label": str, "level_label": str})
+
+
+def level_theme_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, pd.DataFrame]:
+    """Heat map of themes (rows) × levels (columns): the examples at each level illustrating each theme."""
+    grid = level_theme_grid(tables)
+    theme_labels = list(tables["themes"]["label"])
+    grid_base = alt.Chart(grid).encode(
+        x=alt.X("level_label:N", sort=level_labels(tables), title=None, axis=alt.Axis(labelAngle=-30, orient="top")),
+        y=alt.Y("label:N", sort=theme_labels, title=None),
+        tooltip=[
+            alt.Tooltip("level_label:N", title="Level"),
+            alt.Tooltip("label:N", title="Theme"),
+            alt.Tooltip("examples:Q", title="Examples"),
+        ],
+    )
+    grid_chart = (
+        grid_base.mark_rect(stroke="#FFFFFF", strokeWidth=2).encode(
+            color=alt.Color(
+                "examples:Q",
+                # Light shades only, so that the dark text stays readable on every cell.
+                scale=alt.Scale(range=["#F5F8FB", "#4F93CF"], domainMin=0),
+                legend=alt.Legend(title="Examples", format="d", orient="bottom"),
+            )
+        )
+        + grid_base.mark_text(fontSize=13).encode(text=alt.Text("examples:Q", format="d"))
+    ).properties(
+        width={"step": 96},
+        height={"step": 28},
+        description=(
+            "Heat map with one row per theme and one column per level, giving the number of "
+            "improvement examples at that level that illustrate the theme; the count is written in "
+            "each cell."
+        ),
+    )
+    return grid_chart, grid[["label", "level_label", "examples"]].rename(
+        columns={"label": "Theme", "level_label": "Level", "examples": "Examples"}
+    )
+
+
+def busiest_level_theme(tables: dict[str, pd.DataFrame]) -> pd.Series:
+    """The level-and-theme combination with the most examples (the first in grid order when tied)."""
+    grid = level_theme_grid(tables)
+    return grid.sort_values("examples", ascending=False, kind="stable").iloc[0]
+
+
+def by_system_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, pd.DataFrame]:
+    """Stacked bars of each system's examples by level, totals written at the ends; data table wide."""
+    levels, labels, scale = derive.example_levels(tables), level_labels(tables), level_scale(tables)
+    by_system = derive.examples_by_system_and_level(tables).astype({"name": str, "level_label": str})
+    by_system = by_system.assign(level_order=by_system["level"].map(data_order(levels)))
+    totals = by_system.groupby("name", sort=False)["examples"].sum().rename("total").reset_index()
+    system_names = list(tables["systems"]["name"])
+    stacked = (
+        alt.Chart(by_system[by_system["examples"] > 0])
+        .mark_bar(stroke="#FFFFFF", strokeWidth=1)
+        .encode(
+            y=alt.Y("name:N", sort=system_names, title=None),
+            x=alt.X("sum(examples):Q", title="Number of examples", axis=alt.Axis(tickMinStep=1, format="d")),
+            color=alt.Color("level_label:N", scale=scale, legend=alt.Legend(title="Level", orient="bottom")),
+            order=alt.Order("level_order:Q", sort="ascending"),
+            tooltip=[
+                alt.Tooltip("name:N", title="System"),
+                alt.Tooltip("level_label:N", title="Level"),
+                alt.Tooltip("examples:Q", title="Examples"),
+            ],
+        )
+    )
+    total_labels = (
+        alt.Chart(totals)
+        .mark_text(align="left", dx=4)
+        .encode(
+            y=alt.Y("name:N", sort=system_names, title=None),
+            x=alt.X("total:Q"),
+            text=alt.Text("total:Q", format="d"),
+            tooltip=[alt.Tooltip("name:N", title="System"), alt.Tooltip("total:Q", title="Examples in all")],
+        )
+    )
+    systems_chart = (stacked + total_labels).properties(
+        width=440,
+        description=(
+            "Stacked bar chart: one bar per system, named on the vertical axis, split by the level "
+            "each improvement example works at, with the system's total number of examples written "
+            "at the end of the bar."
+        ),
+    )
+    wide = by_system.pivot(index="name", columns="level_label", values="examples").reindex(
+        index=system_names, columns=labels
+    )
+    return systems_chart, wide.assign(Total=wide.sum(axis=1)).rename_axis(index="System", columns=None).reset_index()
+
+
+def named_methods(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """:func:`derive.methods_in_examples` with the kinds in words and text columns for the chart."""
+    methods = derive.methods_in_examples(tables)
+    return methods.assign(
+        name=methods["name"].astype(str),
+        kind=methods["kind"].map(lambda kind: KINDS.get(kind, kind)).astype(str),
+        system_names=methods["system_names"].astype(str),
+    )
+
+
+def methods_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, pd.DataFrame]:
+    """Bar chart of the named methods, most often named first, with each count at the end of its bar."""
+    methods = named_methods(tables)
+    method_order = list(methods["name"])
+    method_base = alt.Chart(methods).encode(
+        y=alt.Y("name:N", sort=method_order, title=None, axis=alt.Axis(labelLimit=380)),
+        x=alt.X("examples:Q", title="Number of examples naming the method", axis=alt.Axis(tickMinStep=1, format="d")),
+        tooltip=[
+            alt.Tooltip("name:N", title="Method"),
+            alt.Tooltip("kind:N", title="Kind"),
+            alt.Tooltip("examples:Q", title="Examples"),
+            alt.Tooltip("systems:Q", title="Systems"),
+            alt.Tooltip("system_names:N", title="Used in"),
+        ],
+    )
+    methods_chart = (
+        method_base.mark_bar(color=charts.ACCENT)
+        + method_base.mark_text(align="left", dx=4).encode(text=alt.Text("examples:Q", format="d"))
+    ).properties(
+        width=400,
+        description=(
+            "Bar chart of the named improvement methods, programmes and approaches used in the "
+            "improvement examples, one bar per method, with the number of examples naming it written "
+            "at the end of each bar."
+        ),
+    )
+    return methods_chart, methods[["name", "kind", "examples", "systems", "system_names"]].rename(
+        columns={
+            "name": "Method", "kind": "Kind", "examples": "Examples", "systems": "Systems",
+            "system_names": "Used in",
+        }
+    )  # fmt: skip
+
+
+def listings_by_level(tables: dict[str, pd.DataFrame]) -> list[tuple[str, pd.DataFrame]]:
+    """For each level, in order, its label and the table of its examples ('none named' for gaps)."""
+    listing = derive.examples_listing(tables)
+    out = []
+    for level, label in zip(derive.example_levels(tables), level_labels(tables), strict=True):
+        at_level = listing[listing["level"] == level].fillna({"method_name": "none named", "partners": "none named"})
+        out.append(
+            (
+                label,
+                at_level[["title", "system_name", "summary", "method_name", "partners"]].rename(
+                    columns={
+                        "title": "Example", "system_name": "System", "summary": "What was done",
+                        "method_name": "Method", "partners": "Partners",
+                    }
+                ),
+            )
+        )  # fmt: skip
+    return out

@@ -1,0 +1,143 @@
+"""Charts and tables of the methods-and-legacies chapter (notebooks/methods_and_legacies.md).
+
+Each function takes the chapter's tables and returns a chart with its data table or a table
+ready to show; the derived measures are in :mod:`ics_evidence.analysis.derive`.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from ics_evidence.analysis import charts, derive
+
+# The method codebook's kinds in words; any kind added later falls back to its id.
+METHOD_KINDS = {"qi-method": "Quality improvement method", "programme": "Programme", "approach": "Approach",
+                "framework": "Framework"}  # fmt: skip
+
+
+def method_kind(kind) -> str:
+    """A method kind in words (:data:`METHOD_KINDS`, else :func:`derive.label_for_kind`)."""
+    return METHOD_KINDS.get(kind, derive.label_for_kind(kind))
+
+
+def system_method_links(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every system–method link with the system's and the method's names and the method's kind."""
+    systems = tables["systems"]
+    links = tables["system_methods"].merge(systems[["system_id", "name"]], on="system_id")
+    return links.merge(
+        tables["methods"][["method_id", "name", "kind"]], on="method_id", suffixes=("_system", "_method")
+    )
+
+
+def systems_grid_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.Chart, pd.DataFrame]:
+    """Dot chart of methods (rows, most used first) × systems (columns): a dot for each method a system uses."""
+    systems = tables["systems"]
+    usage = derive.method_usage(tables)
+    links = system_method_links(tables)
+    method_order = list(usage["name"])
+    system_order = list(systems["name"])
+    grid = links.assign(kind_words=links["kind"].map(method_kind))
+    dots = (
+        alt.Chart(grid)
+        .mark_circle(size=170, opacity=1)
+        .encode(
+            x=alt.X(
+                "name_system:N",
+                title=None,
+                sort=system_order,
+                scale=alt.Scale(domain=system_order),
+                axis=alt.Axis(orient="top", labelAngle=-40),
+            ),
+            y=alt.Y(
+                "name_method:N",
+                title=None,
+                sort=method_order,
+                scale=alt.Scale(domain=method_order),
+                axis=alt.Axis(labelLimit=360),
+            ),
+            color=alt.Color("name_system:N", scale=charts.system_colour_scale(systems), legend=None),
+            tooltip=[
+                alt.Tooltip("name_system:N", title="System"),
+                alt.Tooltip("name_method:N", title="Method"),
+                alt.Tooltip("kind_words:N", title="Kind"),
+                alt.Tooltip("how_used:N", title="How it is used"),
+                alt.Tooltip("quote:N", title="Evidence"),
+            ],
+        )
+        .properties(
+            width=alt.Step(44),
+            height=alt.Step(20),
+            description=(
+                "Dot chart with one row per improvement method, most widely used first, and one column per "
+                "system, named along the top; a dot marks each method a system is recorded as using."
+            ),
+        )
+    )
+    return dots, grid[["name_system", "name_method", "kind_words", "how_used", "quote"]].rename(
+        columns={
+            "name_system": "System", "name_method": "Method", "kind_words": "Kind", "how_used": "How it is used",
+            "quote": "Evidence",
+        }
+    )  # fmt: skip
+
+
+def usage_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every method with its kind in words, what it is and the systems using it (most used first)."""
+    usage = derive.method_usage(tables)
+    usage_shown = usage.assign(kind=usage["kind"].map(method_kind))
+    return usage_shown[["name", "kind", "description", "systems", "system_names"]].rename(
+        columns={
+            "name": "Method", "kind": "Kind", "description": "What it is", "systems": "Systems using it",
+            "system_names": "Which systems",
+        }
+    )  # fmt: skip
+
+
+def kinds_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, pd.DataFrame]:
+    """Bar chart of the methods of each kind in the codebook; the table adds use, links and systems."""
+    usage = derive.method_usage(tables)
+    kinds = derive.methods_by_kind(tables)
+    kind_frame = kinds.assign(label=kinds["kind"].map(method_kind))
+    kind_frame["names"] = kind_frame["kind"].map(usage.groupby("kind")["name"].agg(lambda names: "; ".join(names)))
+    kind_bars = (
+        alt.Chart(kind_frame)
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", title=None, sort="-x"),
+            x=alt.X("methods:Q", title="Methods in the codebook", axis=alt.Axis(tickMinStep=1)),
+            tooltip=[
+                alt.Tooltip("label:N", title="Kind"),
+                alt.Tooltip("methods:Q", title="Methods in the codebook"),
+                alt.Tooltip("methods_used:Q", title="Used by at least one system"),
+                alt.Tooltip("links:Q", title="System–method links"),
+                alt.Tooltip("systems:Q", title="Systems using one or more"),
+                alt.Tooltip("names:N", title="Methods"),
+            ],
+        )
+        .properties(
+            width=420,
+            description="Bar chart of the number of improvement methods of each kind in the codebook.",
+        )
+    )
+    kind_labels = kind_bars.mark_text(align="left", dx=4).encode(text=alt.Text("methods:Q"))
+    chart = (kind_bars + kind_labels).properties(
+        description="Bar chart of the number of improvement methods of each kind in the codebook, each bar labelled."
+    )
+    return chart, kind_frame[["label", "methods", "methods_used", "links", "systems", "names"]].rename(
+        columns={
+            "label": "Kind", "methods": "Methods in the codebook", "methods_used": "Used by at least one system",
+            "links": "System–method links", "systems": "Systems using one or more", "names": "Methods",
+        }
+    )  # fmt: skip
+
+
+def dimension_table(tables: dict[str, pd.DataFrame], dimension_id: str) -> tuple[pd.DataFrame, str]:
+    """Every system on one comparison dimension, and a caption naming and describing the dimension."""
+    dimensions = tables["dimensions"].set_index("dimension_id")
+    frame = derive.dimension_by_system(tables, dimension_id)
+    label = dimensions.loc[dimension_id, "label"]
+    caption = f"{label}: {dimensions.loc[dimension_id, 'description']}"
+    return frame[["name", "summary", "quote"]].rename(
+        columns={"name": "System", "summary": "Summary", "quote": "Evidence"}
+    ), caption

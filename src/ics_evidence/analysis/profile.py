@@ -1,0 +1,143 @@
+"""Charts and tables of a system's profile page (notebooks/system_profile.md).
+
+Each function takes the page's tables and the system's id, and returns a chart with its data
+table or a table ready to show; only the system's own rows of the per-system tables are used.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from ics_evidence.analysis import derive
+from ics_evidence.analysis.common import STRENGTH_WORDS, data_order
+
+
+def system_row(tables: dict[str, pd.DataFrame], system_id: str) -> pd.Series:
+    """The system's row of systems.csv; ValueError naming the known ids if there is none."""
+    systems = tables["systems"]
+    if system_id not in set(systems["system_id"]):
+        raise ValueError(f"unknown system_id {system_id!r}; the data has {', '.join(systems['system_id'])}")
+    return systems.set_index("system_id").loc[system_id]
+
+
+def of_system(tables: dict[str, pd.DataFrame], name: str, system_id: str) -> pd.DataFrame:
+    """The system's rows of table ``name``."""
+    frame = tables[name]
+    return frame[frame["system_id"] == system_id]
+
+
+def key_figures_table(tables: dict[str, pd.DataFrame], system_id: str) -> pd.DataFrame:
+    """The system's key figures with its rank among the systems reporting each (:func:`derive.key_figures`)."""
+    return derive.key_figures(tables, system_id).drop(columns="measure_id")
+
+
+def population_figure(tables: dict[str, pd.DataFrame], system_id: str) -> tuple[alt.Chart, pd.DataFrame]:
+    """Bar chart of every system's population with this system highlighted; the table adds budget per head."""
+    system = system_row(tables, system_id)
+    wide = derive.figures_wide(tables)
+    ratios = derive.ratios(tables)
+    standing = wide[["system_id", "name", "population"]].merge(ratios[["name", "budget_per_head_gbp"]], on="name")
+    evidence = derive.reference_figures(tables).query("measure_id == 'population'")[["system_id", "quote"]]
+    standing = standing.merge(evidence, on="system_id", how="left").drop(columns="system_id")
+    standing["This system"] = standing["name"].eq(system["name"]).map({True: "this system", False: "other systems"})
+    highlight = alt.Color(
+        "This system:N",
+        scale=alt.Scale(domain=["this system", "other systems"], range=["#D55E00", "#8C8C8C"]),
+        legend=alt.Legend(title=None, orient="top"),
+    )
+    population = (
+        alt.Chart(standing.dropna(subset=["population"]))
+        .mark_bar()
+        .encode(
+            y=alt.Y("name:N", sort="-x", title=None),
+            x=alt.X("population:Q", title="Population served"),
+            color=highlight,
+            tooltip=[
+                alt.Tooltip("name:N", title="System"),
+                alt.Tooltip("population:Q", title="Population", format=",.0f"),
+                alt.Tooltip("quote:N", title="Evidence"),
+            ],
+        )
+        .properties(
+            width=480,
+            description=f"Bar chart of the population each system serves, with {system['name']} highlighted.",
+        )
+    )
+    return population, standing[["name", "population", "budget_per_head_gbp"]].rename(
+        columns={"name": "System", "population": "Population", "budget_per_head_gbp": "NHS budget per head (£)"}
+    )
+
+
+def themes_table(tables: dict[str, pd.DataFrame], system_id: str) -> pd.DataFrame:
+    """The system's theme codes, strongest first, with the code in words, how it shows and the evidence."""
+    coding = of_system(tables, "theme_coding", system_id).merge(tables["themes"][["theme_id", "label"]], on="theme_id")
+    coding = coding.sort_values(["strength", "label"], ascending=[False, True])
+    return coding.assign(Strength=coding["strength"].map(STRENGTH_WORDS))[
+        ["label", "Strength", "summary", "quote"]
+    ].rename(columns={"label": "Theme", "summary": "How it shows", "quote": "Evidence"})
+
+
+def examples_table(tables: dict[str, pd.DataFrame], system_id: str) -> pd.DataFrame:
+    """The system's improvement examples, by level (widest first) and title."""
+    examples = of_system(tables, "improvement_examples", system_id)
+    levels = list(derive.EXAMPLE_LEVELS)
+    examples = examples.assign(order=examples["level"].map(data_order(levels)))
+    ordered = examples.sort_values(["order", "title"])
+    return ordered[["level", "title", "summary", "method_id", "partners", "quote"]].rename(
+        columns={
+            "level": "Level", "title": "Example", "summary": "What was done", "method_id": "Method",
+            "partners": "Partners", "quote": "Evidence",
+        }
+    )  # fmt: skip
+
+
+def results_table(tables: dict[str, pd.DataFrame], system_id: str) -> pd.DataFrame:
+    """The system's quantified results, targets and scale figures, by kind."""
+    results = of_system(tables, "results", system_id).sort_values(["kind", "result_id"])
+    return results[["kind", "description", "value", "unit", "period", "quote"]].rename(
+        columns={
+            "kind": "Kind", "description": "What", "value": "Value", "unit": "Unit", "period": "Period",
+            "quote": "Evidence",
+        }
+    )  # fmt: skip
+
+
+def methods_table(tables: dict[str, pd.DataFrame], system_id: str) -> pd.DataFrame:
+    """The improvement methods the system uses, how, and the evidence."""
+    methods = of_system(tables, "system_methods", system_id).merge(
+        tables["methods"][["method_id", "name"]], on="method_id"
+    )
+    return methods[["name", "how_used", "quote"]].rename(
+        columns={"name": "Method", "how_used": "How it is used", "quote": "Evidence"}
+    )
+
+
+def partners_table(tables: dict[str, pd.DataFrame], system_id: str) -> pd.DataFrame:
+    """The system's outside partners, their kind and role, and the evidence."""
+    partners = of_system(tables, "system_partners", system_id).merge(
+        tables["partners"][["partner_id", "name", "kind"]], on="partner_id"
+    )
+    return partners[["name", "kind", "role", "quote"]].rename(
+        columns={"name": "Partner", "kind": "Kind", "role": "Role", "quote": "Evidence"}
+    )
+
+
+def lessons_table(tables: dict[str, pd.DataFrame], system_id: str) -> pd.DataFrame:
+    """The barriers, enablers and lessons reported for the system, by kind."""
+    lessons = of_system(tables, "lessons", system_id).sort_values(["kind", "lesson_id"])
+    return lessons[["kind", "summary", "quote"]].rename(
+        columns={"kind": "Kind", "summary": "Lesson", "quote": "Evidence"}
+    )
+
+
+def dimensions_table(tables: dict[str, pd.DataFrame], system_id: str) -> pd.DataFrame:
+    """The system on the report's comparison dimensions, in the dimensions' order."""
+    dimensions = (
+        of_system(tables, "system_dimensions", system_id)
+        .merge(tables["dimensions"], on="dimension_id")
+        .sort_values("order")
+    )
+    return dimensions[["label", "summary", "quote"]].rename(
+        columns={"label": "Dimension", "summary": "Summary", "quote": "Evidence"}
+    )

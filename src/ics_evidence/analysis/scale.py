@@ -1,0 +1,249 @@
+"""Charts and tables of the scale-and-structure chapter (notebooks/scale_and_structure.md).
+
+Each function takes the chapter's tables and returns a chart with its data table, or a table
+ready to show; the derived measures they draw on are in :mod:`ics_evidence.analysis.derive`.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from ics_evidence.analysis import charts, derive
+from ics_evidence.analysis.common import data_order, plain, system_colour
+
+# The ratios of the full key-figures table, rounded to whole numbers there.
+RATIO_COLUMNS = ["budget_per_head_gbp", "people_per_sq_mile", "people_per_place", "people_per_pcn", "people_per_trust"]
+
+# The full key-figures table's columns and headings, in reading order.
+KEY_FIGURE_COLUMNS = {
+    "name": "Case study",
+    "kind": "Kind",
+    "population": "Population",
+    "area_sq_miles": "Area (square miles)",
+    "nhs_budget_gbp_bn": "NHS budget (£ billion)",
+    "nhs_trusts": "NHS trusts",
+    "primary_care_networks": "Primary care networks",
+    "place_partnerships": "Place partnerships",
+    "budget_per_head_gbp": "NHS budget per head (£)",
+    "people_per_sq_mile": "People per square mile",
+    "people_per_place": "People per place partnership",
+    "people_per_pcn": "People per primary care network",
+    "people_per_trust": "People per NHS trust",
+    "hedged": "Figures the report hedges",
+}
+KEY_FIGURE_NUMERIC = [label for key, label in KEY_FIGURE_COLUMNS.items() if key not in ("name", "kind", "hedged")]
+
+
+def programmes_table(programmes: pd.DataFrame) -> pd.DataFrame:
+    """The multi-system programmes, with the case studies of their own among their systems."""
+    shown = programmes.assign(
+        overlapping=programmes["overlapping"].map(lambda names: "; ".join(names) or pd.NA).astype("string")
+    )
+    return shown[["name", "systems_covered", "overlapping", "quote"]].rename(
+        columns={
+            "name": "Programme",
+            "systems_covered": "Systems taking part",
+            "overlapping": "Case studies of their own among them",
+            "quote": "Evidence",
+        }
+    )
+
+
+def population_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, pd.DataFrame]:
+    """Population of every case study as the report words it, largest first, programmes marked."""
+    table = derive.scale_table(tables)
+    stated = derive.stated_figures(tables)
+    in_programme = set(derive.multi_system_programmes(tables)["system_id"])
+    population = stated[stated["measure_id"] == "population"].merge(table[["system_id", "kind"]], on="system_id")
+    population = population.assign(
+        label=[
+            f"{name} (multi-system programme)" if system_id in in_programme else name
+            for system_id, name in zip(population["system_id"], population["name"], strict=True)
+        ]
+    )
+    population_data = plain(population[["label", "name", "kind", "value", "as_stated", "quote"]])
+    largest_first = list(population_data.sort_values("value", ascending=False)["label"])
+    bars = (
+        alt.Chart(population_data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", sort=largest_first, title=None, axis=alt.Axis(labelLimit=400)),
+            x=alt.X("value:Q", title="Population served (people)", axis=alt.Axis(format=",.0f")),
+            color=system_colour(tables["systems"]),
+            tooltip=[
+                alt.Tooltip("label:N", title="Case study"),
+                alt.Tooltip("value:Q", title="Population", format=",.0f"),
+                alt.Tooltip("as_stated:N", title="As the report puts it"),
+                alt.Tooltip("quote:N", title="Evidence"),
+            ],
+        )
+    )
+    labels = bars.mark_text(align="left", dx=4).encode(text="as_stated:N", color=alt.value(charts.TEXT))
+    population_chart = (bars + labels).properties(
+        width=440,
+        description=(
+            "Horizontal bar chart of the population each case study serves, largest first, with each bar "
+            "labelled by the figure as the report words it; multi-system programmes are marked in their label."
+        ),
+    )
+    return population_chart, population[["label", "kind", "value", "as_stated", "quote"]].rename(
+        columns={
+            "label": "Case study",
+            "kind": "Kind",
+            "value": "Population",
+            "as_stated": "As the report puts it",
+            "quote": "Evidence",
+        }
+    )
+
+
+def ics_ids(tables: dict[str, pd.DataFrame]) -> set:
+    """The case studies that are integrated care systems (not multi-system programmes)."""
+    table = derive.scale_table(tables)
+    return set(table.loc[table["kind"] == "integrated care system", "system_id"])
+
+
+def ratio_chart(
+    tables: dict[str, pd.DataFrame],
+    ratio,
+    axis_title,
+    what,
+    numerator_title,
+    denominator_title,
+    value_format=",.0f",
+) -> tuple[alt.Chart, pd.DataFrame]:
+    """A bar chart of one ratio for the integrated care systems that report both inputs."""
+    data = derive.ratio_inputs(tables, ratio)
+    data = data[data["system_id"].isin(ics_ids(tables))]
+    chart = (
+        alt.Chart(plain(data))
+        .mark_bar()
+        .encode(
+            y=alt.Y("name:N", sort="-x", title=None),
+            x=alt.X("value:Q", title=axis_title, axis=alt.Axis(format=",.0f")),
+            color=system_colour(tables["systems"]),
+            tooltip=[
+                alt.Tooltip("name:N", title="System"),
+                alt.Tooltip("value:Q", title=axis_title, format=value_format),
+                alt.Tooltip("numerator_as_stated:N", title=numerator_title),
+                alt.Tooltip("numerator_quote:N", title="Evidence"),
+                alt.Tooltip("denominator_as_stated:N", title=denominator_title),
+                alt.Tooltip("denominator_quote:N", title="Evidence "),
+            ],
+        )
+        .properties(
+            width=440,
+            description=f"Horizontal bar chart of {what} for each integrated care system "
+            "that reports both figures, largest first; systems are named on the vertical axis.",
+        )
+    )
+    shown = data.assign(value=data["value"].round(0))[
+        ["name", "value", "numerator_as_stated", "denominator_as_stated", "approximate"]
+    ].rename(
+        columns={
+            "name": "System",
+            "value": axis_title,
+            "numerator_as_stated": numerator_title,
+            "denominator_as_stated": denominator_title,
+            "approximate": "Computed from a hedged figure",
+        }
+    )
+    shown["Computed from a hedged figure"] = shown["Computed from a hedged figure"].map({True: "yes", False: "no"})
+    return chart, shown
+
+
+def income_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """NHS budget and total income of the systems whose total income the report gives separately."""
+    stated = derive.stated_figures(tables)
+    money = stated[stated["measure_id"].isin(["nhs_budget_gbp_bn", "total_income_gbp_bn"])]
+    with_income = set(money.loc[money["measure_id"] == "total_income_gbp_bn", "system_id"])
+    money = money[money["system_id"].isin(with_income)].sort_values(["name", "measure_id"])
+    return money[["name", "label", "as_stated", "unit", "quote"]].rename(
+        columns={
+            "name": "System",
+            "label": "Figure",
+            "as_stated": "As the report puts it",
+            "unit": "Unit",
+            "quote": "Evidence",
+        }
+    )
+
+
+def organisation_panel(frame: pd.DataFrame, title: str, systems: pd.DataFrame) -> alt.Chart:
+    """One panel of the people-per-organisation chart: one bar per system, in data order."""
+    return (
+        alt.Chart(plain(frame), title=title)
+        .mark_bar()
+        .encode(
+            y=alt.Y("name:N", sort=list(systems["name"]), title=None),
+            x=alt.X("value:Q", title="People", axis=alt.Axis(format=",.0f")),
+            color=system_colour(systems),
+            tooltip=[
+                alt.Tooltip("name:N", title="System"),
+                alt.Tooltip("measure:N", title="Measure"),
+                alt.Tooltip("value:Q", title="People", format=",.0f"),
+                alt.Tooltip("numerator_as_stated:N", title="Population"),
+                alt.Tooltip("numerator_quote:N", title="Evidence"),
+                alt.Tooltip("denominator_as_stated:N", title="Organisations"),
+                alt.Tooltip("denominator_quote:N", title="Evidence "),
+            ],
+        )
+        .properties(width=440)
+    )
+
+
+def organisations_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.VConcatChart, pd.DataFrame]:
+    """People per primary care network and per NHS trust, one panel each, integrated care systems only."""
+    systems = tables["systems"]
+    per_pcn = derive.ratio_inputs(tables, "people_per_pcn").assign(measure="People per primary care network")
+    per_trust = derive.ratio_inputs(tables, "people_per_trust").assign(measure="People per NHS trust")
+    organisations = pd.concat([per_pcn, per_trust], ignore_index=True)
+    organisations = organisations[organisations["system_id"].isin(ics_ids(tables))]
+    panels = [
+        organisation_panel(group, measure, systems) for measure, group in organisations.groupby("measure", sort=False)
+    ]
+    panels = panels or [organisation_panel(organisations, "No system reports these figures", systems)]
+    organisation_chart = alt.vconcat(*panels).properties(
+        description=(
+            "Two horizontal bar charts, one above the other: the average number of people per primary care "
+            "network, and per NHS trust, for each integrated care system that reports the figures; systems are "
+            "named on the vertical axis in the data's order."
+        )
+    )
+    return organisation_chart, organisations.assign(value=organisations["value"].round(0))[
+        ["name", "measure", "value", "numerator_as_stated", "denominator_as_stated"]
+    ].rename(
+        columns={
+            "name": "System",
+            "measure": "Measure",
+            "value": "People",
+            "numerator_as_stated": "Population",
+            "denominator_as_stated": "Organisations",
+        }
+    )
+
+
+def key_figures_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every case study's key figures and ratios (ratios rounded), headed by KEY_FIGURE_COLUMNS."""
+    table = derive.scale_table(tables)
+    full = table.assign(**{column: table[column].round(0) for column in RATIO_COLUMNS})
+    full["hedged"] = full["hedged"].fillna("none")
+    return full[list(KEY_FIGURE_COLUMNS)].rename(columns=KEY_FIGURE_COLUMNS)
+
+
+def hedged_figures_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every key figure the report qualifies ('around', 'more than'...), systems in data order."""
+    stated = derive.stated_figures(tables)
+    key = stated[stated["measure_id"].isin(derive.KEY_MEASURES) & stated["approximate"]]
+    order = data_order(tables["systems"]["system_id"])
+    key = key.assign(order=key["system_id"].map(order)).sort_values(["order", "measure_id"])
+    return key[["name", "label", "as_stated", "unit", "quote"]].rename(
+        columns={
+            "name": "Case study",
+            "label": "Figure",
+            "as_stated": "As the report puts it",
+            "unit": "Unit",
+            "quote": "Evidence",
+        }
+    )

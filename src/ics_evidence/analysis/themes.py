@@ -1,0 +1,255 @@
+"""Charts and tables of the themes chapter (notebooks/themes.md).
+
+Each function takes the chapter's tables and returns a chart with its data table, a table ready
+to show, or the values the prose quotes; the derived measures are in
+:mod:`ics_evidence.analysis.derive`.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from ics_evidence.analysis import charts, derive
+from ics_evidence.analysis.common import STRENGTH_WORDS, quote
+
+# The two counts of the prevalence chart, as its panel titles.
+PREVALENCE_MEASURES = {"systems_present": "Present or central (code 1 or 2)", "systems_central": "Central (code 2)"}
+
+
+def codebook_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Each theme of the codebook and what counts as evidence of it."""
+    themes = tables["themes"]
+    return themes[["label", "definition"]].rename(columns={"label": "Theme", "definition": "What counts as evidence"})
+
+
+def code_counts(tables: dict[str, pd.DataFrame]) -> dict[int, int]:
+    """How many cells of the framework matrix carry each code (2 central, 1 present, 0 not evident)."""
+    coding = tables["theme_coding"]
+    return {strength: int((coding["strength"] == strength).sum()) for strength in (2, 1, 0)}
+
+
+def matrix_cells(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per coded cell: system and theme names, the code in figures and words, how it shows, evidence."""
+    systems, themes, coding = tables["systems"], tables["themes"], tables["theme_coding"]
+    cells = coding.merge(systems[["system_id", "name"]], on="system_id").merge(
+        themes[["theme_id", "label"]], on="theme_id"
+    )
+    cells = cells.assign(
+        strength=cells["strength"].astype(int),
+        coded_as=cells["strength"].astype(int).map(lambda s: f"{s} {STRENGTH_WORDS[s]}"),
+        evidence=[
+            quote(q, s, sec) for q, s, sec in zip(cells["quote"], cells["source_id"], cells["section"], strict=True)
+        ],
+    )
+    return cells[["name", "label", "strength", "coded_as", "summary", "evidence"]].astype(
+        {"name": str, "label": str, "summary": str}
+    )
+
+
+def matrix_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, pd.DataFrame]:
+    """The framework matrix as a heat map (themes × systems) with the code written in each cell."""
+    cells = matrix_cells(tables)
+    system_names = list(tables["systems"]["name"])
+    theme_labels = list(tables["themes"]["label"])
+    base = alt.Chart(cells).encode(
+        x=alt.X("name:N", sort=system_names, title=None, axis=alt.Axis(labelAngle=-40, orient="top")),
+        y=alt.Y("label:N", sort=theme_labels, title=None),
+    )
+    tiles = base.mark_rect(stroke="#FFFFFF", strokeWidth=2).encode(
+        color=alt.Color(
+            "coded_as:N",
+            scale=alt.Scale(
+                domain=[f"{s} {w}" for s, w in STRENGTH_WORDS.items()], range=["#F0F0F0", "#9CC3E4", "#0B4F8C"]
+            ),
+            legend=alt.Legend(title="Code", orient="bottom"),
+        ),
+        tooltip=[
+            alt.Tooltip("name:N", title="System"),
+            alt.Tooltip("label:N", title="Theme"),
+            alt.Tooltip("coded_as:N", title="Code"),
+            alt.Tooltip("summary:N", title="How it shows"),
+            alt.Tooltip("evidence:N", title="Evidence"),
+        ],
+    )
+    numbers = base.mark_text(fontSize=13, fontWeight="bold").encode(
+        text=alt.Text("strength:Q", format="d"),
+        color=alt.condition(alt.datum.strength == 2, alt.value("#FFFFFF"), alt.value(charts.TEXT)),
+        tooltip=[
+            alt.Tooltip("name:N", title="System"),
+            alt.Tooltip("label:N", title="Theme"),
+            alt.Tooltip("coded_as:N", title="Code"),
+            alt.Tooltip("summary:N", title="How it shows"),
+            alt.Tooltip("evidence:N", title="Evidence"),
+        ],
+    )
+    matrix_chart = (tiles + numbers).properties(
+        width={"step": 58},
+        height={"step": 28},
+        description=(
+            "Heat map of the framework matrix: one row per theme and one column per system; each cell "
+            "shows the code 0 (not evident), 1 (present) or 2 (central) as a number, shaded darker for "
+            "stronger codes."
+        ),
+    )
+    return matrix_chart, cells.rename(
+        columns={
+            "name": "System", "label": "Theme", "strength": "Code", "coded_as": "Meaning",
+            "summary": "How it shows", "evidence": "Evidence",
+        }
+    )  # fmt: skip
+
+
+def matrix_in_words(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The framework matrix in words, one row per theme and one column per system."""
+    systems, themes = tables["systems"], tables["themes"]
+    matrix = derive.theme_matrix(tables)
+    words = matrix.T.apply(lambda column: column.map(lambda s: STRENGTH_WORDS[int(s)] if pd.notna(s) else pd.NA))
+    words.index = themes.set_index("theme_id").loc[words.index, "label"]
+    words.columns = systems.set_index("system_id").loc[words.columns, "name"]
+    return words.rename_axis(index="Theme", columns=None).reset_index()
+
+
+def ranked_prevalence(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Theme prevalence, most widely shared first: by systems present, then central, then mean code."""
+    prevalence = derive.theme_prevalence(tables)
+    return prevalence.sort_values(
+        ["systems_present", "systems_central", "mean_strength"], ascending=False, kind="stable"
+    ).reset_index(drop=True)
+
+
+def shared_everywhere(tables: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The themes present in every system, and those central in every system."""
+    prevalence = derive.theme_prevalence(tables)
+    n_systems = len(tables["systems"])
+    everywhere = prevalence[prevalence["systems_present"] == n_systems]
+    central_everywhere = prevalence[prevalence["systems_central"] == n_systems]
+    return everywhere, central_everywhere
+
+
+def prevalence_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.FacetChart, pd.DataFrame]:
+    """Two bar charts side by side: systems where each theme is present or central, and central."""
+    ranked = ranked_prevalence(tables)
+    n_systems = len(tables["systems"])
+    measures = PREVALENCE_MEASURES
+    bars_data = ranked.melt(
+        id_vars=["label"], value_vars=list(measures), var_name="measure", value_name="systems"
+    ).assign(measure=lambda frame: frame["measure"].map(measures))
+    bars_data = bars_data.astype({"label": str, "systems": int})
+    theme_order = list(ranked["label"])
+    bar_base = alt.Chart().encode(
+        y=alt.Y("label:N", sort=theme_order, title=None),
+        x=alt.X("systems:Q", title="Number of systems", scale=alt.Scale(domain=[0, max(n_systems, 1)]),
+                axis=alt.Axis(tickMinStep=1, format="d")),
+        tooltip=[
+            alt.Tooltip("label:N", title="Theme"),
+            alt.Tooltip("measure:N", title="Counted"),
+            alt.Tooltip("systems:Q", title="Systems"),
+        ],
+    )  # fmt: skip
+    prevalence_chart = (
+        alt.layer(
+            bar_base.mark_bar(color=charts.ACCENT),
+            bar_base.mark_text(align="left", dx=4).encode(text=alt.Text("systems:Q", format="d")),
+            data=bars_data,
+        )
+        .properties(width=220)
+        .facet(column=alt.Column("measure:N", sort=list(measures.values()), title=None,
+                                 header=alt.Header(labelFontSize=13, labelFontWeight="bold")))
+        .properties(
+            description=(
+                f"Two bar charts side by side, one bar per theme: on the left the number of systems, out of "
+                f"{n_systems}, in which the theme is present or central; on the right the number in which it "
+                "is central. Themes run from most to least widely shared."
+            )
+        )
+    )  # fmt: skip
+    return prevalence_chart, ranked[["label", "systems_present", "systems_central", "mean_strength"]].rename(
+        columns={
+            "label": "Theme", "systems_present": "Systems where present or central",
+            "systems_central": "Systems where central", "mean_strength": "Mean code (0 to 2)",
+        }
+    )  # fmt: skip
+
+
+def similarity_values(pairs: pd.DataFrame) -> dict[str, object]:
+    """The values the similarity prose quotes, by glue name: most and least alike pairs, the median.
+
+    With no pair to compare, names read 'not available' and numbers are NaN.
+    """
+    values: dict[str, object] = {}
+    if len(pairs):
+        most, least = pairs.iloc[0], pairs.iloc[-1]
+        values["themes-most-alike-first"] = str(most["name_a"])
+        values["themes-most-alike-second"] = str(most["name_b"])
+        values["themes-most-alike-pair"] = f"{most['name_a']} – {most['name_b']}"
+        values["themes-most-alike-similarity"] = float(most["similarity"])
+        values["themes-least-alike-first"] = str(least["name_a"])
+        values["themes-least-alike-second"] = str(least["name_b"])
+        values["themes-least-alike-pair"] = f"{least['name_a']} – {least['name_b']}"
+        values["themes-least-alike-similarity"] = float(least["similarity"])
+        values["themes-similarity-median"] = float(pairs["similarity"].median())
+    else:
+        for name in ("first", "second", "pair"):
+            values[f"themes-most-alike-{name}"] = "not available"
+            values[f"themes-least-alike-{name}"] = "not available"
+        for name in ("most-alike-similarity", "least-alike-similarity", "similarity-median"):
+            values[f"themes-{name}"] = float("nan")
+    values["themes-pairs-compared"] = len(pairs)
+    return values
+
+
+def similarity_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, pd.DataFrame]:
+    """Heat map of every compared pair's profile similarity, both ways round; data table lists each pair once."""
+    systems = tables["systems"]
+    system_names = list(systems["name"])
+    pairs = derive.similarity_pairs(tables)
+    similarity = derive.profile_similarity(tables)
+    compared_ids = set(pairs["system_a"]) | set(pairs["system_b"])
+    both_ways = similarity[
+        similarity["system_a"].isin(compared_ids)
+        & similarity["system_b"].isin(compared_ids)
+        & (similarity["system_a"] != similarity["system_b"])
+    ]
+    names = systems.set_index("system_id")["name"]
+    both_ways = pd.DataFrame(
+        {
+            "name_a": both_ways["system_a"].map(names).astype(str),
+            "name_b": both_ways["system_b"].map(names).astype(str),
+            "similarity": both_ways["similarity"].astype(float),
+        }
+    )
+    compared = [name for name in system_names if name in set(both_ways["name_a"])]
+    similarity_base = alt.Chart(both_ways).encode(
+        x=alt.X("name_b:N", sort=compared, title=None, axis=alt.Axis(labelAngle=-40, orient="top")),
+        y=alt.Y("name_a:N", sort=compared, title=None),
+        tooltip=[
+            alt.Tooltip("name_a:N", title="System"),
+            alt.Tooltip("name_b:N", title="Compared with"),
+            alt.Tooltip("similarity:Q", title="Similarity", format=".2f"),
+        ],
+    )
+    similarity_chart = (
+        similarity_base.mark_rect(stroke="#FFFFFF", strokeWidth=2).encode(
+            color=alt.Color(
+                "similarity:Q",
+                # Light shades only, so that the dark text stays readable on every cell.
+                scale=alt.Scale(range=["#F0F5FA", "#4F93CF"], zero=False),
+                legend=alt.Legend(title="Similarity", format=".2f", orient="bottom"),
+            )
+        )
+        + similarity_base.mark_text(fontSize=12).encode(
+            text=alt.Text("similarity:Q", format=".2f"),
+        )
+    ).properties(
+        width={"step": 70},
+        height={"step": 34},
+        description=(
+            "Heat map of how alike each pair of systems' theme profiles are, with the similarity "
+            "(cosine, from 0 to 1) written in each cell; systems are named on both axes and the "
+            "diagonal is left blank."
+        ),
+    )
+    return similarity_chart, pairs[["name_a", "name_b", "similarity"]].rename(
+        columns={"name_a": "System", "name_b": "Compared with", "similarity": "Similarity (0 to 1)"}
+    )

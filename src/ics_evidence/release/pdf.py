@@ -1,0 +1,129 @@
+"""The print edition: ``make pdf`` writes ``_build/pdf/<name>-<version>.pdf``.
+
+The whole book as one HTML page (Sphinx's single-page builder) is printed by the pinned
+Playwright driving Debian's Chromium: A4, a cover (title, edition, date, DOI), running heads
+and page numbers, the book's contents list, charts whole and tables set small enough that
+every cell prints. Printing waits until every chart has drawn, not for a fixed time, and no
+request may leave the machine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+from ics_evidence.build import book
+from ics_evidence.build.edition import Release, long_date, read_citation, read_releases
+from ics_evidence.project import Project
+from ics_evidence.release import BUNDLE_NAME, ReleaseError
+
+PRINT_CSS = Path(__file__).with_name("print.css")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+CHARTS_DRAWN = """() => Array.from(document.querySelectorAll('.ics-chart')).every(
+    el => el.querySelector('svg') && el.querySelectorAll('svg .role-mark > *').length > 0)"""
+# Built with DOM text nodes from values passed as arguments, never parsed as HTML.
+COVER_SCRIPT = """(cover) => {
+    const section = document.createElement('section');
+    section.className = 'ics-cover';
+    for (const [tag, text] of cover) {
+        const element = document.createElement(tag);
+        element.textContent = text;
+        section.appendChild(element);
+    }
+    const article = document.querySelector('main article, article, main, body');
+    article.insertBefore(section, article.firstChild);
+    document.querySelectorAll('details').forEach(d => { d.open = true; });
+}"""
+# The printable width of an A4 page with print.css's margins (210 mm - 2 x 12 mm), in CSS px.
+PAGE_WIDTH_PX = round((210 - 24) / 25.4 * 96)
+# A table wider than the page is set in smaller type until it fits (never split words, which
+# would lose text): step the font down, and zoom the table as a last resort.
+FIT_TABLES = """() => {
+    for (const table of document.querySelectorAll('table')) {
+        const room = table.parentElement.clientWidth;
+        let size = parseFloat(getComputedStyle(table).fontSize);
+        while (table.scrollWidth > room && size > 4.5) {
+            size -= 0.25;
+            table.style.fontSize = size + 'px';
+        }
+        if (table.scrollWidth > room) table.style.zoom = room / table.scrollWidth;
+    }
+}"""
+HEAD = '<div style="font-size:7pt;width:100%;margin:0 13mm;color:#333;display:flex;justify-content:space-between">' \
+       '<span>{title}</span><span>Edition {version}</span></div>'  # fmt: skip
+FOOT = '<div style="font-size:7pt;width:100%;text-align:center;color:#333">' \
+       'Page <span class="pageNumber"></span> of <span class="totalPages"></span></div>'  # fmt: skip
+
+
+def current_edition(project: Project) -> Release:
+    releases = read_releases(project.root)
+    return releases[0] if releases else Release("unreleased draft", dt.date.today(), "")
+
+
+def cover_lines(project: Project, edition: Release) -> list[tuple[str, str]]:
+    cff = read_citation(project.root)
+    report = (cff.get("references") or [{}])[0]
+    return [
+        ("h1", cff["title"]),
+        ("p", f"Edition {edition.version}, {long_date(edition.date)}"),
+        ("p", f"DOI: {edition.doi}" if edition.doi else "DOI: not yet minted"),
+        (
+            "p",
+            f"An independent edition of the evidence in “{report.get('title', '')}” "
+            f"({report.get('publisher', {}).get('name', '')}, {report.get('year', '')}); "
+            "not a publication of the report's publisher.",
+        ),
+        ("p", cff.get("message", "")),
+    ]
+
+
+def print_pdf(single_html: Path, target: Path, cover: list[tuple[str, str]], head: str) -> Path:
+    """Print ``single_html`` to ``target`` (A4) with ``cover`` first and running heads."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        raise ReleaseError("the PDF is printed by Debian's chromium, which is not installed (make browser-deps)")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            # The page is local; anything else it asks for is refused, so printing stays offline.
+            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else
+                       route.abort())  # fmt: skip
+            page.goto(single_html.as_uri())
+            page.wait_for_function(CHARTS_DRAWN, timeout=180_000)
+            page.evaluate(COVER_SCRIPT, cover)
+            page.add_style_tag(path=str(PRINT_CSS))
+            page.emulate_media(media="print")
+            page.set_viewport_size({"width": PAGE_WIDTH_PX, "height": 1100})
+            page.evaluate(FIT_TABLES)
+            page.pdf(path=str(temporary), prefer_css_page_size=True, print_background=True,
+                     display_header_footer=True, header_template=head, footer_template=FOOT,
+                     outline=True, tagged=True)  # fmt: skip
+            browser.close()
+    except PlaywrightError as error:
+        temporary.unlink(missing_ok=True)
+        raise ReleaseError(f"printing the PDF failed: {error}") from None
+    temporary.replace(target)
+    return target
+
+
+def make_pdf(project: Project, target: Path | None = None) -> Path:
+    """Build the single-page book from the executed notebooks and print it."""
+    import html
+
+    edition = current_edition(project)
+    target = target or project.build_dir / "pdf" / f"{BUNDLE_NAME.format(version=edition.version)}.pdf"
+    try:
+        single = book.build_single_page(project)
+    except RuntimeError as error:
+        raise ReleaseError(str(error)) from None
+    title = html.escape(read_citation(project.root)["title"])
+    head = HEAD.format(title=title, version=html.escape(edition.version))
+    return print_pdf(single, target, cover_lines(project, edition), head)

@@ -1,0 +1,221 @@
+"""Every recorded edition side by side: ``make site`` writes ``_build/site/``.
+
+One folder per edition in ``releases.yml`` (``v1.0.0/``, ``v1.1.0/``, ...), each the book as
+built from that edition's own release commit (found from the history of ``releases.yml``, so a
+clone without tags gives the same site). An edition is made once: its release bundle's HTML
+is reused when the bundle was built from the same commit, and a folder already made from that
+commit is kept as it is. Every page of every edition then gets an edition switcher, plain
+links that work without JavaScript and from files opened locally, which lead to the same page
+in the other editions (or to their Versions page when the page does not exist there), and the
+pages of an older edition get a notice naming the latest.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ics_evidence.build.edition import Release, long_date, read_releases, release_commits, version_key
+from ics_evidence.project import SOURCES_ENV, Project
+from ics_evidence.release import BUNDLE_NAME, ReleaseError
+
+STAMP = ".edition.json"  # in each edition folder: the version and commit it was made from
+START, END = "<!-- ics-editions:start -->", "<!-- ics-editions:end -->"
+VERSIONS_PAGE = "book/versions.html"
+
+
+@dataclass(frozen=True)
+class Edition:
+    release: Release
+    commit: str
+
+    @property
+    def folder(self) -> str:
+        return f"v{self.release.version}"
+
+
+def editions(project: Project) -> list[Edition]:
+    """The recorded editions, newest first, each with its release commit."""
+    commits = release_commits(project.root)
+    found = []
+    for release in read_releases(project.root):
+        commit = commits.get(release.version)
+        if commit is None:
+            raise ReleaseError(
+                f"{release.version} is in releases.yml but no commit in its history adds it "
+                "(commit the release first, or fetch the full history: git fetch --unshallow)"
+            )
+        found.append(Edition(release, commit))
+    return sorted(found, key=lambda e: version_key(e.release.version), reverse=True)
+
+
+def _stamp(folder: Path) -> dict:
+    try:
+        return json.loads((folder / STAMP).read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def _bundle_html(project: Project, edition: Edition) -> Path | None:
+    bundle = project.build_dir / "releases" / BUNDLE_NAME.format(version=edition.release.version)
+    try:
+        manifest = json.loads((bundle / "manifest.json").read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+    return bundle / "html" if manifest.get("commit") == edition.commit and (bundle / "html").is_dir() else None
+
+
+def _build_at_commit(project: Project, edition: Edition, scratch: Path, log: Path) -> Path:
+    """Build the book of ``edition`` in a clone at its commit, with that commit's own code."""
+    clone = scratch / "project"
+    subprocess.run(["git", "clone", "-q", "--shared", "--no-checkout", str(project.root), str(clone)], check=True)
+    subprocess.run(["git", "-C", str(clone), "checkout", "-q", "--detach", edition.commit], check=True)
+    environment = dict(os.environ, PYTHONPATH=str(clone / "src"), **{SOURCES_ENV: str(project.sources_dir)})
+    with log.open("w", encoding="utf-8") as output:
+        result = subprocess.run([sys.executable, "-m", "ics_evidence", "build"], cwd=clone, env=environment,
+                                stdout=output, stderr=subprocess.STDOUT, check=False)  # fmt: skip
+    if result.returncode != 0:
+        raise ReleaseError(f"edition {edition.release.version} did not build at {edition.commit[:12]}; see {log}")
+    return clone / "_build" / "html"
+
+
+def make_edition(project: Project, edition: Edition, site: Path, report=print) -> Path:
+    """The edition's folder in ``site``: kept if made from the same commit, else copied from its
+    bundle or built at its commit."""
+    target = site / edition.folder
+    if _stamp(target).get("commit") == edition.commit:
+        report(f"{edition.folder}: already made from {edition.commit[:12]}")
+        return target
+    with tempfile.TemporaryDirectory(prefix=f"ics-edition-{edition.release.version}-") as scratch:
+        built = _bundle_html(project, edition)
+        if built is None:
+            report(f"{edition.folder}: building at {edition.commit[:12]} (a few minutes)")
+            log = project.build_dir / "logs" / f"edition-{edition.release.version}.log"
+            log.parent.mkdir(parents=True, exist_ok=True)
+            built = _build_at_commit(project, edition, Path(scratch), log)
+        else:
+            report(f"{edition.folder}: from its release bundle")
+        incoming = site / f".{edition.folder}.incoming"
+        shutil.rmtree(incoming, ignore_errors=True)
+        shutil.copytree(built, incoming)
+    stamp = {"version": edition.release.version, "commit": edition.commit}
+    (incoming / STAMP).write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
+    shutil.rmtree(target, ignore_errors=True)
+    incoming.rename(target)
+    return target
+
+
+# -- the switcher and the notice ------------------------------------------------------------
+
+
+def _link(from_page: Path, to_page: Path) -> str:
+    return html.escape(os.path.relpath(to_page, from_page.parent).replace(os.sep, "/"))
+
+
+def switcher(site: Path, page: Path, this: Edition, all_editions: list[Edition]) -> str:
+    """The block injected into ``page`` (inside ``this`` edition's folder)."""
+    relative = page.relative_to(site / this.folder)
+    latest = all_editions[0]
+    items = []
+    for other in all_editions:
+        target = site / other.folder / relative
+        if not target.exists():
+            target = site / other.folder / VERSIONS_PAGE
+        label = f"{other.release.version}, {long_date(other.release.date)}"
+        if other is latest:
+            label += " (latest)"
+        if other is this:
+            items.append(f'<li><a href="{_link(page, target)}" aria-current="page">{html.escape(label)}</a></li>')
+        else:
+            items.append(f'<li><a href="{_link(page, target)}">{html.escape(label)}</a></li>')
+    notice = ""
+    if this is not latest:
+        same_page = site / latest.folder / relative
+        same_page = same_page if same_page.exists() else site / latest.folder / VERSIONS_PAGE
+        notice = (
+            f'<p class="ics-editions-notice">You are reading edition {html.escape(this.release.version)}; '
+            f"the latest is {html.escape(latest.release.version)}. "
+            f'<a href="{_link(page, same_page)}">Read this page in the latest edition</a>.</p>'
+        )
+    return (
+        f"{START}\n"
+        '<nav class="ics-editions" aria-label="Editions" style="background:#fff8e1;color:#1f1f1f;'
+        'border-bottom:1px solid #8a6d00;padding:0.4rem 1rem;font-size:0.95rem">'
+        f"{notice}"
+        f"<details><summary>Edition {html.escape(this.release.version)}: other editions</summary>"
+        f'<ul style="margin:0.3rem 0 0.3rem 1.2rem">{"".join(items)}</ul></details>'
+        f"</nav>\n{END}"
+    )
+
+
+_OLD_BLOCK = re.compile(re.escape(START) + r".*?" + re.escape(END) + r"\n?", re.DOTALL)
+_SKIP_LINK = re.compile(r'<a class="skip-link[^>]*>.*?</a>', re.DOTALL)
+_BODY = re.compile(r"<body[^>]*>")
+
+
+def inject(site: Path, this: Edition, all_editions: list[Edition]) -> int:
+    """Put the switcher on every page of ``this`` edition (replacing one put there before)."""
+    count = 0
+    for page in sorted((site / this.folder).rglob("*.html")):
+        text = _OLD_BLOCK.sub("", page.read_text(encoding="utf-8"))
+        anchor = _SKIP_LINK.search(text) or _BODY.search(text)
+        if anchor is None:
+            continue  # not a page (e.g. a fragment); nothing to attach to
+        block = switcher(site, page, this, all_editions)
+        text = text[: anchor.end()] + "\n" + block + text[anchor.end() :]
+        page.write_text(text, encoding="utf-8")
+        count += 1
+    return count
+
+
+def write_index(site: Path, all_editions: list[Edition]) -> None:
+    latest = all_editions[0]
+    items = "".join(
+        f'<li><a href="{e.folder}/index.html">Edition {html.escape(e.release.version)}</a>, '
+        f"{html.escape(long_date(e.release.date))}: {html.escape(e.release.summary)}</li>"
+        for e in all_editions
+    )
+    page = f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="0; url={latest.folder}/index.html">
+<title>Improving health and care at scale: every edition</title>
+</head>
+<body>
+<main>
+<h1>Improving health and care at scale: an executable edition</h1>
+<p><a href="{latest.folder}/index.html">Go to the latest edition ({html.escape(latest.release.version)})</a>.</p>
+<h2>Every edition</h2>
+<ul>{items}</ul>
+</main>
+</body>
+</html>
+"""
+    (site / "index.html").write_text(page, encoding="utf-8")
+
+
+def build_site(project: Project, site: Path | None = None, report=print) -> Path:
+    site = site or project.build_dir / "site"
+    site.mkdir(parents=True, exist_ok=True)
+    found = editions(project)
+    if not found:
+        raise ReleaseError("releases.yml records no edition yet: nothing to publish")
+    for edition in found:
+        make_edition(project, edition, site, report)
+    for stale in site.glob("v*"):
+        if stale.is_dir() and stale.name not in {e.folder for e in found}:
+            shutil.rmtree(stale)
+    for edition in found:
+        report(f"{edition.folder}: switcher on {inject(site, edition, found)} pages")
+    write_index(site, found)
+    return site

@@ -1,0 +1,104 @@
+"""The scale chapter's charts and tables (analysis/scale.py), on the shipped data."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from ics_evidence.analysis import derive, scale
+
+
+@pytest.fixture(scope="module")
+def programmes(shipped_tables) -> pd.DataFrame:
+    return derive.multi_system_programmes(shipped_tables)
+
+
+def test_programmes_table_joins_the_overlapping_case_studies(programmes):
+    shown = scale.programmes_table(programmes)
+    overlap = "Case studies of their own among them"
+    assert list(shown.columns) == ["Programme", "Systems taking part", overlap, "Evidence"]
+    assert len(shown) == len(programmes)
+    for overlapping, text in zip(programmes["overlapping"], shown[overlap], strict=True):
+        assert (pd.isna(text) and not overlapping) or text == "; ".join(overlapping)
+
+
+def test_population_figure_lists_every_case_study_with_a_population_largest_first(shipped_tables, programmes):
+    chart, data = scale.population_figure(shipped_tables)
+    spec = chart.to_dict()
+    stated = derive.stated_figures(shipped_tables)
+    assert len(data) == (stated["measure_id"] == "population").sum() > 0
+    for name in programmes["name"]:
+        assert f"{name} (multi-system programme)" in set(data["Case study"])
+    largest_first = list(data.sort_values("Population", ascending=False)["Case study"])
+    assert spec["layer"][0]["encoding"]["y"]["sort"] == largest_first
+    assert "population" in spec["description"]
+
+
+def test_ics_ids_leave_out_the_multi_system_programmes(shipped_tables, programmes):
+    ids = scale.ics_ids(shipped_tables)
+    assert ids == set(shipped_tables["systems"]["system_id"]) - set(programmes["system_id"])
+
+
+def test_ratio_chart_shows_the_ratio_for_integrated_care_systems_only(shipped_tables, programmes):
+    chart, shown = scale.ratio_chart(
+        shipped_tables, "budget_per_head_gbp", "Budget per head", "the budget per head", "Budget", "Population"
+    )
+    wide = derive.figures_wide(shipped_tables).set_index("name")
+    assert len(shown) > 0 and not set(shown["System"]) & set(programmes["name"])
+    for name, value in zip(shown["System"], shown["Budget per head"], strict=True):
+        assert value == round(wide.loc[name, "nhs_budget_gbp_bn"] * 1e9 / wide.loc[name, "population"])
+    assert set(shown["Computed from a hedged figure"]) <= {"yes", "no"}
+    assert list(shown.columns)[2:4] == ["Budget", "Population"]
+    spec = chart.to_dict()
+    assert [t["title"] for t in spec["encoding"]["tooltip"]][2] == "Budget"
+    assert "the budget per head" in spec["description"]
+
+
+def test_income_table_lists_budget_and_income_of_the_systems_giving_both(shipped_tables):
+    shown = scale.income_table(shipped_tables)
+    stated = derive.stated_figures(shipped_tables)
+    with_income = set(stated.loc[stated["measure_id"] == "total_income_gbp_bn", "name"])
+    assert set(shown["System"]) == with_income
+    labels = set(derive.stated_figures(shipped_tables).query("measure_id == 'total_income_gbp_bn'")["label"])
+    for _name, rows in shown.groupby("System"):
+        assert labels <= set(rows["Figure"]) and len(rows) >= 2
+
+
+def test_organisations_figure_has_one_panel_per_measure_and_no_programmes(shipped_tables, programmes):
+    chart, data = scale.organisations_figure(shipped_tables)
+    titles = [panel["title"] for panel in chart.to_dict()["vconcat"]]
+    assert titles == list(dict.fromkeys(data["Measure"]))
+    assert set(titles) <= {"People per primary care network", "People per NHS trust"}
+    assert not set(data["System"]) & set(programmes["name"])
+    assert (data["People"] == data["People"].round(0)).all()
+
+
+def test_organisations_figure_says_so_when_no_system_reports_the_figures(shipped_tables):
+    tables = dict(shipped_tables)
+    figures = tables["system_figures"]
+    tables["system_figures"] = figures[~figures["measure_id"].isin(["primary_care_networks", "nhs_trusts"])]
+    chart, data = scale.organisations_figure(tables)
+    assert data.empty
+    assert [panel["title"] for panel in chart.to_dict()["vconcat"]] == ["No system reports these figures"]
+
+
+def test_key_figures_table_has_every_case_study_with_whole_number_ratios(shipped_tables):
+    shown = scale.key_figures_table(shipped_tables)
+    assert list(shown["Case study"]) == list(shipped_tables["systems"]["name"])
+    assert list(shown.columns) == list(scale.KEY_FIGURE_COLUMNS.values())
+    for column in scale.RATIO_COLUMNS:
+        values = shown[scale.KEY_FIGURE_COLUMNS[column]].dropna()
+        assert (values == values.round(0)).all()
+    assert shown["Figures the report hedges"].notna().all()
+    assert set(scale.KEY_FIGURE_NUMERIC) == set(shown.columns) - {"Case study", "Kind", "Figures the report hedges"}
+
+
+def test_hedged_figures_table_lists_every_hedged_key_figure_in_system_order(shipped_tables):
+    shown = scale.hedged_figures_table(shipped_tables)
+    stated = derive.stated_figures(shipped_tables)
+    hedged = stated[stated["measure_id"].isin(derive.KEY_MEASURES) & stated["approximate"]]
+    assert len(shown) == len(hedged) > 0
+    assert set(shown["As the report puts it"]) == set(hedged["as_stated"])
+    positions = list(shipped_tables["systems"]["name"])
+    order = [positions.index(name) for name in shown["Case study"]]
+    assert order == sorted(order)

@@ -1,0 +1,96 @@
+"""The print edition: A4, a cover, page numbers, at most 150 pages, and every table cell of the
+book in the PDF (nothing cut off at the margin)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from ics_evidence.build.edition import long_date
+from ics_evidence.release.pdf import current_edition
+from tests.helpers import PROJECT, ROOT
+
+pytestmark = pytest.mark.book
+MAX_PAGES = 150
+A4_POINTS = (595, 842)
+
+
+@pytest.fixture(scope="module")
+def printed() -> Path:
+    if not shutil.which("pdftotext"):
+        pytest.fail("poppler-utils is not installed: run `make test`, which installs it")
+    result = subprocess.run([sys.executable, "-m", "ics_evidence", "pdf"], cwd=ROOT, capture_output=True, text=True,
+                            check=False)  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return Path(result.stdout.strip().splitlines()[-1].removeprefix("print edition: "))
+
+
+def text_of(pdf: Path, first: int | None = None, last: int | None = None) -> str:
+    pages = ["-f", str(first), "-l", str(last)] if first else []
+    return subprocess.run(["pdftotext", *pages, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_a4_with_at_most_150_pages(printed):
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "9999", str(printed)], capture_output=True, text=True,
+                          check=True).stdout  # fmt: skip
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    assert 20 < pages <= MAX_PAGES
+    sizes = re.findall(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info, re.M)
+    assert len(sizes) == pages
+    assert all((round(float(w)), round(float(h))) == A4_POINTS for w, h in sizes)
+
+
+def test_cover_names_the_edition_and_every_page_is_numbered(printed):
+    edition = current_edition(PROJECT)
+    cover = text_of(printed, 1, 1)
+    assert "Improving health and care at scale" in cover
+    assert f"Edition {edition.version}, {long_date(edition.date)}" in cover and "DOI:" in cover
+    assert "not a publication of the report's publisher" in re.sub(r"\s+", " ", cover)
+    pages = text_of(printed).split("\f")[:-1]
+    assert all(f"Page {n} of {len(pages)}" in page for n, page in enumerate(pages, start=1))
+    assert all(f"Edition {edition.version}" in page for page in pages)  # the running head
+
+
+class _TableCells(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells: list[str] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag) -> None:
+        if tag in ("td", "th") and self._cell is not None:
+            self.cells.append("".join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def found(token: str, in_pdf: set[str]) -> bool:
+    """A word is in the PDF whole, or, where it has hyphens, either joined (text extraction
+    joins a word broken at a line's end hyphen) or part by part (when it is not)."""
+    parts = re.findall(r"\w+", token)
+    return "".join(parts) in in_pdf or all(part in in_pdf for part in parts)
+
+
+def test_no_table_text_is_lost(printed):
+    single = ROOT / "_build" / "work-single" / "_build" / "singlehtml" / "index.html"
+    parser = _TableCells()
+    parser.feed(single.read_text(encoding="utf-8"))
+    assert len(parser.cells) > 1000
+    pdf = text_of(printed)
+    in_pdf = set(re.findall(r"\w+", pdf)) | set(re.findall(r"\w+", re.sub(r"-\s*\n\s*", "", pdf)))
+    tokens = {token for cell in parser.cells for token in re.findall(r"[\w-]+", cell)}
+    missing = sorted(token for token in tokens if not found(token, in_pdf))
+    assert missing == []
