@@ -158,3 +158,36 @@ def test_every_page_has_opengraph_and_description_metadata(site):
             if tag not in text:
                 missing.append(f"{name}: {tag}")
     assert missing == []
+
+
+CHART_FITS = """() => Array.from(document.querySelectorAll('.ics-chart')).map(el => {
+    const box = el.getBoundingClientRect(), svg = el.querySelector('svg').getBoundingClientRect();
+    return svg.right <= box.right + 1 && svg.left >= box.left - 1 && el.scrollWidth <= el.clientWidth + 1; })"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_chart_fits_its_column_and_has_its_downloads(site, browser, width):
+    base, root = site
+    problems = []
+    charted = [name for name in pages(root) if "ics-chart" in (root / name).read_text(encoding="utf-8")]
+    assert charted
+    for name in charted:
+        visit = visit_at(browser, base, width)
+        visit.page.goto(urljoin(base, name), wait_until="load")
+        visit.page.wait_for_function(
+            "() => Array.from(document.querySelectorAll('.ics-chart')).every(el => el.querySelector('svg'))",
+            timeout=15000,
+        )
+        fits = visit.page.evaluate(CHART_FITS)
+        if not all(fits):
+            problems.append(f"{name}: {fits.count(False)} chart(s) clipped at {width}px")
+        if visit.page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") > 0:
+            problems.append(f"{name}: page scrolls sideways at {width}px")
+        tools = visit.page.locator(".ics-figure-tools")
+        if tools.count() != len(fits):
+            problems.append(f"{name}: {len(fits)} charts but {tools.count()} download blocks")
+        for href in tools.locator("a[download]").evaluate_all("els => els.map(e => e.getAttribute('href'))"):
+            if not (root / name).parent.joinpath(href).resolve().is_file():
+                problems.append(f"{name}: missing download {href}")
+        visit.close()
+    assert problems == []

@@ -196,3 +196,27 @@ def test_narrative_pages_type_no_count_of_systems():
             if typed.search(line):
                 offenders.append(f"{path.name}:{number}: {line.strip()}")
     assert offenders == []
+
+
+def test_a_profile_opens_with_figures_as_people_write_them_and_each_quote_once(tables):
+    page = reader.at_a_glance_html(tables, "dorset")
+    assert "£1.6bn" in page and "800,000 people" in page and "GBP" not in page
+    quotes = re.findall(r"<li>“([^”]*)”", page)
+    assert len(quotes) == len(set(quotes)) >= 2
+    assert page.index("<dl") < page.index("<details")  # figures first, evidence collapsed after
+
+
+def test_every_chart_can_be_downloaded_as_png_svg_and_the_csv_of_its_data(tmp_path):
+    import altair as alt
+
+    from ics_evidence.analysis import charts
+
+    data = pd.DataFrame({"name": ["A", "=B"], "value": [1, 2]})
+    spec = alt.Chart(data).mark_bar().encode(x="value", y="name").properties(description="Test chart").to_dict()
+    names = charts.write_downloads(spec, data, tmp_path, "page--chart")
+    assert (tmp_path / names["svg"]).read_text(encoding="utf-8").lstrip().startswith("<svg")
+    assert (tmp_path / names["png"]).read_bytes()[:4] == b"\x89PNG"
+    assert (tmp_path / names["csv"]).read_text(encoding="utf-8") == "name,value\nA,1\n'=B,2\n"
+    tools = charts.downloads_html(names, "../../", "figure-chart", "Test <chart>", "Edition, version 1", "book/x.html")
+    assert f'href="../../_static/figures/{names["png"]}" download' in tools
+    assert 'id="figure-chart"' in tools and 'href="#figure-chart"' in tools and "Test &lt;chart&gt;" in tools

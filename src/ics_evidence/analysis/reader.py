@@ -473,3 +473,43 @@ def explore_html(items: pd.DataFrame, caption: str) -> str:
     (a caption, column headers), in ``<noscript>``; the stylesheet hides itables' partial preview."""
     plain = plain_table_html(items, caption, "ics-explore-plain")
     return f"{explore_table_html(items, caption)}<noscript>{plain}</noscript>"
+
+
+# --- A profile at a glance ----------------------------------------------------------------------
+
+GLANCE_MEASURES = ("population", "nhs_budget_gbp_bn", "nhs_trusts", "place_partnerships", "primary_care_networks",
+                   "upper_tier_local_authorities")  # fmt: skip
+
+
+def at_a_glance_html(tables: dict[str, pd.DataFrame], system_id: str) -> str:
+    """Who leads the system and its key figures as people write them, hedges kept ("around
+    1.1 million", "£1.6bn"), then each quotation they come from once, collapsed."""
+    system = tables["systems"].set_index("system_id").loc[system_id]
+    sources = dict(zip(tables["sources"]["source_id"], tables["sources"]["title"], strict=True))
+    measures = tables["measures"].set_index("measure_id")
+    figures = tables["system_figures"]
+    figures = figures[(figures["system_id"] == system_id) & figures["is_reference"]]
+    items, quotes = [], {}
+    if not _blank(system.get("chief_executive")):
+        items.append(("Who leads", f"{_e(system['chief_executive'])}, chief executive"))
+        quotes.setdefault(system["chief_executive_quote"], (system["source_id"], system["section"]))
+    for measure_id in GLANCE_MEASURES:
+        row = figures[figures["measure_id"] == measure_id]
+        if not len(row) or measure_id not in measures.index:
+            continue
+        row = row.iloc[0]
+        items.append((measures.loc[measure_id, "label"],
+                      _e(people_write(row["value"], measures.loc[measure_id, "unit"], row["qualifier"]))))  # fmt: skip
+        quotes.setdefault(row["quote"], (row["source_id"], row["section"]))
+    if not items:
+        return '<p class="ics-glance">The sources give no key figures for this system.</p>'
+    terms = "".join(f"<div><dt>{_e(term)}</dt><dd>{text}</dd></div>" for term, text in items)
+    evidence = "".join(
+        f"<li>“{_e(quote)}” ({_e(sources.get(source, source))}: {_e(section)})</li>"
+        for quote, (source, section) in quotes.items()
+        if not _blank(quote)
+    )
+    return (
+        f'<dl class="ics-glance">{terms}</dl>'
+        f'<details class="ics-evidence"><summary>Evidence for these figures</summary><ul>{evidence}</ul></details>'
+    )
