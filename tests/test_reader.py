@@ -220,3 +220,34 @@ def test_every_chart_can_be_downloaded_as_png_svg_and_the_csv_of_its_data(tmp_pa
     tools = charts.downloads_html(names, "../../", "figure-chart", "Test <chart>", "Edition, version 1", "book/x.html")
     assert f'href="../../_static/figures/{names["png"]}" download' in tools
     assert 'id="figure-chart"' in tools and 'href="#figure-chart"' in tools and "Test &lt;chart&gt;" in tools
+
+
+@pytest.mark.slow
+def test_a_ninth_system_changes_the_count_the_narrative_pastes(tmp_path, data_copy):
+    import dataclasses
+
+    import nbformat
+
+    from ics_evidence.build.execute import execute
+    from ics_evidence.build.jobs import load_jobs
+    from ics_evidence.data.csvfiles import read_rows, write_rows
+
+    header, systems = read_rows(data_copy / "systems.csv")
+    systems.append(dict(systems[0], system_id="testshire", name="Testshire", abbreviation=""))
+    write_rows(data_copy / "systems.csv", header, systems)
+    for table in ("theme_coding", "system_dimensions"):  # a system must be coded on every theme and dimension
+        header, rows = read_rows(data_copy / f"{table}.csv")
+        first = systems[0]["system_id"]
+        rows += [dict(row, system_id="testshire") for row in rows if row["system_id"] == first]
+        write_rows(data_copy / f"{table}.csv", header, rows)
+    job = next(j for j in load_jobs(PROJECT, data_copy) if j.label == "recommendations")
+    job = dataclasses.replace(job, output=tmp_path / "recommendations.ipynb")
+    execute(job, {})
+    glued = {}
+    for cell in nbformat.read(job.output, as_version=4).cells:
+        for output in cell.get("outputs", []):
+            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name:
+                glued[name] = output["data"]["application/papermill.record/text/plain"]
+    assert glued["systems-count"] == str(len(systems))
+    assert glued["systems-count-word"] == repr(reader.number_word(len(systems)))
