@@ -162,7 +162,12 @@ def test_every_page_has_opengraph_and_description_metadata(site):
 
 CHART_FITS = """() => Array.from(document.querySelectorAll('.ics-chart')).map(el => {
     const box = el.getBoundingClientRect(), svg = el.querySelector('svg').getBoundingClientRect();
-    return svg.right <= box.right + 1 && svg.left >= box.left - 1 && el.scrollWidth <= el.clientWidth + 1; })"""
+    const marks = el.querySelectorAll('svg .role-mark > *').length > 0;
+    const inside = Array.from(el.querySelectorAll('svg text')).every(t => {
+        const r = t.getBoundingClientRect();
+        return r.width === 0 || (r.left >= svg.left - 1 && r.right <= svg.right + 1); });
+    return marks && inside && svg.right <= box.right + 1 && svg.left >= box.left - 1
+        && el.scrollWidth <= el.clientWidth + 1; })"""
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -111,16 +111,31 @@ def render_html(spec: dict) -> str:
         f"  var spec = {body};\n"
         f'  var target = document.getElementById("{element}");\n'
         "  if (window.vegaEmbed) {\n"
-        # A single view wider than its column is laid out to the column's width instead, with
-        # shorter axis labels on a phone; anything else is drawn as designed and scaled below.
+        # A single view wider than its column is laid out to the column's width (on a phone
+        # with axis labels shortened so the marks keep their room); composite charts are drawn
+        # as designed and scaled down to the column below.
         "    var room = target.clientWidth;\n"
         "    var single = !(spec.facet || spec.hconcat || spec.vconcat || spec.concat || spec.repeat);\n"
+        "    var phone = room > 0 && room < 560;\n"
+        "    if (phone) {\n"
+        # Shorter axis labels everywhere (the full names are in the tooltip and the data table).
+        "      var cap = function (node) {\n"
+        '        if (!node || typeof node !== "object") return;\n'
+        "        Object.keys(node).forEach(function (key) {\n"
+        '          if (key === "axis" && node[key] && typeof node[key] === "object") {\n'
+        "            node[key].labelLimit = Math.min(node[key].labelLimit || 110, 110);\n"
+        "          }\n"
+        "          cap(node[key]);\n"
+        "        });\n"
+        "      };\n"
+        "      cap(spec);\n"
+        "      spec.config = spec.config || {};\n"
+        "      spec.config.axis = Object.assign({}, spec.config.axis, {labelLimit: 110});\n"
+        "    }\n"
         '    if (single && typeof spec.width === "number" && room > 0 && room < spec.width + 160) {\n'
         '      spec.width = "container"; spec.autosize = {type: "fit-x", contains: "padding"};\n'
-        "    }\n"
-        "    if (room > 0 && room < 560) {\n"
-        "      spec.config = spec.config || {};\n"
-        "      spec.config.axis = Object.assign({}, spec.config.axis, {labelLimit: 130});\n"
+        # Room on the right for labels printed beyond the end of a bar.
+        "      if (phone) spec.padding = {left: 5, top: 5, bottom: 5, right: 72};\n"
         "    }\n"
         '    vegaEmbed(target, spec, {renderer: "svg", actions: false}).then(function () {\n'
         # Fit the column: the drawn SVG scales down to the width available (never up), so no
