@@ -125,12 +125,15 @@ def render_html(spec: dict) -> str:
         '          if (key === "axis" && node[key] && typeof node[key] === "object") {\n'
         "            node[key].labelLimit = Math.min(node[key].labelLimit || 110, 110);\n"
         "          }\n"
+        # A legend in one column, so a row of entries cannot run past the chart's edge.
+        '          if (key === "legend" && node[key] && typeof node[key] === "object") node[key].columns = 1;\n'
         "          cap(node[key]);\n"
         "        });\n"
         "      };\n"
         "      cap(spec);\n"
         "      spec.config = spec.config || {};\n"
         "      spec.config.axis = Object.assign({}, spec.config.axis, {labelLimit: 110});\n"
+        "      spec.config.legend = Object.assign({}, spec.config.legend, {columns: 1});\n"
         "    }\n"
         '    if (single && typeof spec.width === "number" && room > 0 && room < spec.width + 160) {\n'
         '      spec.width = "container"; spec.autosize = {type: "fit-x", contains: "padding"};\n'
