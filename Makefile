@@ -8,7 +8,7 @@ STAMP   := $(VENV)/.installed
 AXE     := tests/browser/node_modules/axe-core/axe.min.js
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help book test check validate lint format serve lock clean status watch benchmark browser-deps release site pdf
+.PHONY: help book test check validate quote-share lint format serve lock clean status watch benchmark browser-deps release site pdf new-system
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -24,6 +24,7 @@ book: $(STAMP) ## Build the book from the shipped data into _build/html
 	$(PYTHON) -m ics_evidence build
 
 test: $(STAMP) browser-deps ## Run the tests (installs Chromium and axe-core for the browser tests)
+	$(PYTHON) -m ics_evidence quote-share
 	$(PYTHON) -m pytest
 
 check: $(STAMP) ## While developing: lint and the fast tests (no notebook runs or book builds)
@@ -49,6 +50,13 @@ watch: $(STAMP) ## Rebuild the book whenever a file in data/ changes
 
 validate: $(STAMP) ## Check the data package and list every problem
 	$(PYTHON) -m ics_evidence validate
+
+new-system: $(STAMP) ## Add the rows a new system needs: make new-system ID=north-somerset NAME="North Somerset"
+	@test -n "$(ID)" -a -n "$(NAME)" || { echo 'usage: make new-system ID=slug NAME="..."'; exit 2; }
+	$(PYTHON) -m ics_evidence new-system "$(ID)" --name "$(NAME)"
+
+quote-share: $(STAMP) ## Share of each source the package quotes (limits: report 15%, others 30%)
+	$(PYTHON) -m ics_evidence quote-share
 
 lint: $(STAMP) ## Lint and check formatting (ruff)
 	$(VENV)/bin/ruff check .

@@ -44,7 +44,7 @@ def make_fixture(target: Path) -> Path:
             examples_kept = {r["example_id"] for r in rows}
         if resource.name == "earlier_case_studies":
             cases_kept = {r["case_id"] for r in rows}
-        if resource.name == "example_themes":
+        if resource.name in ("example_themes", "example_care_areas"):
             rows = [r for r in rows if r["example_id"] in examples_kept]
         if resource.name == "earlier_case_study_items":
             rows = [r for r in rows if r["case_id"] in cases_kept]

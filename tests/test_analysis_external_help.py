@@ -70,8 +70,12 @@ def test_figure_rows_word_each_exemplar_figure(shipped_tables):
     rows = external_help.figure_rows(shipped_tables, chosen)
     figures = shipped_tables["exemplar_figures"]
     assert len(rows) == figures["exemplar_id"].isin(set(chosen["exemplar_id"])).sum()
-    words = {derive.figure_in_words(v, u) for v, u in zip(figures["value"], figures["unit"], strict=True)}
-    assert set(rows["Value"]) == words
+    columns = [figures[c] for c in ("value", "unit", "qualifier", "low", "high")]
+    words = {derive.figure_in_words(*figure) for figure in zip(*columns, strict=True)}
+    assert set(rows["As the source puts it"]) == words
+    hedged = figures[figures["qualifier"].notna()]
+    assert len(hedged) and all(w in words for w in (derive.figure_in_words(*f) for f in zip(
+        *[hedged[c] for c in ("value", "unit", "qualifier", "low", "high")], strict=True)))  # fmt: skip
 
 
 def test_exemplar_table_has_the_chosen_exemplars(shipped_tables):

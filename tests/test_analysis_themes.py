@@ -17,9 +17,13 @@ def test_code_counts_add_up_to_the_coded_cells(shipped_tables):
     assert counts[2] == (coding["strength"] == 2).sum()
 
 
-def test_codebook_table_has_every_theme_with_its_definition(shipped_tables):
+def test_codebook_table_has_every_theme_with_its_definition_and_decision_rules(shipped_tables):
     shown = themes.codebook_table(shipped_tables)
-    assert list(shown.columns) == ["Theme", "What counts as evidence"]
+    assert list(shown.columns) == [
+        "Theme", "What counts as evidence", "Central (2) when", "Present (1) when", "Not evident (0) when",
+        "A borderline case",
+    ]  # fmt: skip
+    assert shown.notna().all().all()
     assert list(shown["Theme"]) == list(shipped_tables["themes"]["label"])
 
 
@@ -59,18 +63,20 @@ def test_ranked_prevalence_puts_the_most_widely_shared_theme_first(shipped_table
     assert list(ranked.index) == list(range(len(ranked)))
 
 
-def test_shared_everywhere_counts_against_the_number_of_systems(shipped_tables):
+def test_shared_everywhere_counts_against_the_integrated_care_systems(shipped_tables):
     everywhere, central = themes.shared_everywhere(shipped_tables)
     matrix = derive.theme_matrix(shipped_tables)
+    matrix = matrix[matrix.index.isin(derive.peer_ids(shipped_tables))]  # the programme is not counted
     assert set(everywhere["theme_id"]) == {t for t in matrix.columns if (matrix[t] >= 1).all()}
     assert set(central["theme_id"]) == {t for t in matrix.columns if (matrix[t] == 2).all()}
     assert set(central["theme_id"]) <= set(everywhere["theme_id"])
 
 
-def test_prevalence_figure_scales_to_the_number_of_systems(shipped_tables):
+def test_prevalence_figure_scales_to_the_number_of_integrated_care_systems(shipped_tables):
     chart, data = themes.prevalence_figure(shipped_tables)
     spec = chart.to_dict()
-    n_systems = len(shipped_tables["systems"])
+    n_systems = len(derive.peer_ids(shipped_tables))
+    assert n_systems < len(shipped_tables["systems"])  # the shipped data hold a programme
     assert spec["spec"]["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, n_systems]
     assert f"out of {n_systems}" in spec["description"]
     assert list(data["Theme"]) == list(themes.ranked_prevalence(shipped_tables)["label"])

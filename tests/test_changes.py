@@ -59,10 +59,14 @@ def test_changed_values_are_named_as_readers_name_them():
     assert "| Dorset / Population served / report-2023 | value | 800000 | 812000 | correction |" in page
 
 
-def test_a_change_without_a_reason_says_so():
+def test_only_figures_get_notices_and_a_change_without_a_reason_says_so():
     package = read_package(DATA_DIR)
-    old = {"systems": [{"system_id": "dorset", "name": "Dorset"}]}
-    new = {"systems": [{"system_id": "dorset", "name": "Dorset <b>"}]}
-    found = revisions(diff_tables(old, new, {"systems": ("system_id",)}), new, package, "1.0.0", {})
+    keys = {r.name: r.primary_key for r in package.resources}
+    row = {"system_id": "dorset", "measure_id": "population", "source_id": "report-2023", "value": "1", "quote": "a"}
+    old = {"systems": [{"system_id": "dorset", "name": "Dorset"}], "system_figures": [row]}
+    new = {"systems": [{"system_id": "dorset", "name": "Dorset <b>"}],
+           "system_figures": [dict(row, value="2", quote="b")]}  # fmt: skip
+    found = revisions(diff_tables(old, new, keys), new, package, "1.0.0", {})
+    assert [(r.table, r.column) for r in found] == [("system_figures", "value")]  # not the name, not the quote
     page = revisions_markdown(found)
     assert "not stated" in page and "&lt;b&gt;" in page and "<b>" not in page

@@ -93,3 +93,18 @@ def test_an_unknown_level_is_kept_after_the_known_ones(tables):
     assert derive.example_levels(tables)[-1] == "region"
     grid = derive.examples_level_theme_grid(tables)
     assert grid.set_index(["level", "theme_id"]).loc[("region", "t1"), "examples"] == 1
+
+
+def test_care_areas_grid_and_counts_count_only_peers():
+    from ics_evidence import load_package
+
+    tables = load_package(tables=["systems", "system_figures", "care_areas", "system_care_areas",
+                                  "example_care_areas", "improvement_examples"])  # fmt: skip
+    grid = derive.care_area_grid(tables)
+    assert len(grid) == len(tables["systems"]) * len(tables["care_areas"])
+    assert set(grid["coding"]) <= {"improvement work", "mentioned only", "not evident"}
+    counts = derive.care_area_counts(tables).set_index("care_area_id")
+    peers = grid[grid["peer"]]
+    work = peers[peers["coding"] == "improvement work"].groupby("care_area_id").size()
+    assert counts["systems_with_work"].sum() == work.sum()
+    assert counts["examples"].sum() == len(tables["example_care_areas"])

@@ -29,9 +29,9 @@ def tables() -> dict[str, pd.DataFrame]:
 
 def test_counts_cover_every_system_and_kind_with_zeros(tables):
     counts = derive.result_counts(tables)
-    assert len(counts) == 3 * 3
+    assert len(counts) == 3 * 4
     assert list(counts["system_id"].drop_duplicates()) == ["alpha", "beta", "gamma"]
-    assert list(counts["kind"].drop_duplicates()) == ["result", "target", "scale"]
+    assert list(counts["kind"].drop_duplicates()) == ["result", "target", "scale", "context"]
     lookup = counts.set_index(["system_id", "kind"])["count"]
     assert lookup[("alpha", "scale")] == 2 and lookup[("alpha", "result")] == 0
     assert lookup[("gamma", "target")] == 0  # a system with no figures still shows, as zeros
@@ -44,7 +44,7 @@ def test_unknown_kind_is_counted_after_the_known_ones(tables):
                           "value": [1.0]}).astype(tables["results"].dtypes.to_dict())  # fmt: skip
     tables["results"] = pd.concat([tables["results"], extra], ignore_index=True)
     counts = derive.result_counts(tables)
-    assert list(counts["kind"].drop_duplicates()) == ["result", "target", "scale", "other"]
+    assert list(counts["kind"].drop_duplicates()) == ["result", "target", "scale", "context", "other"]
 
 
 def test_results_with_examples_orders_by_kind_then_system_and_links_titles(tables):
@@ -52,3 +52,19 @@ def test_results_with_examples_orders_by_kind_then_system_and_links_titles(table
     assert list(out["result_id"]) == ["b-result", "a-target", "a-scale", "a-scale-2", "b-scale"]
     assert out.loc[0, "example_title"] == "Example one" and out.loc[0, "name"] == "Beta"
     assert out["example_title"].isna().sum() == 4
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ((300, "around", None, None, "people"), "around 300 people"),
+        ((4400, "over", None, None, "people"), "over 4,400 people"),
+        ((300000, "typically", 250000, 300000, "people"), "typically 250,000–300,000 people"),
+        ((3, "within", None, None, "months"), "within 3 months"),
+        ((5, "or-below", None, None, "percent"), "5 per cent or below"),
+        ((2, "exact", None, None, "count"), "2"),
+        ((20, "exact", 15, 20, "years"), "15–20 years"),
+    ],
+)
+def test_results_are_shown_as_the_source_words_them(args, expected):
+    assert derive.result_as_stated(*args) == expected

@@ -108,3 +108,49 @@ def test_summary_without_any_figures(tables):
     summary = derive.scale_summary(tables)
     assert summary["total_population"] is None and summary["largest_name"] is None
     assert summary["median_budget_per_head"] is None and summary["systems"] == 4
+
+
+@pytest.fixture
+def kinds(tables) -> dict[str, pd.DataFrame]:
+    """The same case studies with the explicit model: systems.kind, part_of and budget basis."""
+    tables["systems"] = frame([
+        {"system_id": "alpha", "name": "Alpha", "kind": "ics", "part_of": pd.NA},
+        {"system_id": "joint", "name": "Joint programme", "kind": "programme", "part_of": pd.NA},
+        {"system_id": "beta", "name": "Beta", "kind": "ics", "part_of": "joint"},
+        {"system_id": "gamma", "name": "Gamma", "kind": "ics", "part_of": pd.NA},
+    ])  # fmt: skip
+    figures = tables["system_figures"].copy()
+    figures["basis"] = pd.Series([pd.NA] * len(figures), dtype="string")
+    figures.loc[(figures["system_id"] == "alpha") & (figures["measure_id"] == "nhs_budget_gbp_bn"), "basis"] = "budget"
+    figures.loc[(figures["system_id"] == "beta") & (figures["measure_id"] == "nhs_budget_gbp_bn"), "basis"] = (
+        "nhs-budget"
+    )
+    tables["system_figures"] = figures
+    return tables
+
+
+def test_peers_are_the_systems_of_kind_ics(kinds):
+    assert derive.peer_ids(kinds) == ["alpha", "beta", "gamma"]
+    programmes = derive.multi_system_programmes(kinds)
+    assert list(programmes["system_id"]) == ["joint"]
+    assert programmes.loc[0, "overlapping"] == ("Beta",)  # from systems.part_of, not from the quote
+
+
+def test_a_programme_is_not_ranked_and_not_counted_in_ranks(kinds):
+    joint = derive.key_figures(kinds, "joint").set_index("measure_id")
+    assert joint.loc["population", "Rank among systems reporting it"] == "not ranked: multi-system programme"
+    beta = derive.key_figures(kinds, "beta").set_index("measure_id")
+    assert beta.loc["population", "Rank among systems reporting it"] == "2 of 2"  # the programme's 9 million left out
+    assert beta.loc["population", "As the source puts it"] == "around 1,000,000"
+
+
+def test_budgets_rank_and_compare_only_on_the_same_basis(kinds):
+    beta = derive.key_figures(kinds, "beta").set_index("measure_id")
+    assert beta.loc["nhs_budget_gbp_bn", "Rank among systems reporting it"] == "1 of 1 (NHS budget)"
+    assert beta.loc["nhs_budget_gbp_bn", "As the source puts it"] == "1.5 (NHS budget)"
+    summary = derive.scale_summary(kinds)
+    assert summary["budget_per_head_reported"] == 1  # Alpha's budget is not said to be NHS-only
+    assert summary["median_budget_per_head"] == pytest.approx(1500)
+    assert summary["budget_left_out"] == "Alpha (budget, NHS-only not stated)"
+    assert summary["largest_as_stated"] == "more than 3,000,000"  # hedged as the source words it
+    assert summary["smallest_as_stated"] == "around 1,000,000"

@@ -64,3 +64,13 @@ def test_a_system_with_no_coding_is_left_out_not_scored_zero(tables):
 def test_fewer_than_two_coded_systems_gives_no_pairs(tables):
     tables["theme_coding"] = tables["theme_coding"][tables["theme_coding"]["system_id"] == "alpha"]
     assert derive.similarity_pairs(tables).empty
+
+
+def test_prevalence_counts_only_the_integrated_care_systems(tables):
+    systems = tables["systems"].copy()
+    systems["kind"] = ["programme"] + ["ics"] * (len(systems) - 1)
+    tables = {**tables, "systems": systems}
+    prevalence = derive.theme_prevalence(tables)
+    matrix = derive.theme_matrix(tables)
+    peers = matrix[matrix.index.isin(systems.loc[systems["kind"] == "ics", "system_id"])]
+    assert list(prevalence["systems_present"]) == list((peers >= 1).sum())

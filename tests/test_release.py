@@ -60,6 +60,14 @@ def test_citation_is_formatted_by_the_converters():
     assert "@techreport{ham2023," in entries and "@misc{ics_edition_" in entries
 
 
+def test_citation_points_at_the_editions_own_folder_when_the_site_is_known():
+    cff = {**edition.read_citation(ROOT), "url": "https://example.org/ics/", "version": "1.2.0"}
+    (item, _) = edition.csl_items(cff)
+    assert item["URL"] == "https://example.org/ics/v1.2.0/"
+    assert "https://example.org/ics/v1.2.0/" in edition.apa(cff)[0]
+    assert 'url = "https://example.org/ics/v1.2.0/"' in edition.bibtex(cff)
+
+
 @pytest.fixture(scope="module")
 def repository(tmp_path_factory) -> Path:
     """A copy of the project as its own git repository, built once."""
@@ -142,6 +150,7 @@ def test_release_bundle_version_stamp_diff_and_reproducibility(repository):
     # What changed: edit, add and remove rows, and the next release lists them.
     header, figures = read_rows(repository / "data" / "system_figures.csv")
     figures[0]["value"] = "3100000"
+    figures[0]["derivation"] = "Test edit: a revised value the quote does not state, so it says how it was derived."
     write_rows(repository / "data" / "system_figures.csv", header, figures)
     key = " / ".join(figures[0][k] for k in ("system_id", "measure_id", "source_id"))
     changelog = repository / "CHANGELOG.md"
@@ -157,7 +166,9 @@ def test_release_bundle_version_stamp_diff_and_reproducibility(repository):
     assert result.returncode == 0, result.stderr[-3000:]
     notes = repository / "_build" / "releases" / f"improving-health-and-care-at-scale-{second}" / "RELEASE_NOTES.md"
     text = notes.read_text(encoding="utf-8")
-    assert "| `lessons` | 1 | 1 | 0 |" in text and "| `system_figures` | 0 | 0 | 1 |" in text
+    assert (
+        "| `lessons` | 1 | 1 | 0 |" in text and "| `system_figures` | 0 | 0 | 2 |" in text
+    )  # value and its derivation
     assert "| `value` | 3000000 | 3100000 |" in text
 
 

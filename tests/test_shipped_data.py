@@ -73,7 +73,7 @@ def test_examples_results_methods_partners_lessons_are_present(tables):
     for name in ("improvement_examples", "results", "system_methods", "system_partners", "lessons"):
         per_system = tables[name].dropna(subset=["system_id"]).groupby("system_id").size()
         assert set(per_system.index) == SYSTEMS, name
-    assert set(tables["results"]["kind"]) == {"result", "target", "scale"}
+    assert set(tables["results"]["kind"]) == {"result", "target", "scale", "context"}
     assert tables["lessons"]["system_id"].isna().sum() >= 10  # cross-system lessons
 
 

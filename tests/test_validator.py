@@ -132,8 +132,70 @@ def test_quote_not_in_source(data_copy, sources):
 
 
 def test_quote_too_long(data_copy):
-    edit(data_copy, "results", 2, quote=" ".join(["word"] * 31))
+    edit(data_copy, "results", 2, quote=" ".join(["word"] * 21))
     assert any(p[:3] == ("results.csv", 2, "quote") and p[4] == "evidence" for p in problems_of(data_copy))
+
+
+def _row_of(data: Path, table: str, **match: str) -> int:
+    rows = read(data / f"{table}.csv")
+    return next(i for i, r in enumerate(rows, start=2) if all(r[k] == v for k, v in match.items()))
+
+
+def test_value_the_quote_does_not_state(data_copy):
+    row = _row_of(data_copy, "system_figures", system_id="dorset", measure_id="population", source_id="report-2023")
+    edit(data_copy, "system_figures", row, value="810000")
+    assert ("system_figures.csv", row, "value", "810000", "value-stated") in problems_of(data_copy)
+
+
+def test_result_value_and_range_the_quote_does_not_state(data_copy):
+    row = _row_of(data_copy, "results", result_id="sh-place-population-typical")
+    edit(data_copy, "results", row, low="200000")
+    assert ("results.csv", row, "low", "200000", "value-stated") in problems_of(data_copy)
+    edit(data_copy, "results", row, low="350000", derivation="")
+    found = problems_of(data_copy)
+    assert ("results.csv", row, "low", "350000", "range") in found
+    assert ("results.csv", row, "value", "300000", "value-stated") not in found  # 300,000 is stated
+
+
+def test_derivation_note_allows_a_derived_value(data_copy):
+    row = _row_of(data_copy, "exemplar_figures", figure_id="jonkoping-hospitals")
+    edit(data_copy, "exemplar_figures", row, value="4")
+    assert ("exemplar_figures.csv", row, "value", "4", "value-stated") in problems_of(data_copy)
+    edit(data_copy, "exemplar_figures", row, derivation="Hypothetical: counted from a list.")
+    assert not any(p[4] == "value-stated" for p in problems_of(data_copy))
+
+
+def test_one_word_quote_cannot_identify_its_passage(data_copy):
+    edit(data_copy, "improvement_examples", 2, quote="a")
+    assert ("improvement_examples.csv", 2, "quote", "a", "quote-length") in problems_of(data_copy)
+
+
+@requires_sources
+def test_quote_outside_the_section_it_names(data_copy, sources):
+    row = _row_of(data_copy, "system_figures", system_id="dorset", measure_id="population", source_id="report-2023")
+    edit(data_copy, "system_figures", row, section="Case studies > Gloucestershire")
+    found = problems_of(data_copy, sources)
+    assert any(p[:3] == ("system_figures.csv", row, "quote") and p[4] == "quote-in-section" for p in found)
+
+
+@requires_sources
+def test_section_missing_from_the_sections_table(data_copy, sources):
+    edit(data_copy, "results", 2, section="Case studies > Nowhere")
+    found = problems_of(data_copy, sources)
+    assert ("results.csv", 2, "section", "Case studies > Nowhere", "quote-in-section") in found
+
+
+@requires_sources
+def test_section_heading_not_in_its_source(data_copy, sources):
+    edit(data_copy, "sections", 2, heading="A heading the report does not have")
+    assert any(p[0] == "sections.csv" and p[4] == "section-heading" for p in problems_of(data_copy, sources))
+
+
+def test_care_area_coding_must_match_the_examples(data_copy):
+    rows = read(data_copy / "system_care_areas.csv")
+    row = next(i for i, r in enumerate(rows, start=2) if r["coding"] == "mentioned")
+    edit(data_copy, "system_care_areas", row, coding="improvement-work")
+    assert ("system_care_areas.csv", row, "coding", "improvement-work", "consistency") in problems_of(data_copy)
 
 
 def test_missing_evidence(data_copy):

@@ -6,7 +6,11 @@ Every scenario runs in a throw-away copy of the project, so the real build is un
   in one system; one value changed in a table every notebook reads;
 * at the shipped systems and at a generated 42-system dataset (England has 42 ICSs);
 * beside them, the same data edit under Jupyter Book's own ``cache`` execution, showing its
-  time and whether the page shows the new value.
+  time and whether the page shows the new value;
+* the floors (hashing the book's inputs; a bare papermill run of an empty notebook) and where
+  the time of a one-system rebuild goes (:mod:`ics_evidence.benchmark_floor`).
+
+Progress goes to stderr as each step starts and ends; the table goes to stdout at the end.
 
 It measures; it asserts nothing. Times depend on the machine; the ratios are the point.
 """
@@ -23,6 +27,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ics_evidence.benchmark_floor import against_floors, floors_and_breakdown, progress
 from ics_evidence.data.csvfiles import edit_cell, read_rows, write_rows
 from ics_evidence.project import SOURCES_ENV, Project
 
@@ -91,6 +96,7 @@ def project_environment(project: Path) -> dict[str, str]:
 
 def run(project: Path, *args: str) -> tuple[float, str]:
     environment = project_environment(project)
+    progress(f"{project.name}: python -m ics_evidence {' '.join(args)}")
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "ics_evidence", *args],
@@ -103,6 +109,7 @@ def run(project: Path, *args: str) -> tuple[float, str]:
     seconds = time.perf_counter() - started
     if result.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed in {project}:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+    progress(f"{project.name}: {seconds:.1f}s, {notebooks_run(result.stdout)} notebook(s) run")
     return seconds, result.stdout
 
 
@@ -120,7 +127,9 @@ def pipeline_scenarios(project: Path, dataset: str, cores: int) -> list[Measurem
     seconds, log = run(project, "status")
     out.append(Measurement(dataset, "no-op check (status)", seconds, 0))
     seconds, log = run(project, "build")
-    out.append(Measurement(dataset, "no-op build (validate, nothing stale, Sphinx)", seconds, notebooks_run(log)))
+    out.append(
+        Measurement(dataset, "no-op build (validate, nothing stale, Sphinx skipped)", seconds, notebooks_run(log))
+    )
     _, lessons = read_rows(data / "lessons.csv")
     lesson = next(row for row in lessons if row["system_id"] == "dorset")
     edit_cell(data / "lessons.csv", {"lesson_id": lesson["lesson_id"]}, "summary", lesson["summary"] + " (edited)")
@@ -215,10 +224,13 @@ def benchmark(project: Project, *, systems: int = 42, jobs: int | None = None, s
         shipped = copy_project(project, scratch_dir / "shipped")
         measurements += pipeline_scenarios(shipped, "shipped", jobs)
         measurements.append(pipeline_freshness(shipped))
+        measurements += floors_and_breakdown(shipped, Measurement)
+        progress("Jupyter Book's own cache, for comparison")
         measurements += jupyter_book_cache_scenario(copy_project(project, scratch_dir / "jupyter-book-cache"))
         if not skip_large:
             large = copy_project(project, scratch_dir / "large")
             grow_to(large / "data", systems)
             measurements += pipeline_scenarios(large, f"{systems} systems", jobs)
     print(report(measurements))
+    print("\n".join(against_floors(measurements)))
     return 0

@@ -1,11 +1,13 @@
 """The one command line: ``python -m ics_evidence [--root DIR] COMMAND``.
 
 validate   check the data package and report every problem
+quote-share  report the share of each source's words the package republishes (fails over the limits)
 status     say, per notebook, whether it would rerun and why
 run        validate, then rerun the stale notebooks (papermill)
 build      validate, rerun the stale notebooks, then build the book (the README's `make book`)
 watch      rerun and rebuild whenever a data file changes
 pages      regenerate the generated pages (data dictionary, downloads, cite, versions, changes)
+new-system add the rows a new system needs, with the cells to fill in left empty
 release    record and bundle a new edition (the README's `make release`)
 pdf        the print edition: rerun stale notebooks, print the book to _build/pdf (A4)
 site       every recorded edition side by side in _build/site, with edition switchers
@@ -31,7 +33,11 @@ def _validate(data_dir: Path, sources: Path) -> int:
 
     problems = validate_package(data_dir, sources)
     if not sources.is_dir():
-        print(f"note: {sources} not found; quotations were not checked against the sources", file=sys.stderr)
+        print(
+            f"note: {sources} not found; quotations were checked only against documents in the repository's "
+            "sources/ folder, if any (data/README.md says how to get the others)",
+            file=sys.stderr,
+        )
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -41,7 +47,18 @@ def _validate(data_dir: Path, sources: Path) -> int:
     return 0
 
 
-def _run(args: argparse.Namespace, project: Project) -> int:
+def _quote_share(data_dir: Path, sources: Path) -> int:
+    from ics_evidence.data.quote_share import quote_shares, report
+
+    if not sources.is_dir():
+        print(f"error: {sources} not found; the shares cannot be measured", file=sys.stderr)
+        return 2
+    shares = quote_shares(data_dir, sources)
+    print(report(shares))
+    return 0 if all(s.within_limit for s in shares) else 1
+
+
+def _run(args: argparse.Namespace, project: Project, outcome: dict | None = None) -> int:
     from ics_evidence.build import pipeline
     from ics_evidence.build.jobs import PipelineError, load_jobs
 
@@ -63,17 +80,31 @@ def _run(args: argparse.Namespace, project: Project) -> int:
             file=sys.stderr,
         )
         return 1
-    print(f"notebooks done in {time.perf_counter() - started:.1f}s")
+    if outcome is not None:
+        outcome.update(ran=result.ran, notebooks=len(jobs))
+    else:
+        print(f"notebooks done in {time.perf_counter() - started:.1f}s")
     return 0
 
 
 def _build(args: argparse.Namespace, project: Project) -> int:
-    status = _run(args, project)
+    from ics_evidence.build.summary import final_line
+
+    started = time.perf_counter()
+    run: dict = {}
+    status = _run(args, project, run)
     if status:
         return status
     from ics_evidence.build import book  # imports Altair; only the build needs it
+    from ics_evidence.build.book_inputs import BookOutcome
 
-    return book.build_book(project, args.data)
+    print("assembling the book")
+    outcome = BookOutcome()
+    status = book.build_book(project, args.data, verbose=args.verbose, force=args.force, outcome=outcome)
+    if status:
+        return status
+    print(final_line(project, run["ran"], run["notebooks"], outcome, args.sources, time.perf_counter() - started))
+    return 0
 
 
 def _status(args: argparse.Namespace, project: Project) -> int:
@@ -102,6 +133,18 @@ def _pages(args: argparse.Namespace, project: Project) -> int:
     from ics_evidence.build.pages import generate_pages
 
     generate_pages(project, args.data)
+    return 0
+
+
+def _new_system(args: argparse.Namespace, project: Project) -> int:
+    from ics_evidence.data.scaffold import ScaffoldError, add_system, report
+
+    try:
+        plans = add_system(args.data, args.system_id, args.name, args.abbreviation)
+    except ScaffoldError as error:
+        print(f"new-system refused: {error}", file=sys.stderr)
+        return 1
+    print(report(plans, args.data, args.system_id))
     return 0
 
 
@@ -182,6 +225,11 @@ def parser() -> argparse.ArgumentParser:
         return sub
 
     command("validate", lambda a, p: _validate(a.data, a.sources), "check the data package and report every problem")
+    command(
+        "quote-share",
+        lambda a, p: _quote_share(a.data, a.sources),
+        "share of each source's words the package republishes (limits: report 15%, others 30%)",
+    )
     command("pages", _pages, "regenerate the generated pages")
     status = command("status", _status, "say which notebooks would rerun, and why")
     status.add_argument("--force", action="store_true", help="as if every notebook were forced")
@@ -193,7 +241,12 @@ def parser() -> argparse.ArgumentParser:
     ):
         sub = command(name, handler, text)
         sub.add_argument("--jobs", "-j", type=int, default=None, help="notebooks run in parallel (default: cores)")
-        sub.add_argument("--force", action="store_true", help="rerun every notebook")
+        sub.add_argument("--force", action="store_true", help="rerun every notebook (and, to build, Sphinx)")
+        sub.add_argument("--verbose", "-v", action="store_true", help="show Sphinx's own output instead of logging it")
+    new_system = command("new-system", _new_system, "add the rows a new system needs, with cells to fill in")
+    new_system.add_argument("system_id", metavar="ID", help="the new system's id, a lowercase slug (north-somerset)")
+    new_system.add_argument("--name", required=True, help="the system's name as the sources give it")
+    new_system.add_argument("--abbreviation", default="", help="its abbreviation, if the sources use one")
     release = command("release", _release, "record and bundle a new edition")
     release.add_argument(
         "version",

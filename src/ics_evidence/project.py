@@ -15,6 +15,7 @@ from pathlib import Path
 DESCRIPTOR = "datapackage.json"
 MARKERS = ("_config.yml", "notebooks/pipeline.yml")  # what makes a folder a project root
 SOURCES_ENV = "ICS_SOURCES_DIR"
+LOCAL_SOURCES = "sources"  # documents the project may redistribute, kept in the repository
 
 
 class NotAProject(RuntimeError):
@@ -84,6 +85,12 @@ class Project:
         override = os.environ.get(SOURCES_ENV)
         return Path(override) if override else self.root.parent / "shared" / "sources"
 
+    @property
+    def local_sources_dir(self) -> Path:
+        """Source documents the project may redistribute, kept in the repository and searched
+        before :attr:`sources_dir` (see data/README.md)."""
+        return self.root / LOCAL_SOURCES
+
 
 def sources_for(data_dir: Path) -> Path:
     """The source documents for a data package: its project's, or ``../shared/sources`` beside
@@ -93,3 +100,12 @@ def sources_for(data_dir: Path) -> Path:
     except NotAProject:
         override = os.environ.get(SOURCES_ENV)
         return Path(override) if override else Path(data_dir).resolve().parent.parent / "shared" / "sources"
+
+
+def local_sources_for(data_dir: Path) -> Path:
+    """The repository's own ``sources/`` folder for a data package: its project's, or the one
+    beside the folder holding a stand-alone package."""
+    try:
+        return Project.find(data_dir).local_sources_dir
+    except NotAProject:
+        return Path(data_dir).resolve().parent / LOCAL_SOURCES

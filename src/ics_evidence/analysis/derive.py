@@ -41,6 +41,23 @@ def reference_figures(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return reference.merge(measures, on="measure_id", how="left")
 
 
+def peer_ids(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """The integrated care systems (``systems.kind == "ics"``), in data order: the only case
+    studies ranked, counted or summed together. A multi-system programme (kind ``programme``)
+    adds up systems of which some have case studies of their own, so it is shown beside the
+    peers, labelled, and never compared with them. Without a ``kind`` column, a reference
+    ``systems_covered`` above one marks a programme."""
+    systems = tables["systems"]
+    if "kind" in systems.columns:
+        return [str(s) for s, k in zip(systems["system_id"], systems["kind"], strict=True) if str(k) == "ics"]
+    if "system_figures" not in tables:
+        return [str(s) for s in systems["system_id"]]
+    figures = tables["system_figures"]
+    covered = figures[(figures["measure_id"] == "systems_covered") & figures["is_reference"].fillna(False)]
+    programmes = set(covered.loc[covered["value"].astype("Float64") > 1, "system_id"])
+    return [str(s) for s in systems["system_id"] if s not in programmes]
+
+
 def figures_wide(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """One row per system (every system, in data order), one column per measure; gaps are NA."""
     systems = tables["systems"][["system_id", "name"]]
@@ -76,8 +93,10 @@ def theme_matrix(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def theme_prevalence(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """For each theme: how many systems show it at all, and how many make it central."""
+    """For each theme: how many of the integrated care systems (peers only: a multi-system
+    programme is not counted as a system) show it at all, and how many make it central."""
     matrix = theme_matrix(tables)
+    matrix = matrix[matrix.index.isin(peer_ids(tables))]
     themes = tables["themes"][["theme_id", "label"]].set_index("theme_id")
     out = pd.DataFrame(
         {
@@ -122,13 +141,17 @@ def source_differences(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def key_figures(tables: dict[str, pd.DataFrame], system_id: str) -> pd.DataFrame:
-    """One system's key figures with its standing among the systems that report each one.
+    """One system's key figures, as the source words them, with its standing among its peers.
 
     Every key measure appears; a figure the sources do not give is NA, not dropped, so the
-    gap shows on the page.
+    gap shows on the page. Ranks count only integrated care systems (a multi-system programme
+    is not ranked, and is not counted in anyone's rank); budgets rank only among budgets on the
+    same basis (a budget, an NHS budget or an NHS allocation).
     """
     reference = reference_figures(tables)
     measures = tables["measures"].set_index("measure_id")
+    peers = set(peer_ids(tables))
+    has_basis = "basis" in reference.columns
     rows = []
     for measure_id in KEY_MEASURES:
         if measure_id not in measures.index:
@@ -136,18 +159,28 @@ def key_figures(tables: dict[str, pd.DataFrame], system_id: str) -> pd.DataFrame
         reported = reference[reference["measure_id"] == measure_id]
         own = reported[reported["system_id"] == system_id]
         rank = pd.NA
-        if len(own):
+        basis = own["basis"].iloc[0] if has_basis and len(own) else pd.NA
+        if len(own) and system_id not in peers:
+            rank = "not ranked: multi-system programme"
+        elif len(own):
+            field = reported[reported["system_id"].isin(peers)]
+            if has_basis and not pd.isna(basis):
+                field = field[field["basis"] == basis]
             # Oversight segment 1 is the best; for every other measure rank 1 is the largest.
             ascending = measure_id == "oversight_segment"
-            ordered = reported["value"].rank(ascending=ascending, method="min")
-            rank = f"{int(ordered[own.index[0]])} of {len(reported)}"
+            ordered = field["value"].rank(ascending=ascending, method="min")
+            among = f" ({BASIS_LABELS.get(str(basis), str(basis))})" if has_basis and not pd.isna(basis) else ""
+            rank = f"{int(ordered[own.index[0]])} of {len(field)}{among}"
+        stated = as_stated(own["value"].iloc[0], own["qualifier"].iloc[0]) if len(own) else pd.NA
+        if len(own) and not pd.isna(basis):
+            stated = f"{stated} ({BASIS_LABELS.get(str(basis), str(basis))})"
         rows.append(
             {
                 "measure_id": measure_id,
                 "Measure": measures.loc[measure_id, "label"],
                 "Value": own["value"].iloc[0] if len(own) else pd.NA,
                 "Unit": measures.loc[measure_id, "unit"],
-                "As the source puts it": own["qualifier"].iloc[0] if len(own) else pd.NA,
+                "As the source puts it": stated,
                 "Rank among systems reporting it": rank,
                 "Evidence": own["quote"].iloc[0] if len(own) else pd.NA,
             }
@@ -161,12 +194,27 @@ def key_figures(tables: dict[str, pd.DataFrame], system_id: str) -> pd.DataFrame
 QUALIFIER_WORDS = {
     "exact": "",
     "around": "around",
+    "circa": "circa",
+    "approximately": "approximately",
+    "within": "within",
+    "typically": "typically",
+    "or-below": "or below",
+    "range": "",
     "more-than": "more than",
     "over": "over",
     "almost": "almost",
     "estimated": "an estimated",
     "up-to": "up to",
 }
+
+# What the report says a system's money is (system_figures.basis); only like is compared with like.
+BASIS_LABELS = {
+    "budget": "budget, NHS-only not stated",
+    "nhs-budget": "NHS budget",
+    "nhs-allocation": "NHS allocation",
+}
+# The basis per-head comparisons use: the one the most systems state.
+COMPARED_BASIS = "nhs-budget"
 
 # The size figures the scale chapter tabulates beside the ratios, in reading order.
 SCALE_MEASURES = ("population", "area_sq_miles", "nhs_budget_gbp_bn", "nhs_trusts", "primary_care_networks",
@@ -180,7 +228,34 @@ def as_stated(value, qualifier) -> str | None:
     number = float(value)
     text = f"{number:,.0f}" if number.is_integer() else f"{number:,.2f}".rstrip("0").rstrip(".")
     word = "" if qualifier is None or pd.isna(qualifier) else QUALIFIER_WORDS.get(str(qualifier), str(qualifier))
+    if str(qualifier) == "or-below":
+        return f"{text} {word}"
     return f"{word} {text}".strip()
+
+
+def result_as_stated(value, qualifier=None, low=None, high=None, unit=None) -> str:
+    """A result, target or scale figure as its source words it: 'around 300', 'over 4,400',
+    'typically 250,000–300,000', 'within 3 months', '5 per cent or below'."""
+
+    def number(x) -> str:
+        x = float(x)
+        return f"{x:,.0f}" if x.is_integer() else f"{x:,.2f}".rstrip("0").rstrip(".")
+
+    missing = lambda x: x is None or pd.isna(x)  # noqa: E731
+    if not missing(low) and not missing(high):
+        text = f"{number(low)}–{number(high)}"
+    elif missing(value):
+        return ""
+    else:
+        text = number(value)
+    unit_text = "" if missing(unit) or str(unit) in ("count", "") else str(unit)
+    if unit_text == "percent":
+        text, unit_text = f"{text} per cent", ""
+    word = "" if missing(qualifier) else QUALIFIER_WORDS.get(str(qualifier), str(qualifier).replace("-", " "))
+    body = f"{text} {unit_text}".strip()
+    if str(qualifier) == "or-below":
+        return f"{body} {word}"
+    return f"{word} {body}".strip()
 
 
 def stated_figures(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -197,26 +272,33 @@ def stated_figures(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def multi_system_programmes(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Case studies that are programmes run jointly by several systems rather than one ICS.
+    """Case studies that are programmes run jointly by several systems rather than one ICS
+    (every case study that is not a peer, see :func:`peer_ids`).
 
-    Found from the data, not by name: a reference ``systems_covered`` value above one. One row
-    per programme in data order, with the number of systems, the evidence, and the other case
-    studies whose names that evidence mentions (their populations are inside the programme's).
+    One row per programme in data order, with the number of systems it covers where stated,
+    its evidence, and the other case studies that take part in it (``systems.part_of``; their
+    populations are inside the programme's).
     """
     columns = ["system_id", "name", "systems_covered", "quote", "overlapping"]
+    peers = set(peer_ids(tables))
     stated = stated_figures(tables)
-    covered = stated[(stated["measure_id"] == "systems_covered") & (stated["value"].astype("Float64") > 1)]
-    systems = tables["systems"][["system_id", "name"]]
+    covered = stated[stated["measure_id"] == "systems_covered"]
+    systems = tables["systems"]
+    part_of = systems["part_of"] if "part_of" in systems.columns else pd.Series(pd.NA, index=systems.index)
     rows = []
-    for system_id in systems["system_id"]:
-        own = covered[covered["system_id"] == system_id]
-        if own.empty:
+    for system_id, name in zip(systems["system_id"], systems["name"], strict=True):
+        if system_id in peers:
             continue
-        row = own.iloc[0]
-        evidence = str(row["quote"])
-        others = tuple(n for s, n in zip(systems["system_id"], systems["name"], strict=True)
-                       if s != system_id and str(n) in evidence)  # fmt: skip
-        rows.append([system_id, row["name"], int(row["value"]), row["quote"], others])
+        own = covered[covered["system_id"] == system_id]
+        count = int(own["value"].iloc[0]) if len(own) else pd.NA
+        quote = own["quote"].iloc[0] if len(own) else pd.NA
+        if "part_of" in systems.columns:
+            others = tuple(str(n) for n, p in zip(systems["name"], part_of, strict=True)
+                           if not pd.isna(p) and p == system_id)  # fmt: skip
+        else:  # older packages: the other case studies the evidence names
+            others = tuple(str(n) for s, n in zip(systems["system_id"], systems["name"], strict=True)
+                           if s != system_id and str(n) in str(quote))  # fmt: skip
+        rows.append([system_id, name, count, quote, others])
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -232,6 +314,8 @@ def scale_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     for measure in SCALE_MEASURES:
         out[measure] = wide[measure].astype("Float64")
     out = out.merge(ratios(tables).drop(columns="name"), on="system_id", how="left")
+    basis = budget_basis(tables)
+    out["budget_basis"] = out["system_id"].map(lambda s: BASIS_LABELS.get(basis.get(s, ""), pd.NA)).astype("string")
     stated = stated_figures(tables)
     stated = stated[stated["measure_id"].isin(SCALE_MEASURES) & stated["approximate"]]
     hedged = stated.groupby("system_id")[["label", "as_stated"]].apply(
@@ -239,6 +323,15 @@ def scale_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     )
     out["hedged"] = out["system_id"].map(hedged.to_dict()).astype("string")
     return out
+
+
+def budget_basis(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """{system_id: basis} of each reference budget figure (empty when the package has no basis)."""
+    reference = reference_figures(tables)
+    if "basis" not in reference.columns:
+        return {}
+    budgets = reference[(reference["measure_id"] == "nhs_budget_gbp_bn") & reference["basis"].notna()]
+    return {str(s): str(b) for s, b in zip(budgets["system_id"], budgets["basis"], strict=True)}
 
 
 def ratio_inputs(tables: dict[str, pd.DataFrame], ratio: str) -> pd.DataFrame:
@@ -257,7 +350,16 @@ def ratio_inputs(tables: dict[str, pd.DataFrame], ratio: str) -> pd.DataFrame:
     values["approximate"] = values["numerator_approximate"].fillna(False) | values["denominator_approximate"].fillna(
         False
     )
+    if numerator == "nhs_budget_gbp_bn":
+        values["basis"] = values["system_id"].map(budget_basis(tables)).astype("string")
     return values.reset_index(drop=True)
+
+
+def _population_as_stated(tables: dict[str, pd.DataFrame], system_id: str) -> str | None:
+    """A system's reference population as its source words it ('more than 3,000,000')."""
+    stated = stated_figures(tables)
+    own = stated[(stated["system_id"] == system_id) & (stated["measure_id"] == "population")]
+    return None if own.empty else str(own["as_stated"].iloc[0])
 
 
 def scale_summary(tables: dict[str, pd.DataFrame]) -> dict:
@@ -270,7 +372,16 @@ def scale_summary(tables: dict[str, pd.DataFrame]) -> dict:
     table = scale_table(tables)
     ics = table[table["kind"] == "integrated care system"]
     population = ics.dropna(subset=["population"])
-    budget = ics["budget_per_head_gbp"].dropna()
+    # Like with like: per-head budgets are compared only on one basis (an NHS budget); the
+    # systems whose budget is on another basis (or not said to be NHS-only) are named instead.
+    basis = budget_basis(tables)
+    with_budget = ics[ics["budget_per_head_gbp"].notna()]
+    if basis:
+        compared = with_budget[with_budget["system_id"].map(basis) == COMPARED_BASIS]
+        left_out = with_budget[with_budget["system_id"].map(basis) != COMPARED_BASIS]
+    else:
+        compared, left_out = with_budget, with_budget.iloc[0:0]
+    budget = compared["budget_per_head_gbp"]
     hedged_population = stated_figures(tables)
     hedged_population = hedged_population[
         (hedged_population["measure_id"] == "population")
@@ -288,10 +399,18 @@ def scale_summary(tables: dict[str, pd.DataFrame]) -> dict:
         "total_population": float(population["population"].sum()) if len(population) else None,
         "largest_name": None if largest is None else str(largest["name"]),
         "largest_population": None if largest is None else float(largest["population"]),
+        "largest_as_stated": None if largest is None else _population_as_stated(tables, largest["system_id"]),
+        "smallest_as_stated": None if smallest is None else _population_as_stated(tables, smallest["system_id"]),
         "smallest_name": None if smallest is None else str(smallest["name"]),
         "smallest_population": None if smallest is None else float(smallest["population"]),
         "budget_per_head_reported": len(budget),
         "median_budget_per_head": float(budget.astype(float).median()) if len(budget) else None,
+        "budget_per_head_basis": BASIS_LABELS[COMPARED_BASIS] if basis else "budget",
+        "budget_left_out": "; ".join(
+            f"{name} ({BASIS_LABELS.get(basis.get(str(s), ''), 'basis not given')})"
+            for s, name in zip(left_out["system_id"], left_out["name"], strict=True)
+        ),
+        "budget_left_out_count": len(left_out),
     }
 
 
@@ -299,9 +418,10 @@ def scale_summary(tables: dict[str, pd.DataFrame]) -> dict:
 
 # The kinds of quantified figure in results.csv, in reading order: (kind, heading, meaning).
 RESULT_KINDS = (
-    ("result", "Results", "a change the system reports having achieved"),
-    ("target", "Targets", "an aim the system has set or been set"),
-    ("scale", "Scale figures", "the size of an activity, plan or population"),
+    ("result", "Results", "a change the system reports having achieved (self-reported, not independently verified)"),
+    ("target", "Targets", "an aim the system has set itself"),
+    ("scale", "Scale figures", "the size of an activity or programme"),
+    ("context", "Context", "a characteristic of the population, or a count of items in a plan (priorities, aims)"),
 )
 
 
@@ -326,6 +446,18 @@ def results_with_examples(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     names = tables["systems"][["system_id", "name"]]
     titles = tables["improvement_examples"][["example_id", "title"]].rename(columns={"title": "example_title"})
     out = results.merge(names, on="system_id", how="left").merge(titles, on="example_id", how="left")
+    columns = set(out.columns)
+    out["as_stated"] = [
+        result_as_stated(
+            row["value"],
+            row["qualifier"] if "qualifier" in columns else None,
+            row["low"] if "low" in columns else None,
+            row["high"] if "high" in columns else None,
+            row["unit"] if "unit" in columns else None,
+        )
+        for _, row in out.iterrows()
+    ]
+    out["as_stated"] = out["as_stated"].astype("string")
     kind_order = {kind: i for i, (kind, _heading, _meaning) in enumerate(RESULT_KINDS)}
     system_order = {s: i for i, s in enumerate(names["system_id"])}
     out["_kind"] = out["kind"].map(kind_order).fillna(len(kind_order))
@@ -478,23 +610,28 @@ def label_for_kind(kind) -> str:
     return PARTNER_KIND_LABELS.get(kind, kind.replace("-", " ").capitalize())
 
 
-def figure_in_words(value, unit=None, qualifier=None) -> str:
+def figure_in_words(value, unit=None, qualifier=None, low=None, high=None) -> str:
     """A figure as a reader would write it: '2.6 million', '800,000', '2007' for a year.
 
     ``qualifier`` (the system_figures enum) goes in front in words, as in :data:`QUALIFIER_WORDS`
-    ('around 1.1 million'); a missing value gives ''.
+    ('around 1.1 million'); a stated range (``low`` and ``high``) is shown as the range ('8–10');
+    a missing value gives ''.
     """
-    if value is None or pd.isna(value):
+
+    def words_for(x) -> str:
+        number = float(x)
+        if unit is not None and not pd.isna(unit) and str(unit) == "year" and number.is_integer():
+            return str(int(number))
+        if abs(number) >= 1_000_000:
+            return f"{number / 1_000_000:,.2f}".rstrip("0").rstrip(".") + " million"
+        if number.is_integer():
+            return f"{int(number):,}"
+        return f"{number:,.2f}".rstrip("0").rstrip(".")
+
+    ranged = not (low is None or pd.isna(low) or high is None or pd.isna(high))
+    if not ranged and (value is None or pd.isna(value)):
         return ""
-    number = float(value)
-    if unit is not None and not pd.isna(unit) and str(unit) == "year" and number.is_integer():
-        text = str(int(number))
-    elif abs(number) >= 1_000_000:
-        text = f"{number / 1_000_000:,.2f}".rstrip("0").rstrip(".") + " million"
-    elif number.is_integer():
-        text = f"{int(number):,}"
-    else:
-        text = f"{number:,.2f}".rstrip("0").rstrip(".")
+    text = f"{words_for(low)}–{words_for(high)}" if ranged else words_for(value)
     words = "" if qualifier is None or pd.isna(qualifier) else QUALIFIER_WORDS.get(str(qualifier), str(qualifier))
     return f"{words} {text}".strip()
 
@@ -658,4 +795,39 @@ def inconsistencies_with_sources(tables: dict[str, pd.DataFrame]) -> pd.DataFram
     for prefix in ("", "alt_"):
         out[f"{prefix}source_title"] = out[f"{prefix}source_id"].map(sources["title"])
         out[f"{prefix}source_year"] = out[f"{prefix}source_id"].map(sources["year"]).astype("Int64")
+    return out.reset_index(drop=True)
+
+
+# --- Care areas (notebooks/improvement_work.md) ---------------------------------------------
+
+CARE_AREA_CODES = {"improvement-work": "improvement work", "mentioned": "mentioned only"}
+
+
+def care_area_grid(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every case study × care area (data order) with its coding: 'improvement work' (an example
+    in the data works on it), 'mentioned only', or 'not evident'; ``peer`` is False for a
+    multi-system programme, which is shown beside the systems and not counted with them."""
+    systems = tables["systems"][["system_id", "name"]]
+    areas = tables["care_areas"][["care_area_id", "label"]]
+    grid = systems.merge(areas, how="cross")
+    coded = tables["system_care_areas"][["system_id", "care_area_id", "coding"]]
+    grid = grid.merge(coded, on=["system_id", "care_area_id"], how="left")
+    grid["coding"] = grid["coding"].map(
+        lambda c: CARE_AREA_CODES.get(str(c), "not evident") if pd.notna(c) else "not evident"
+    )
+    grid["peer"] = grid["system_id"].isin(peer_ids(tables))
+    return grid.reset_index(drop=True)
+
+
+def care_area_counts(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """For each care area (codebook order): improvement examples working on it, and how many of
+    the integrated care systems (peers only) have improvement work on it or only mention it."""
+    grid = care_area_grid(tables)
+    peers = grid[grid["peer"]]
+    links = tables["example_care_areas"].groupby("care_area_id").size()
+    out = tables["care_areas"][["care_area_id", "label"]].copy()
+    out["examples"] = out["care_area_id"].map(links).fillna(0).astype(int)
+    for column, code in (("systems_with_work", "improvement work"), ("systems_mentioning", "mentioned only")):
+        counts = peers[peers["coding"] == code].groupby("care_area_id").size()
+        out[column] = out["care_area_id"].map(counts).fillna(0).astype(int)
     return out.reset_index(drop=True)

@@ -154,17 +154,23 @@ def exemplar_rows(tables: dict[str, pd.DataFrame], kinds_wanted: list[str]) -> p
 
 
 def figure_rows(tables: dict[str, pd.DataFrame], chosen: pd.DataFrame) -> pd.DataFrame:
-    """Every figure the report gives for the ``chosen`` exemplars (from :func:`exemplar_rows`), in words."""
+    """Every figure the report gives for the ``chosen`` exemplars (from :func:`exemplar_rows`), as the
+    source words it (qualifier and range kept)."""
     rows = tables["exemplar_figures"].merge(chosen[["exemplar_id", "name", "order"]], on="exemplar_id")
     rows = rows.assign(
-        shown=[derive.figure_in_words(v, u) for v, u in zip(rows["value"], rows["unit"], strict=True)],
+        shown=[
+            derive.figure_in_words(v, u, q, lo, hi)
+            for v, u, q, lo, hi in zip(
+                rows["value"], rows["unit"], rows["qualifier"], rows["low"], rows["high"], strict=True
+            )
+        ],
         kind=rows["kind"].map(derive.label_for_kind),
     )
     return rows.sort_values(["order", "name"], kind="stable")[
         ["name", "kind", "description", "shown", "unit", "period", "quote"]
     ].rename(
         columns={
-            "name": "Exemplar", "kind": "Kind", "description": "What", "shown": "Value", "unit": "Unit",
+            "name": "Exemplar", "kind": "Kind", "description": "What", "shown": "As the source puts it", "unit": "Unit",
             "period": "Period", "quote": "Evidence",
         }
     )  # fmt: skip

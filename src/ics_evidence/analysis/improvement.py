@@ -223,3 +223,71 @@ def listings_by_level(tables: dict[str, pd.DataFrame]) -> list[tuple[str, pd.Dat
             )
         )  # fmt: skip
     return out
+
+
+# -- care areas -----------------------------------------------------------------------------
+
+CARE_CODES = ["improvement work", "mentioned only", "not evident"]
+
+
+def care_area_values(tables: dict[str, pd.DataFrame]) -> dict[str, object]:
+    """The numbers the care-areas section pastes into its prose (systems counted: peers only)."""
+    counts = derive.care_area_counts(tables)
+    top = counts.sort_values(["examples", "systems_with_work"], ascending=False, kind="stable").iloc[0]
+    return {
+        "care-peers": len(derive.peer_ids(tables)),
+        "care-areas-count": len(counts),
+        "care-links": int(counts["examples"].sum()),
+        "care-top-label": str(top["label"]),
+        "care-top-examples": int(top["examples"]),
+        "care-top-systems": int(top["systems_with_work"]),
+        "care-areas-without-work": int((counts["systems_with_work"] == 0).sum()),
+    }
+
+
+def care_areas_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.Chart, pd.DataFrame, str]:
+    """Grid of care areas (rows) by case study (columns), shaded by coding; the programme's
+    column is labelled as such. Returns the chart, its data table and the table's caption."""
+    care = derive.care_area_grid(tables).astype({"name": str, "label": str, "coding": str})
+    systems = tables["systems"]
+    programmes = set(systems.loc[~systems["system_id"].isin(derive.peer_ids(tables)), "name"])
+    care["column"] = [f"{n} (programme)" if n in programmes else n for n in care["name"]]
+    chart = (
+        alt.Chart(care)
+        .mark_rect(stroke="#FFFFFF", strokeWidth=2)
+        .encode(
+            x=alt.X("column:N", sort=list(dict.fromkeys(care["column"])), title=None,
+                    axis=alt.Axis(labelAngle=-30, orient="top")),
+            y=alt.Y("label:N", sort=list(tables["care_areas"]["label"]), title=None),
+            color=alt.Color("coding:N", scale=alt.Scale(domain=CARE_CODES, range=["#4F93CF", "#BFD7EE", "#F5F8FB"]),
+                            legend=alt.Legend(title=None, orient="bottom")),
+            tooltip=[alt.Tooltip("name:N", title="Case study"), alt.Tooltip("label:N", title="Care area"),
+                     alt.Tooltip("coding:N", title="Coded")],
+        )
+        .properties(
+            width={"step": 70},
+            height={"step": 24},
+            description=(
+                "Grid with one row per care area and one column per case study; each cell is shaded by "
+                "its coding: improvement work, mentioned only, or not evident. The multi-system "
+                "programme's column is labelled as a programme."
+            ),
+        )
+    )  # fmt: skip
+    shown = care[["name", "label", "coding"]].rename(
+        columns={"name": "Case study", "label": "Care area", "coding": "Coded"}
+    )
+    return chart, shown, "Care areas by case study (improvement work, mentioned only, or not evident)"
+
+
+CARE_COUNT_COLUMNS = {
+    "label": "Care area",
+    "examples": "Improvement examples",
+    "systems_with_work": "Systems with improvement work on it",
+    "systems_mentioning": "Systems mentioning it only",
+}
+
+
+def care_counts_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    counts = derive.care_area_counts(tables)
+    return counts[list(CARE_COUNT_COLUMNS)].rename(columns=CARE_COUNT_COLUMNS)

@@ -49,11 +49,21 @@ def population_figure(tables: dict[str, pd.DataFrame], system_id: str) -> tuple[
     ratios = derive.ratios(tables)
     standing = wide[["system_id", "name", "population"]].merge(ratios[["name", "budget_per_head_gbp"]], on="name")
     evidence = derive.reference_figures(tables).query("measure_id == 'population'")[["system_id", "quote"]]
-    standing = standing.merge(evidence, on="system_id", how="left").drop(columns="system_id")
-    standing["This system"] = standing["name"].eq(system["name"]).map({True: "this system", False: "other systems"})
+    standing = standing.merge(evidence, on="system_id", how="left")
+    peers = set(derive.peer_ids(tables))
+    standing["This system"] = [
+        "this system" if s == system_id else ("other systems" if s in peers else "multi-system programme (not a peer)")
+        for s in standing["system_id"]
+    ]
+    basis = derive.budget_basis(tables)
+    standing["budget_basis"] = standing["system_id"].map(lambda s: derive.BASIS_LABELS.get(basis.get(s, ""), None))
+    standing = standing.drop(columns="system_id")
     highlight = alt.Color(
         "This system:N",
-        scale=alt.Scale(domain=["this system", "other systems"], range=["#D55E00", "#8C8C8C"]),
+        scale=alt.Scale(
+            domain=["this system", "other systems", "multi-system programme (not a peer)"],
+            range=["#D55E00", "#8C8C8C", "#56B4E9"],
+        ),
         legend=alt.Legend(title=None, orient="top"),
     )
     population = (
@@ -74,8 +84,14 @@ def population_figure(tables: dict[str, pd.DataFrame], system_id: str) -> tuple[
             description=f"Bar chart of the population each system serves, with {system['name']} highlighted.",
         )
     )
-    return population, standing[["name", "population", "budget_per_head_gbp"]].rename(
-        columns={"name": "System", "population": "Population", "budget_per_head_gbp": "NHS budget per head (£)"}
+    return population, standing[["name", "This system", "population", "budget_per_head_gbp", "budget_basis"]].rename(
+        columns={
+            "name": "System",
+            "This system": "Shown as",
+            "population": "Population",
+            "budget_per_head_gbp": "Budget per head (£)",
+            "budget_basis": "Budget as the report words it (compare only like with like)",
+        }
     )
 
 
@@ -103,11 +119,20 @@ def examples_table(tables: dict[str, pd.DataFrame], system_id: str) -> pd.DataFr
 
 
 def results_table(tables: dict[str, pd.DataFrame], system_id: str) -> pd.DataFrame:
-    """The system's quantified results, targets and scale figures, by kind."""
+    """The system's quantified results, targets, scale and context figures, by kind, as the source
+    words each (qualifier and range kept)."""
     results = of_system(tables, "results", system_id).sort_values(["kind", "result_id"])
-    return results[["kind", "description", "value", "unit", "period", "quote"]].rename(
+    results = results.assign(
+        as_stated=[
+            derive.result_as_stated(v, q, lo, hi, u)
+            for v, q, lo, hi, u in zip(
+                results["value"], results["qualifier"], results["low"], results["high"], results["unit"], strict=True
+            )
+        ]
+    )
+    return results[["kind", "description", "as_stated", "period", "quote"]].rename(
         columns={
-            "kind": "Kind", "description": "What", "value": "Value", "unit": "Unit", "period": "Period",
+            "kind": "Kind", "description": "What", "as_stated": "As the source puts it", "period": "Period",
             "quote": "Evidence",
         }
     )  # fmt: skip

@@ -93,13 +93,12 @@ def kind_table(tables: dict[str, pd.DataFrame], kind: str) -> tuple[pd.DataFrame
         for text, source, section in zip(rows["quote"], rows["source_id"], rows["section"], strict=True)
     ]
     table = rows.assign(evidence=evidence)[
-        ["name", "description", "value", "unit", "period", "example_title", "evidence"]
+        ["name", "description", "as_stated", "period", "example_title", "evidence"]
     ].rename(
         columns={
             "name": "System",
             "description": "What",
-            "value": "Value",
-            "unit": "Unit",
+            "as_stated": "As the source puts it",
             "period": "Period",
             "example_title": "Improvement example",
             "evidence": "Evidence",

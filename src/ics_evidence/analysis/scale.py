@@ -21,18 +21,21 @@ KEY_FIGURE_COLUMNS = {
     "kind": "Kind",
     "population": "Population",
     "area_sq_miles": "Area (square miles)",
-    "nhs_budget_gbp_bn": "NHS budget (£ billion)",
+    "nhs_budget_gbp_bn": "Budget (£ billion)",
+    "budget_basis": "Budget as the report words it",
     "nhs_trusts": "NHS trusts",
     "primary_care_networks": "Primary care networks",
     "place_partnerships": "Place partnerships",
-    "budget_per_head_gbp": "NHS budget per head (£)",
+    "budget_per_head_gbp": "Budget per head (£; compare only like bases)",
     "people_per_sq_mile": "People per square mile",
     "people_per_place": "People per place partnership",
     "people_per_pcn": "People per primary care network",
     "people_per_trust": "People per NHS trust",
     "hedged": "Figures the report hedges",
 }
-KEY_FIGURE_NUMERIC = [label for key, label in KEY_FIGURE_COLUMNS.items() if key not in ("name", "kind", "hedged")]
+KEY_FIGURE_NUMERIC = [
+    label for key, label in KEY_FIGURE_COLUMNS.items() if key not in ("name", "kind", "hedged", "budget_basis")
+]
 
 
 def programmes_table(programmes: pd.DataFrame) -> pd.DataFrame:
@@ -116,6 +119,8 @@ def ratio_chart(
     """A bar chart of one ratio for the integrated care systems that report both inputs."""
     data = derive.ratio_inputs(tables, ratio)
     data = data[data["system_id"].isin(ics_ids(tables))]
+    if "basis" in data.columns:  # budgets: compare only those the report states on the same basis
+        data = data[data["basis"] == derive.COMPARED_BASIS]
     chart = (
         alt.Chart(plain(data))
         .mark_bar()

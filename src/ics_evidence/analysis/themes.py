@@ -17,16 +17,42 @@ from ics_evidence.analysis.common import STRENGTH_WORDS, quote
 PREVALENCE_MEASURES = {"systems_present": "Present or central (code 1 or 2)", "systems_central": "Central (code 2)"}
 
 
+CODEBOOK_COLUMNS = {
+    "label": "Theme",
+    "definition": "What counts as evidence",
+    "central_when": "Central (2) when",
+    "present_when": "Present (1) when",
+    "not_evident_when": "Not evident (0) when",
+    "borderline_example": "A borderline case",
+}
+
+
 def codebook_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Each theme of the codebook and what counts as evidence of it."""
+    """Each theme of the codebook: what counts as evidence, its decision rule for each code and a
+    borderline case (the columns the codebook has)."""
     themes = tables["themes"]
-    return themes[["label", "definition"]].rename(columns={"label": "Theme", "definition": "What counts as evidence"})
+    columns = [c for c in CODEBOOK_COLUMNS if c in themes.columns]
+    return themes[columns].rename(columns=CODEBOOK_COLUMNS)
 
 
 def code_counts(tables: dict[str, pd.DataFrame]) -> dict[int, int]:
     """How many cells of the framework matrix carry each code (2 central, 1 present, 0 not evident)."""
     coding = tables["theme_coding"]
     return {strength: int((coding["strength"] == strength).sum()) for strength in (2, 1, 0)}
+
+
+def indirect_cells(tables: dict[str, pd.DataFrame]) -> int:
+    """Cells coded on indirect evidence (about a programme or body the system belongs to)."""
+    coding = tables["theme_coding"]
+    if "evidence_basis" not in coding.columns:
+        return 0
+    return int(coding["evidence_basis"].eq("indirect").fillna(False).sum())
+
+
+def programme_names(tables: dict[str, pd.DataFrame]) -> str:
+    """The case studies that are not peers (multi-system programmes), named, or "none"."""
+    systems = tables["systems"]
+    return "; ".join(systems.loc[~systems["system_id"].isin(derive.peer_ids(tables)), "name"]) or "none"
 
 
 def matrix_cells(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -121,7 +147,7 @@ def ranked_prevalence(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 def shared_everywhere(tables: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The themes present in every system, and those central in every system."""
     prevalence = derive.theme_prevalence(tables)
-    n_systems = len(tables["systems"])
+    n_systems = len(derive.peer_ids(tables))  # prevalence counts the integrated care systems only
     everywhere = prevalence[prevalence["systems_present"] == n_systems]
     central_everywhere = prevalence[prevalence["systems_central"] == n_systems]
     return everywhere, central_everywhere
@@ -130,7 +156,7 @@ def shared_everywhere(tables: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd
 def prevalence_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.FacetChart, pd.DataFrame]:
     """Two bar charts side by side: systems where each theme is present or central, and central."""
     ranked = ranked_prevalence(tables)
-    n_systems = len(tables["systems"])
+    n_systems = len(derive.peer_ids(tables))  # prevalence counts the integrated care systems only
     measures = PREVALENCE_MEASURES
     bars_data = ranked.melt(
         id_vars=["label"], value_vars=list(measures), var_name="measure", value_name="systems"
@@ -159,7 +185,8 @@ def prevalence_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.FacetChart, 
         .properties(
             description=(
                 f"Two bar charts side by side, one bar per theme: on the left the number of systems, out of "
-                f"{n_systems}, in which the theme is present or central; on the right the number in which it "
+                f"{n_systems} integrated care systems, in which the theme is present or central; on the right "
+                "the number in which it "
                 "is central. Themes run from most to least widely shared."
             )
         )

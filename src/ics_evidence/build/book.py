@@ -8,12 +8,12 @@ succeeds, so a failed build leaves the last good book untouched.
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import yaml
 
+from ics_evidence.build import book_inputs
 from ics_evidence.build.pages import generate_pages, write_atomic
 from ics_evidence.manifest import Manifest
 from ics_evidence.project import Project
@@ -67,7 +67,7 @@ def publish(built: Path, site: Path) -> None:
     shutil.rmtree(outgoing, ignore_errors=True)
 
 
-def run_sphinx(project: Project, work_dir: Path, builder: str = "html") -> int:
+def run_sphinx(project: Project, work_dir: Path, builder: str = "html", verbose: bool = False) -> int:
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     toc = write_toc(project)
     command = [
@@ -75,7 +75,7 @@ def run_sphinx(project: Project, work_dir: Path, builder: str = "html") -> int:
         "--path-output", str(work_dir), "--builder", builder,
         "--warningiserror", "--nitpick", "--keep-going",
     ]  # fmt: skip
-    return subprocess.run(command, cwd=project.root, check=False).returncode
+    return book_inputs.run_logged(command, project.root, book_inputs.log_path(project, builder), verbose)
 
 
 def build_single_page(project: Project) -> Path:
@@ -92,13 +92,31 @@ def build_single_page(project: Project) -> Path:
     return page
 
 
-def build_book(project: Project, data_dir: Path | None = None) -> int:
-    """Generate pages, build with warnings as errors, publish on success. Returns an exit code."""
+def build_book(
+    project: Project,
+    data_dir: Path | None = None,
+    *,
+    verbose: bool = False,
+    force: bool = False,
+    outcome: book_inputs.BookOutcome | None = None,
+) -> int:
+    """Generate pages, build with warnings as errors, publish on success. Returns an exit code.
+    Sphinx is skipped when nothing the book is built from changed since the site was published
+    (unless ``force``: a release builds from scratch)."""
+    outcome = outcome if outcome is not None else book_inputs.BookOutcome()
     generate_pages(project, data_dir)
-    status = run_sphinx(project, project.work_dir)
+    inputs = book_inputs.digest(project)
+    if not force and book_inputs.unchanged(project, inputs):
+        outcome.sphinx = "skipped"
+        return 0
+    outcome.log = None if verbose else book_inputs.log_path(project, "html")
+    status = run_sphinx(project, project.work_dir, verbose=verbose)
     if status != 0:
+        outcome.sphinx = "failed"
         print(f"book build failed (exit {status}); {project.site_dir} is unchanged", file=sys.stderr)
         return status
+    book_inputs.forget(project)
     publish(project.work_dir / "_build" / "html", project.site_dir)
-    print(f"book built: {project.site_dir / 'index.html'}")
+    book_inputs.record(project, inputs)
+    outcome.sphinx = "built"
     return 0

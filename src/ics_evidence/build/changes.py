@@ -116,6 +116,9 @@ KINDS = {"revisions (data)": "revision", "corrections (data)": "correction"}
 # A changelog line that gives the reason for one row's change:  - `table` key / parts: reason
 _REASON_LINE = re.compile(r"^- `(?P<table>[a-z_]+)` (?P<key>[^:`]+?):\s+(?P<reason>\S.*)$")
 LABEL_COLUMNS = ("name", "label")  # what a referenced row is called, in this order of preference
+# A reader's "value" is a figure: re-worded summaries and re-cut quotations are listed table by
+# table, but only a changed number gets a notice on its page.
+VALUE_TYPES = {"number", "integer", "year"}
 
 
 @dataclass(frozen=True)
@@ -191,10 +194,13 @@ def revisions(
 ) -> list[Revision]:
     labels = _labels(package, tables_now)
     keys = {r.name: r.primary_key for r in package.resources}
+    values = {(r.name, f.name) for r in package.resources for f in r.fields if f.type in VALUE_TYPES}
     found = []
     for diff in diffs:
         key_fields = keys.get(diff.table, ())
         for key, column, old, new in diff.changed:
+            if (diff.table, column) not in values:
+                continue
             parts = key.split(" / ")
             named = [labels.get((diff.table, f), {}).get(p, p) for f, p in zip(key_fields, parts, strict=False)]
             system_id = parts[key_fields.index("system_id")] if "system_id" in key_fields else None

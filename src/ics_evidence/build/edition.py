@@ -123,6 +123,12 @@ def citation_with_abstract(text: str, systems: int) -> str:
     return re.sub(r"^abstract: .*$", lambda _: line, text, count=1, flags=re.M)
 
 
+def edition_url(site_url: str, version: str) -> str:
+    """Where an edition is read for good: its own folder of the published site (see ``make site``),
+    which never changes once made, unlike the site's root, which leads to the newest."""
+    return f"{site_url.rstrip('/')}/v{version}/"
+
+
 def read_citation(root: Path) -> dict:
     return yaml.safe_load((root / CITATION).read_text(encoding="utf-8"))
 
@@ -161,7 +167,7 @@ def csl_items(cff: dict) -> list[dict]:
     if cff.get("doi"):
         edition["DOI"] = cff["doi"]
     if cff.get("url"):
-        edition["URL"] = cff["url"]
+        edition["URL"] = edition_url(cff["url"], str(cff["version"]))
     report = source_reference(cff)
     source = {
         "id": "report",
@@ -206,6 +212,8 @@ def bibtex(cff: dict) -> str:
     fields = {"title": edition["title"], "year": year, "version": edition["version"], "publisher": edition["publisher"]}
     if "DOI" in edition:
         fields["doi"] = edition["DOI"]
+    if "URL" in edition:
+        fields["url"] = edition["URL"]
     entries = {
         f"ics_edition_{edition['version'].replace('.', '_')}": Entry(
             "misc", fields=fields, persons={"author": people(cff["authors"])}

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from ics_evidence.build.jobs import Job, NotebookFailed, PipelineError
+from ics_evidence.data.suggest import did_you_mean
 
 HIDDEN_TAG = "remove-cell"
 
@@ -47,6 +48,7 @@ def check_parameters(job: Job, notebook) -> None:
         raise PipelineError(
             f"{job.label}: parameter(s) {', '.join(unknown)} not declared in the parameters cell of "
             f"{job.source.relative_to(job.root)} (declared: {', '.join(sorted(declared)) or 'none'})"
+            + did_you_mean(unknown[0], declared)
         )
 
 

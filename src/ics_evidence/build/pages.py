@@ -63,6 +63,7 @@ def generate_pages(project: Project, data_dir: Path | None = None) -> None:
     _, tables, _ = read_tables(data_dir)
     counts = {name: len(rows) for name, rows in tables.items()}
     write_atomic(generated_dir / "data-dictionary.md", render_markdown(package, counts))
+    write_atomic(generated_dir / "quote-share.md", quote_share_markdown(data_dir, project.sources_dir))
     write_downloads(data_dir, generated_dir, package)
     sync_citation(project.root, counts.get("systems", 0))
     write_edition_pages(generated_dir, project.root, data_dir)
@@ -76,6 +77,18 @@ def sync_citation(root: Path, systems: int) -> bool:
     if not path.exists():
         return False
     return write_atomic(path, citation_with_abstract(path.read_text(encoding="utf-8"), systems))
+
+
+def quote_share_markdown(data_dir: Path, sources: Path) -> str:
+    """The share of each source's words the package quotes, as a Markdown table."""
+    from ics_evidence.data.quote_share import quote_shares
+
+    if not sources.is_dir():
+        return "The source texts were not available when this page was built, so the shares were not measured.\n"
+    lines = ["| Source | Words in the source | Words quoted | Share quoted | Limit |", "|---|---:|---:|---:|---:|"]
+    for s in quote_shares(data_dir, sources):
+        lines.append(f"| `{s.source_id}` | {s.words:,} | {s.covered:,} | {s.share:.1%} | {s.limit:.0%} |")
+    return "\n".join(lines) + "\n"
 
 
 def write_downloads(data_dir: Path, generated_dir: Path, package) -> None:

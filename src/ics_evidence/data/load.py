@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ics_evidence.data.schema import Resource, read_package
+from ics_evidence.data.suggest import did_you_mean
 from ics_evidence.data.validate import Problem, validate_package
 from ics_evidence.project import Project
 
@@ -61,7 +62,9 @@ def load_package(
     package = read_package(directory)
     wanted = None if tables is None else set(tables)
     if wanted is not None and (unknown := wanted - {r.name for r in package.resources}):
-        raise KeyError(f"no such table(s): {', '.join(sorted(unknown))}")
+        first = sorted(unknown)[0]
+        hint = did_you_mean(first, (r.name for r in package.resources))
+        raise KeyError(f"no such table(s): {', '.join(sorted(unknown))}{hint}")
     return {
         r.name: _typed_frame(r, directory / r.path) for r in package.resources if wanted is None or r.name in wanted
     }

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ics_evidence.data.suggest import did_you_mean
 from ics_evidence.project import DESCRIPTOR
 
 
@@ -78,7 +79,8 @@ class Package:
         for resource in self.resources:
             if resource.name == name:
                 return resource
-        raise KeyError(f"no resource {name!r} in {self.directory / DESCRIPTOR}")
+        hint = did_you_mean(name, (resource.name for resource in self.resources))
+        raise KeyError(f"no resource {name!r} in {self.directory / DESCRIPTOR}{hint}")
 
 
 def _resource(raw: dict) -> Resource:

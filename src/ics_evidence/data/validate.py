@@ -16,9 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ics_evidence.data.evidence import QUOTE_MAX_WORDS, SourceTexts, word_count
+from ics_evidence.data.evidence import QUOTE_MAX_WORDS, QUOTE_MIN_WORDS, SourceTexts, normalise, word_count
+from ics_evidence.data.numbers import states_value
 from ics_evidence.data.schema import Field, Package, Resource, read_package
-from ics_evidence.project import DESCRIPTOR, sources_for
+from ics_evidence.data.sections import section_regions
+from ics_evidence.data.suggest import did_you_mean
+from ics_evidence.project import DESCRIPTOR, local_sources_for, sources_for
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
@@ -224,12 +227,36 @@ def _check_foreign_keys(package: Package, tables: dict[str, list[Row]], out: _Co
                         ",".join(fk.fields),
                         ",".join(value),
                         "foreign-key",
-                        f"no such {'/'.join(fk.reference_fields)} in {fk.resource}.csv",
+                        f"no such {'/'.join(fk.reference_fields)} in {fk.resource}.csv"
+                        + did_you_mean(",".join(value), (",".join(key) for key in keys)),
                     )
+
+
+def _section_texts(package: Package, tables: dict[str, list[Row]], texts: SourceTexts, out: _Collector) -> dict:
+    """{source_id: {section: [text of each part]}} from sections.csv; problems for headings not found."""
+    if "sections" not in tables or not texts.available:
+        return {}
+    source_files = {row.raw["source_id"]: row.raw["file"] for row in tables.get("sources", [])}
+    entries: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
+    for row in tables["sections"]:
+        if row.values["occurrence"] is not None:
+            entries[row.raw["source_id"]].append((row.raw["section"], row.raw["heading"], row.values["occurrence"]))
+    shown = _display_path(package.directory / package.resource("sections").path)
+    regions = {}
+    for source, listed in entries.items():
+        lines = texts.lines(source_files.get(source, ""))
+        if lines is None:
+            continue
+        regions[source], problems = section_regions(lines, listed)
+        for problem in problems:
+            out.add(shown, None, "heading", source, "section-heading", problem)
+    return regions
 
 
 def _check_evidence(package: Package, tables: dict[str, list[Row]], texts: SourceTexts, out: _Collector) -> None:
     source_files = {row.raw["source_id"]: row.raw["file"] for row in tables.get("sources", [])}
+    unchecked: dict[str, Counter] = defaultdict(Counter)  # missing document -> quotations per table
+    regions = _section_texts(package, tables, texts, out)
     for resource, rows, shown in _read_tables(package, tables):
         for group in resource.evidence:
             for row in rows:
@@ -258,7 +285,16 @@ def _check_evidence(package: Package, tables: dict[str, list[Row]], texts: Sourc
                         "evidence",
                         f"quotation longer than {QUOTE_MAX_WORDS} words",
                     )
-                if source in source_files and texts.available:
+                if word_count(quote) < QUOTE_MIN_WORDS:
+                    out.add(
+                        shown,
+                        row.number,
+                        group.quote,
+                        quote,
+                        "quote-length",
+                        f"quotation shorter than {QUOTE_MIN_WORDS} words cannot identify its passage",
+                    )
+                if source in source_files and texts.checkable(source_files[source]):
                     found = texts.contains(source_files[source], quote)
                     if found is False:
                         out.add(
@@ -270,14 +306,95 @@ def _check_evidence(package: Package, tables: dict[str, list[Row]], texts: Sourc
                             f"not found verbatim in {source} ({source_files[source]})",
                         )
                     elif found is None:
-                        out.add(
-                            shown,
-                            row.number,
-                            group.source,
-                            source,
-                            "evidence",
-                            f"source file {source_files[source]} is not in {texts.directory}",
-                        )
+                        unchecked[source][shown] += 1
+                    elif source in regions:
+                        section = row.raw[group.section]
+                        parts = regions[source].get(section)
+                        if parts is None and section:
+                            out.add(
+                                shown, row.number, group.section, section, "quote-in-section",
+                                f"no such section of {source} in sections.csv",
+                            )  # fmt: skip
+                        elif parts is not None and not any(normalise(quote) in part for part in parts):
+                            out.add(
+                                shown, row.number, group.quote, quote, "quote-in-section",
+                                f"found in {source}, but not inside the section it names ({section})",
+                            )  # fmt: skip
+
+    _report_missing_sources(package, tables, texts, unchecked, out)
+
+
+def _report_missing_sources(
+    package: Package, tables: dict[str, list[Row]], texts: SourceTexts, unchecked: dict[str, Counter], out: _Collector
+) -> None:
+    """One problem per missing source document (on its sources.csv row), not one per quotation."""
+    for row in tables.get("sources", []):
+        counts = unchecked.get(row.raw["source_id"])
+        if not counts:
+            continue
+        where = " or ".join(str(folder) for folder in texts.folders)
+        tables_named = ", ".join(f"{count} in {Path(table).name}" for table, count in sorted(counts.items()))
+        fetch = f"get it from {row.raw['url']}" if row.raw.get("url") else "see data/README.md for how to get it"
+        out.add(
+            _display_path(package.directory / package.resource("sources").path),
+            row.number,
+            "file",
+            row.raw["file"],
+            "source-missing",
+            f"not found in {where}; {sum(counts.values())} quotation(s) unchecked ({tables_named}); {fetch}",
+        )
+
+
+# Tables whose numeric values must be stated by their own quote (or say how they were derived).
+_STATED_VALUES = ("system_figures", "results", "exemplar_figures")
+
+
+def _check_values_stated(package: Package, tables: dict[str, list[Row]], out: _Collector) -> None:
+    """A value must be a number its quote states, unless the row's ``derivation`` says how it was
+    derived; a range's low and high must always be stated, and low may not exceed high."""
+    units = {row.raw["measure_id"]: row.raw["unit"] for row in tables.get("measures", [])}
+    for name in _STATED_VALUES:
+        if name not in tables:
+            continue
+        resource = package.resource(name)
+        shown = _display_path(package.directory / resource.path)
+        has = set(resource.field_names)
+        for row in tables[name]:
+            low, high = row.values.get("low"), row.values.get("high")
+            if low is not None and high is not None and low > high:
+                out.add(shown, row.number, "low", row.raw["low"], "range", f"low is above high ({row.raw['high']})")
+            derived = "derivation" in has and row.raw["derivation"].strip() != ""
+            unit = units.get(row.raw.get("measure_id", ""), row.raw.get("unit", ""))
+            for column in ("value", "low", "high"):
+                if column not in has or row.values.get(column) is None or not row.raw["quote"]:
+                    continue
+                if derived and column == "value":
+                    continue  # the derivation says how; a range's ends must still be stated
+                if not states_value(row.raw["quote"], row.values[column], unit):
+                    out.add(
+                        shown, row.number, column, row.raw[column], "value-stated",
+                        "the quote does not state this value; fix it or say how it was derived in `derivation`",
+                    )  # fmt: skip
+
+
+def _check_care_areas(tables: dict[str, list[Row]], shown, out: _Collector) -> None:
+    """A system is coded improvement-work for a care area exactly when one of its improvement
+    examples is linked to that area."""
+    if not {"system_care_areas", "example_care_areas", "improvement_examples"} <= tables.keys():
+        return
+    owner = {row.raw["example_id"]: row.raw["system_id"] for row in tables["improvement_examples"]}
+    linked = {(owner.get(row.raw["example_id"]), row.raw["care_area_id"]): row for row in tables["example_care_areas"]}
+    coded = {(row.raw["system_id"], row.raw["care_area_id"]): row for row in tables["system_care_areas"]}
+    for key, row in coded.items():
+        if row.raw["coding"] == "improvement-work" and key not in linked:
+            message = "no improvement example of this system is linked to this care area in example_care_areas.csv"
+            out.add(shown("system_care_areas"), row.number, "coding", row.raw["coding"], "consistency", message)
+    for key, row in linked.items():
+        if key[0] is not None and (key not in coded or coded[key].raw["coding"] != "improvement-work"):
+            message = f"system {key[0]} has an example on this care area but is not coded improvement-work for it"
+            out.add(
+                shown("example_care_areas"), row.number, "care_area_id", row.raw["care_area_id"], "consistency", message
+            )
 
 
 def _check_package_rules(package: Package, tables: dict[str, list[Row]], out: _Collector) -> None:
@@ -337,6 +454,7 @@ def _check_package_rules(package: Package, tables: dict[str, list[Row]], out: _C
                 "consistency",
                 f"example belongs to {examples[example]}, not {row.raw['system_id']}",
             )
+    _check_care_areas(tables, shown, out)
     themed = defaultdict(int)
     for row in tables.get("example_themes", []):
         themed[row.raw["example_id"]] += 1
@@ -384,6 +502,7 @@ def validate_package(directory: Path, sources: Path | None = None) -> list[Probl
     out = _Collector()
     out.problems = list(problems)
     _check_foreign_keys(package, tables, out)
-    _check_evidence(package, tables, SourceTexts(sources or sources_for(directory)), out)
+    _check_evidence(package, tables, SourceTexts(sources or sources_for(directory), local_sources_for(directory)), out)
+    _check_values_stated(package, tables, out)
     _check_package_rules(package, tables, out)
     return out.problems

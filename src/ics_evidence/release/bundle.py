@@ -97,7 +97,7 @@ def build_bundle(release: Release, project: Project, pdf: bool = True) -> Path:
     shutil.rmtree(project.work_dir, ignore_errors=True)
     if not result.ok:
         raise ReleaseError("a notebook failed; the release commit is made but not tagged: fix and rerun")
-    if book.build_book(project) != 0:
+    if book.build_book(project, force=True) != 0:
         raise ReleaseError("the book did not build; the release commit is made but not tagged")
     pdf_path = None
     if pdf:

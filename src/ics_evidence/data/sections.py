@@ -1,0 +1,48 @@
+"""Where each section of a source lies, from data/sections.csv, for the validator rule
+"quote-in-section".
+
+sections.csv lists, per source, every section the package cites (and a few that only end
+others) with the heading line that opens it: the ``occurrence``-th line, counting from the
+line that opens its parent section, whose text (normalised) starts with ``heading``. A
+section runs from its heading to the next listed heading that is not inside it; a
+section listed more than once (a comparison-table row split over two pages) is the union
+of its parts. A quote must be found inside one part of the section it names.
+"""
+
+from __future__ import annotations
+
+from ics_evidence.data.evidence import normalise
+
+
+def _inside(section: str, ancestor: str) -> bool:
+    return section == ancestor or section.startswith(ancestor + " > ")
+
+
+def section_regions(lines: list[str], entries: list[tuple[str, str, int]]) -> tuple[dict[str, list[str]], list[str]]:
+    """Normalised text of each section (list of parts) and the problems found locating them."""
+    normal = [normalise(line) for line in lines]
+    starts: list[tuple[int, str]] = []
+    first: dict[str, int] = {}
+    problems = []
+    for section, heading, occurrence in entries:
+        parent = section.rsplit(" > ", 1)[0] if " > " in section else None
+        begin = first.get(parent, 0) if parent else 0
+        head = normalise(heading)
+        seen, at = 0, None
+        for index in range(begin, len(normal)):
+            if normal[index].startswith(head):
+                seen += 1
+                if seen == occurrence:
+                    at = index
+                    break
+        if at is None:
+            problems.append(f"heading {heading!r} (occurrence {occurrence}) of {section!r} not found")
+            continue
+        first.setdefault(section, at)
+        starts.append((at, section))
+    starts.sort()
+    regions: dict[str, list[str]] = {}
+    for i, (at, section) in enumerate(starts):
+        end = next((b for b, other in starts[i + 1 :] if b > at and not _inside(other, section)), len(normal))
+        regions.setdefault(section, []).append(normalise(" ".join(normal[at:end])))
+    return regions, problems
