@@ -218,8 +218,9 @@ def recommendation_context(tables: dict[str, pd.DataFrame], prefix: str = "") ->
 # --- Explore ----------------------------------------------------------------------------------
 
 ACROSS = "Across the systems"
-EXPLORE_COLUMNS = ["What", "System", "Item", "Themes", "Level", "Method"]
-EXPLORE_WIDTHS = {"What": "11%", "System": "13%", "Item": "38%", "Themes": "16%", "Level": "11%", "Method": "11%"}
+EXPLORE_COLUMNS = ["What", "System", "Item", "Themes", "Care areas", "Level", "Method"]
+EXPLORE_WIDTHS = {"What": "10%", "System": "12%", "Item": "34%", "Themes": "13%", "Care areas": "11%", "Level": "10%",
+                  "Method": "10%"}  # fmt: skip
 
 
 def explore_items(tables: dict[str, pd.DataFrame], prefix: str = "") -> pd.DataFrame:
@@ -232,6 +233,14 @@ def explore_items(tables: dict[str, pd.DataFrame], prefix: str = "") -> pd.DataF
     methods = dict(zip(tables["methods"]["method_id"], tables["methods"]["name"], strict=True))
     sources = dict(zip(tables["sources"]["source_id"], tables["sources"]["title"], strict=True))
     example_themes = tables["example_themes"].groupby("example_id")["theme_id"].agg(list).to_dict()
+    # Care areas, where the package codes them (tables care_areas and example_care_areas).
+    care_labels = dict(zip(tables["care_areas"]["care_area_id"], tables["care_areas"]["label"], strict=True)) if (
+        "care_areas" in tables) else {}  # fmt: skip
+    example_care = (
+        tables["example_care_areas"].groupby("example_id")["care_area_id"].agg(list).to_dict()
+        if "example_care_areas" in tables
+        else {}
+    )
 
     def system_name(system_id) -> str:
         return _e(ACROSS if _blank(system_id) else names.get(system_id, system_id))
@@ -261,6 +270,7 @@ def explore_items(tables: dict[str, pd.DataFrame], prefix: str = "") -> pd.DataF
             "System": system_name(row.system_id),
             "Item": item(row, row.title, see(row.system_id)),
             "Themes": THEME_SEPARATOR.join(_e(x) for x in labels),
+            "Care areas": THEME_SEPARATOR.join(_e(care_labels.get(c, c)) for c in example_care.get(row.example_id, [])),
             "Level": _e(EXAMPLE_LEVELS.get(row.level, row.level)),
             "Method": "" if _blank(row.method_id) else _e(methods.get(row.method_id, row.method_id)),
         })  # fmt: skip
@@ -270,6 +280,7 @@ def explore_items(tables: dict[str, pd.DataFrame], prefix: str = "") -> pd.DataF
             "System": system_name(row.system_id),
             "Item": item(row, None, see(row.system_id, row.lesson_id)),
             "Themes": "" if _blank(row.theme_id) else _e(themes.get(row.theme_id, row.theme_id)),
+            "Care areas": "",
             "Level": "",  # a level belongs to improvement work, not to a lesson
             "Method": "",
         })  # fmt: skip
@@ -349,6 +360,14 @@ def compare_rows(tables: dict[str, pd.DataFrame], prefix: str = "") -> tuple[lis
         chosen = coding[coding["strength"] == strength]
         add(label, {s: _list(themes.get(t, t) for t in chosen.loc[chosen["system_id"] == s, "theme_id"]) for s in ids})
 
+    if "system_care_areas" in tables and "care_areas" in tables:
+        care = dict(zip(tables["care_areas"]["care_area_id"], tables["care_areas"]["label"], strict=True))
+        coded = tables["system_care_areas"]
+        add(
+            "Care areas",
+            {s: _list(care.get(c, c) for c in coded.loc[coded["system_id"] == s, "care_area_id"]) for s in ids},
+        )
+
     methods = dict(zip(tables["methods"]["method_id"], tables["methods"]["name"], strict=True))
     used = tables["system_methods"]
     add("Methods", {s: _list(methods.get(m, m) for m in used.loc[used["system_id"] == s, "method_id"]) for s in ids})
@@ -417,7 +436,7 @@ def compare_html(tables: dict[str, pd.DataFrame], prefix: str = "") -> str:
 
 
 # Columns the explore page offers filter panes for (by position in explore_items' frame).
-EXPLORE_PANES = ("What", "System", "Themes", "Level", "Method")
+EXPLORE_PANES = ("What", "System", "Themes", "Care areas", "Level", "Method")
 # A cell of several themes is split into one filter option per theme. The separator is markup
 # that escaped data text cannot contain.
 THEME_SEPARATOR = "<br>"
@@ -433,7 +452,7 @@ def explore_table_html(items: pd.DataFrame, caption: str) -> str:
 
     columns = list(items.columns)
     panes = [columns.index(c) for c in EXPLORE_PANES]
-    themes = columns.index("Themes")
+    split = [columns.index("Themes"), columns.index("Care areas")]
     return to_html_datatable(
         items,
         caption=caption,
@@ -452,7 +471,7 @@ def explore_table_html(items: pd.DataFrame, caption: str) -> str:
         autoWidth=False,
         columnDefs=[
             *({"targets": columns.index(c), "width": w} for c, w in EXPLORE_WIDTHS.items()),
-            {"targets": themes, "render": JavascriptFunction(_SPLIT_THEMES), "searchPanes": {"orthogonal": "sp"}},
+            {"targets": split, "render": JavascriptFunction(_SPLIT_THEMES), "searchPanes": {"orthogonal": "sp"}},
             {"targets": panes, "searchPanes": {"show": True}},
             {"targets": "_all", "searchPanes": {"show": False}},
         ],
