@@ -32,6 +32,8 @@ class NotebookEntry(BaseModel):
     parameters: dict[str, str] = Field(default_factory=dict)
     reads: tuple[str, ...] = ()
     reads_own_rows: tuple[str, ...] = ()
+    # "analyses": listed in the Across-the-systems part; "own": _toc.yml places the page itself.
+    toc: Literal["analyses", "own"] = "analyses"
 
     @field_validator("reads", "reads_own_rows")
     @classmethod
@@ -63,7 +65,7 @@ class NotebookEntry(BaseModel):
     @property
     def is_chapter(self) -> bool:
         """One page in the Across-the-systems part (not a per-system template)."""
-        return self.for_each is None
+        return self.for_each is None and self.toc == "analyses"
 
 
 class Manifest(BaseModel):

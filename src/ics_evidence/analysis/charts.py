@@ -111,7 +111,45 @@ def render_html(spec: dict) -> str:
         f"  var spec = {body};\n"
         f'  var target = document.getElementById("{element}");\n'
         "  if (window.vegaEmbed) {\n"
-        '    vegaEmbed(target, spec, {renderer: "svg", actions: false}).catch(function (error) {\n'
+        # A single view wider than its column is laid out to the column's width (on a phone
+        # with axis labels shortened so the marks keep their room); composite charts are drawn
+        # as designed and scaled down to the column below.
+        "    var room = target.clientWidth;\n"
+        "    var single = !(spec.facet || spec.hconcat || spec.vconcat || spec.concat || spec.repeat);\n"
+        "    var phone = room > 0 && room < 560;\n"
+        "    if (phone) {\n"
+        # Shorter axis labels everywhere (the full names are in the tooltip and the data table).
+        "      var cap = function (node) {\n"
+        '        if (!node || typeof node !== "object") return;\n'
+        "        Object.keys(node).forEach(function (key) {\n"
+        '          if (key === "axis" && node[key] && typeof node[key] === "object") {\n'
+        "            node[key].labelLimit = Math.min(node[key].labelLimit || 110, 110);\n"
+        "          }\n"
+        # A legend in one column, so a row of entries cannot run past the chart's edge.
+        '          if (key === "legend" && node[key] && typeof node[key] === "object") node[key].columns = 1;\n'
+        "          cap(node[key]);\n"
+        "        });\n"
+        "      };\n"
+        "      cap(spec);\n"
+        "      spec.config = spec.config || {};\n"
+        "      spec.config.axis = Object.assign({}, spec.config.axis, {labelLimit: 110});\n"
+        "      spec.config.legend = Object.assign({}, spec.config.legend, {columns: 1});\n"
+        "    }\n"
+        '    if (single && typeof spec.width === "number" && room > 0 && room < spec.width + 160) {\n'
+        '      spec.width = "container"; spec.autosize = {type: "fit-x", contains: "padding"};\n'
+        # Room on the right for labels printed beyond the end of a bar.
+        "      if (phone) spec.padding = {left: 5, top: 5, bottom: 5, right: 72};\n"
+        "    }\n"
+        '    vegaEmbed(target, spec, {renderer: "svg", actions: false}).then(function () {\n'
+        # Fit the column: the drawn SVG scales down to the width available (never up), so no
+        # chart is clipped or scrolls sideways on a phone.
+        '      var svg = target.querySelector("svg");\n'
+        "      if (!svg) return;\n"
+        '      var w = svg.getAttribute("width"), h = svg.getAttribute("height");\n'
+        '      svg.setAttribute("viewBox", "0 0 " + w + " " + h);\n'
+        '      svg.removeAttribute("width"); svg.removeAttribute("height");\n'
+        '      svg.style.width = "100%"; svg.style.maxWidth = w + "px"; svg.style.height = "auto";\n'
+        "    }).catch(function (error) {\n"
         '      target.textContent = "This chart could not be drawn: " + error + ". Its data table follows.";\n'
         "    });\n"
         "  } else {\n"
@@ -162,4 +200,52 @@ def data_table(frame: pd.DataFrame, caption: str) -> str:
     return (
         f'<details class="ics-data-table"><summary>Data table: {html.escape(caption)}</summary>'
         f"{table_html(frame, caption)}</details>"
+    )
+
+
+# --- Downloads: every chart as PNG and SVG (drawn at build time by vl-convert) and its data ---
+
+FIGURES_DIR = "figures"  # under the book's static folder, so Sphinx copies it into the site
+
+
+def _csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with text that a spreadsheet would run as a formula made literal."""
+
+    def literal(value):
+        if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            return "'" + value
+        return value
+
+    return frame.map(literal)
+
+
+def write_downloads(spec: dict, data: pd.DataFrame, directory: Path, stem: str) -> dict[str, str]:
+    """Write ``stem``.png, .svg and .csv for a chart; the names carry a hash of the chart and
+    its data, so a page always links to the files drawn from its own data. Returns the file
+    names by kind."""
+    import vl_convert
+
+    csv = _csv_safe(data).to_csv(index=False)
+    digest = hashlib.sha256((_safe_json(spec) + csv).encode()).hexdigest()[:10]
+    names = {kind: f"{stem}-{digest}.{kind}" for kind in ("png", "svg", "csv")}
+    directory.mkdir(parents=True, exist_ok=True)
+    if not (directory / names["png"]).exists():
+        (directory / names["svg"]).write_text(vl_convert.vegalite_to_svg(spec), encoding="utf-8")
+        (directory / names["png"]).write_bytes(vl_convert.vegalite_to_png(spec, scale=2))
+        (directory / names["csv"]).write_text(csv, encoding="utf-8")
+    return names
+
+
+def downloads_html(names: dict[str, str], prefix: str, anchor: str, title: str, cite_as: str, page: str) -> str:
+    """Links to a chart's PNG, SVG and CSV, a permalink and a line saying how to cite it."""
+    base = f"{prefix}_static/{FIGURES_DIR}/"
+    links = " · ".join(
+        f'<a href="{html.escape(base + names[kind])}" download>{label}</a>'
+        for kind, label in (("png", "PNG image"), ("svg", "SVG image"), ("csv", "Data (CSV)"))
+    )
+    return (
+        f'<div class="ics-figure-tools" id="{html.escape(anchor)}">'
+        f'<p class="ics-downloads">Download: {links} · <a href="#{html.escape(anchor)}">Permalink</a></p>'
+        f'<p class="ics-cite-figure">Cite this figure: {html.escape(cite_as)}, “{html.escape(title)}”, '
+        f'<span class="ics-figure-url">{html.escape(page)}#{html.escape(anchor)}</span>.</p></div>'
     )

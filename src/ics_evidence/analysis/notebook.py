@@ -39,9 +39,25 @@ def inputs(
     if own and system_id is None:
         raise ValueError(f"{notebook} reads its own rows of {', '.join(own)}: pass system_id")
     tables = load_package(Path(data_dir), tables=whole + own)
+    output = Path(entry.output.format(system_id=system_id) if system_id else entry.output)
+    _PAGE.update(output=output, version=_edition_version())
     for name in own:
         tables[name] = tables[name][tables[name]["system_id"] == system_id].reset_index(drop=True)
     return tables
+
+
+# The page the running notebook becomes (from the manifest), for the figures' download links.
+_PAGE: dict = {}
+EDITION = "Improving health and care at scale: an executable edition"
+
+
+def _edition_version() -> str:
+    """The current edition's version (the first entry of releases.yml), as every page's footer shows it."""
+    import yaml
+
+    path = Project.find().root / "releases.yml"
+    releases = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("releases") if path.exists() else None
+    return str(releases[0]["version"]) if releases else "unreleased draft"
 
 
 def package_version(data_dir: str | Path) -> str:
@@ -58,8 +74,26 @@ def figure(name: str, chart, data: pd.DataFrame, *, table_caption: str | None = 
 
     spec = chart.to_dict()
     caption = table_caption or spec.get("description", "")
-    content = charts.render_html(spec) + charts.data_table(data, caption)
+    content = charts.render_html(spec) + charts.data_table(data, caption) + _figure_tools(name, spec, data)
     glue(name, HTML(content), display=False)
+
+
+def _figure_tools(name: str, spec: dict, data: pd.DataFrame) -> str:
+    """PNG, SVG and CSV downloads of the figure, a permalink and a citation line."""
+    output = _PAGE.get("output")
+    if output is None:  # outside the pipeline (an analyst's own notebook): no site to link into
+        return ""
+    page = output.with_suffix("")
+    stem = "-".join(page.parts[1:]) + "--" + name
+    names = charts.write_downloads(spec, data, Project.find().static_dir / charts.FIGURES_DIR, stem)
+    title = spec.get("title") or spec.get("description", name)
+    if isinstance(title, dict):
+        title = title.get("text", name)
+    if isinstance(title, list):
+        title = " ".join(str(part) for part in title)
+    cite_as = f"{EDITION}, version {_PAGE.get('version', '')}"
+    prefix = "../" * (len(output.parts) - 1)
+    return charts.downloads_html(names, prefix, f"figure-{name}", str(title), cite_as, page.as_posix() + ".html")
 
 
 def value(name: str, number) -> None:

@@ -28,8 +28,18 @@ def of_system(tables: dict[str, pd.DataFrame], name: str, system_id: str) -> pd.
 
 
 def key_figures_table(tables: dict[str, pd.DataFrame], system_id: str) -> pd.DataFrame:
-    """The system's key figures with its rank among the systems reporting each (:func:`derive.key_figures`)."""
-    return derive.key_figures(tables, system_id).drop(columns="measure_id")
+    """The system's key figures as people write them ("£1.6bn", "around 1.1 million people"),
+    hedges kept, with its rank among the systems reporting each (:func:`derive.key_figures`)."""
+    from ics_evidence.analysis.reader import people_write
+
+    figures = derive.key_figures(tables, system_id)
+    stated = [
+        people_write(value, unit, qualifier) or pd.NA
+        for value, unit, qualifier in zip(
+            figures["Value"], figures["Unit"], figures["As the source puts it"], strict=True
+        )
+    ]
+    return figures.assign(Value=stated).drop(columns=["measure_id", "Unit", "As the source puts it"])
 
 
 def population_figure(tables: dict[str, pd.DataFrame], system_id: str) -> tuple[alt.Chart, pd.DataFrame]:

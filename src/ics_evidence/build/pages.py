@@ -26,7 +26,17 @@ from ics_evidence.build.changes import (
     tables_in,
 )
 from ics_evidence.build.datadict import render_markdown
-from ics_evidence.build.edition import Release, apa, bibtex, comparison_release, long_date, read_citation, read_releases
+from ics_evidence.build.edition import (
+    CITATION,
+    Release,
+    apa,
+    bibtex,
+    citation_with_abstract,
+    comparison_release,
+    long_date,
+    read_citation,
+    read_releases,
+)
 from ics_evidence.data.schema import read_package
 from ics_evidence.data.validate import read_tables
 from ics_evidence.project import DESCRIPTOR, Project
@@ -56,8 +66,18 @@ def generate_pages(project: Project, data_dir: Path | None = None) -> None:
     write_atomic(generated_dir / "data-dictionary.md", render_markdown(package, counts))
     write_atomic(generated_dir / "quote-share.md", quote_share_markdown(data_dir, project.sources_dir))
     write_downloads(data_dir, generated_dir, package)
+    sync_citation(project.root, counts.get("systems", 0))
     write_edition_pages(generated_dir, project.root, data_dir)
     charts.write_bundle(project.static_dir)
+
+
+def sync_citation(root: Path, systems: int) -> bool:
+    """Keep CITATION.cff's abstract stating the data's count of systems (commit the change with
+    the data that caused it); True if the file changed."""
+    path = root / CITATION
+    if not path.exists():
+        return False
+    return write_atomic(path, citation_with_abstract(path.read_text(encoding="utf-8"), systems))
 
 
 def quote_share_markdown(data_dir: Path, sources: Path) -> str:

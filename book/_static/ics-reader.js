@@ -1,0 +1,63 @@
+// The reader's pages. Explore: the filter panes that DataTables draws scroll inside boxes;
+// each box is made a labelled, focusable region so keyboard users can scroll it (WCAG 2.1.1).
+(function () {
+  "use strict";
+  function label(box) {
+    var pane = box.closest(".dtsp-searchPane");
+    var input = pane && pane.querySelector("input.dtsp-search");
+    return (input && input.placeholder ? input.placeholder + ": " : "") + "filter options";
+  }
+  function fix(root) {
+    root.querySelectorAll(".dt-scroll-body:not([tabindex])").forEach(function (box) {
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", label(box));
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!document.querySelector("#ics-explore")) return;
+    new MutationObserver(function () { fix(document); }).observe(document.body, { childList: true, subtree: true });
+    fix(document);
+  });
+})();
+
+// The compare page: show the two systems chosen in the form, keep the choice in the address
+// (?a=...&b=...), and leave the full table of every system in place when scripts do not run.
+// It reads ids only from the page's own <option> elements and writes text, never markup.
+(function () {
+  "use strict";
+  function setUp(root) {
+    var form = root.querySelector(".ics-compare-form");
+    var first = root.querySelector("#ics-compare-a");
+    var second = root.querySelector("#ics-compare-b");
+    var note = root.querySelector(".ics-compare-link");
+    if (!form || !first || !second) return;
+    var known = Array.prototype.map.call(first.options, function (o) { return o.value; });
+    var params = new URLSearchParams(window.location.search);
+    if (known.indexOf(params.get("a")) >= 0) first.value = params.get("a");
+    if (known.indexOf(params.get("b")) >= 0) second.value = params.get("b");
+    form.hidden = false;
+
+    function apply(updateAddress) {
+      var chosen = [first.value, second.value];
+      root.querySelectorAll("[data-system]").forEach(function (cell) {
+        cell.hidden = chosen.indexOf(cell.getAttribute("data-system")) < 0;
+      });
+      var query = "?a=" + encodeURIComponent(first.value) + "&b=" + encodeURIComponent(second.value);
+      if (updateAddress && window.history && window.history.replaceState) {
+        window.history.replaceState(null, "", query + window.location.hash);
+      }
+      if (note) {
+        note.textContent = "Showing " + first.options[first.selectedIndex].text + " and " +
+          second.options[second.selectedIndex].text + ". The address of this page now links to this comparison.";
+      }
+    }
+    first.addEventListener("change", function () { apply(true); });
+    second.addEventListener("change", function () { apply(true); });
+    form.addEventListener("submit", function (event) { event.preventDefault(); apply(true); });
+    apply(false);
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".ics-compare").forEach(setUp);
+  });
+})();

@@ -1,0 +1,198 @@
+"""The reader's pages in Debian's Chromium: explore filters and searches offline, compare
+keeps its choice in the address, both show everything without JavaScript, and they, the
+recommendations page and the front page pass the axe audit at phone and desktop widths
+without sideways scrolling. Every page carries OpenGraph and description metadata."""
+
+from __future__ import annotations
+
+import csv
+import re
+from urllib.parse import parse_qs, urljoin, urlparse
+
+import pytest
+
+from tests.helpers import DATA_DIR
+from tests.test_browser import AXE, WCAG_22_AA, Visit, browser, pages, site  # noqa: F401 (fixtures)
+
+# ruff: noqa: F811 (the fixtures above are parameters of the tests below)
+
+pytestmark = pytest.mark.book
+
+READER_PAGES = ("book/index.html", "book/recommendations.html", "book/explore.html", "book/compare.html")
+WIDTHS = (1280, 390)
+
+
+def rows(table: str) -> list[dict]:
+    with (DATA_DIR / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def visit_at(browser, base: str, width: int, javascript: bool = True) -> Visit:
+    visit = Visit(browser, base)
+    visit.context.close()
+    visit.context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=javascript)
+    visit.page = visit.context.new_page()
+    local = urlparse(base).netloc
+    visit.page.route("**/*", visit._route(local))
+    visit.page.on("console", lambda message: message.type == "error" and visit.errors.append(message.text))
+    visit.page.on("pageerror", lambda error: visit.errors.append(str(error)))
+    return visit
+
+
+def explore_ready(page) -> None:
+    page.wait_for_selector("table#ics-explore.dataTable", timeout=20000)
+
+
+def visible_explore_rows(page) -> list[list[str]]:
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('table#ics-explore tbody tr')).map(
+            tr => Array.from(tr.cells).map(td => td.innerText))"""
+    )
+
+
+def test_explore_filters_by_system_and_searches_text_offline(site, browser):
+    base, _ = site
+    visit = visit_at(browser, base, 1280)
+    visit.page.goto(urljoin(base, "book/explore.html"), wait_until="load")
+    explore_ready(visit.page)
+    info = visit.page.locator(".dt-info").first.inner_text()
+    total = len(rows("improvement_examples")) + len(rows("lessons"))
+    assert f"{total:,}" in info or str(total) in info
+    # Filter by system with the System pane: every row left is that system's.
+    pane = visit.page.locator(".dtsp-searchPane", has=visit.page.locator("input[placeholder='System']"))
+    pane.locator("span.dtsp-name", has_text=re.compile(r"^Dorset$")).first.click()
+    visit.page.wait_for_timeout(300)
+    shown = visible_explore_rows(visit.page)
+    assert shown and all(cells[1] == "Dorset" for cells in shown)
+    visit.page.locator(".dtsp-clearAll").first.click()
+    # Search the text: a word from one example's title finds it.
+    example = rows("improvement_examples")[0]
+    word = max(example["title"].split(), key=len)
+    visit.page.get_by_label("Search:").fill(word)
+    visit.page.wait_for_timeout(300)
+    shown = visible_explore_rows(visit.page)
+    assert shown and any(example["title"] in " ".join(cells) for cells in shown)
+    assert len(shown) < min(total, 25)
+    assert visit.foreign == [] and visit.errors == []
+    visit.close()
+
+
+def test_explore_without_javascript_shows_every_item(site, browser):
+    base, _ = site
+    visit = visit_at(browser, base, 390, javascript=False)
+    visit.page.goto(urljoin(base, "book/explore.html"), wait_until="load")
+    table = visit.page.locator("#ics-explore-plain")
+    assert table.is_visible() and visit.page.locator("#ics-explore").is_hidden()
+    assert table.locator("tbody tr").count() == len(rows("improvement_examples")) + len(rows("lessons"))
+    assert visit.page.locator("a[href^='../book/systems/'], a[href^='systems/']").count() > 0
+    visit.close()
+
+
+def test_compare_shows_the_chosen_two_and_keeps_the_choice_in_the_address(site, browser):
+    base, _ = site
+    systems = [r["system_id"] for r in rows("systems")]
+    first, second, third = systems[0], systems[1], systems[2]
+    visit = visit_at(browser, base, 390)
+    visit.page.goto(urljoin(base, f"book/compare.html?a={first}&b={second}"), wait_until="load")
+    shown = visit.page.locator("th[data-system]:visible")
+    assert sorted(shown.evaluate_all("els => els.map(e => e.dataset.system)")) == sorted([first, second])
+    visit.page.select_option("#ics-compare-b", third)
+    query = parse_qs(urlparse(visit.page.url).query)
+    assert query == {"a": [first], "b": [third]}
+    visit.page.goto(visit.page.url, wait_until="load")  # the link opens the same comparison
+    assert sorted(shown.evaluate_all("els => els.map(e => e.dataset.system)")) == sorted([first, third])
+    assert visit.page.locator("#ics-compare-b").input_value() == third
+    assert visit.foreign == [] and visit.errors == []
+    visit.close()
+
+
+def test_compare_without_javascript_shows_every_system(site, browser):
+    base, _ = site
+    visit = visit_at(browser, base, 1280, javascript=False)
+    visit.page.goto(urljoin(base, "book/compare.html?a=dorset&b=west-yorkshire"), wait_until="load")
+    assert visit.page.locator("th[data-system]:visible").count() == len(rows("systems"))
+    assert visit.page.locator(".ics-compare-form").is_hidden()
+    visit.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_reader_pages_pass_axe_fit_the_screen_and_stay_on_this_host(site, browser, width):
+    base, _ = site
+    failures = {}
+    for name in READER_PAGES:
+        visit = visit_at(browser, base, width)
+        visit.page.goto(urljoin(base, name), wait_until="load")
+        if name.endswith("explore.html"):
+            explore_ready(visit.page)
+        errors = list(visit.errors)  # axe itself requests a stylesheet the page never loads
+        visit.page.add_script_tag(path=str(AXE))
+        result = visit.page.evaluate(
+            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_22_AA
+        )
+        problems = [f"{v['id']}: {v['nodes'][0]['target']}" for v in result["violations"]]
+        overflow = visit.page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            problems.append(f"page scrolls sideways by {overflow}px")
+        problems += [f"request to {url}" for url in visit.foreign] + errors
+        if problems:
+            failures[name] = problems
+        visit.close()
+    assert failures == {}
+
+
+def test_every_cross_system_lesson_is_on_the_recommendations_page(site):
+    _, root = site
+    page = (root / "book" / "recommendations.html").read_text(encoding="utf-8")
+    shown = set(re.findall(r'id="lesson-([a-z0-9-]+)"', page))
+    assert shown == {r["lesson_id"] for r in rows("lessons") if not r["system_id"]}
+
+
+def test_every_page_has_opengraph_and_description_metadata(site):
+    _, root = site
+    missing = []
+    for name in pages(root):
+        if not name.startswith("book/"):
+            continue  # the redirect at the root, and Sphinx's search and index pages, have no content
+        text = (root / name).read_text(encoding="utf-8")
+        for tag in ('property="og:title"', 'property="og:description"', 'name="description"'):
+            if tag not in text:
+                missing.append(f"{name}: {tag}")
+    assert missing == []
+
+
+CHART_FITS = """() => Array.from(document.querySelectorAll('.ics-chart')).map(el => {
+    const box = el.getBoundingClientRect(), svg = el.querySelector('svg').getBoundingClientRect();
+    const marks = el.querySelectorAll('svg .role-mark > *').length > 0;
+    const inside = Array.from(el.querySelectorAll('svg text')).every(t => {
+        const r = t.getBoundingClientRect();
+        return r.width === 0 || (r.left >= svg.left - 1 && r.right <= svg.right + 1); });
+    return marks && inside && svg.right <= box.right + 1 && svg.left >= box.left - 1
+        && el.scrollWidth <= el.clientWidth + 1; })"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_chart_fits_its_column_and_has_its_downloads(site, browser, width):
+    base, root = site
+    problems = []
+    charted = [name for name in pages(root) if "ics-chart" in (root / name).read_text(encoding="utf-8")]
+    assert charted
+    for name in charted:
+        visit = visit_at(browser, base, width)
+        visit.page.goto(urljoin(base, name), wait_until="load")
+        visit.page.wait_for_function(
+            "() => Array.from(document.querySelectorAll('.ics-chart')).every(el => el.querySelector('svg'))",
+            timeout=15000,
+        )
+        fits = visit.page.evaluate(CHART_FITS)
+        if not all(fits):
+            problems.append(f"{name}: {fits.count(False)} chart(s) clipped at {width}px")
+        if visit.page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") > 0:
+            problems.append(f"{name}: page scrolls sideways at {width}px")
+        tools = visit.page.locator(".ics-figure-tools")
+        if tools.count() != len(fits):
+            problems.append(f"{name}: {len(fits)} charts but {tools.count()} download blocks")
+        for href in tools.locator("a[download]").evaluate_all("els => els.map(e => e.getAttribute('href'))"):
+            if not (root / name).parent.joinpath(href).resolve().is_file():
+                problems.append(f"{name}: missing download {href}")
+        visit.close()
+    assert problems == []

@@ -1,0 +1,253 @@
+"""The reader's pages from the data: every cross-system lesson on the recommendations page,
+grouped by the report's parts and by whom it addresses; the explore and compare tables
+escape every data value; counts in words; CITATION.cff's abstract follows the data."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from ics_evidence.analysis import reader
+from ics_evidence.build.edition import citation_with_abstract
+from ics_evidence.build.pages import sync_citation
+from ics_evidence.data.load import load_package
+from ics_evidence.manifest import Manifest
+from tests.helpers import DATA_DIR, PROJECT
+
+PAYLOAD = '<img src=x onerror="alert(1)"> {{ 6*7 }} `{raw}` </script>'
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, pd.DataFrame]:
+    return load_package(DATA_DIR)
+
+
+def test_counts_are_written_in_words_up_to_twenty():
+    assert [reader.number_word(n) for n in (0, 1, 8, 9, 20, 21, 1200)] == [
+        "no", "one", "eight", "nine", "twenty", "21", "1,200"
+    ]  # fmt: skip
+
+
+def test_every_cross_system_lesson_falls_in_exactly_one_group(tables):
+    cross = reader.cross_system_lessons(tables["lessons"])
+    assert len(cross) and cross["system_id"].isna().all()
+    groups = reader.lesson_groups(cross)
+    ids = [i for frame in groups.values() for i in frame["lesson_id"]]
+    assert sorted(ids) == sorted(cross["lesson_id"]) and len(ids) == len(set(ids))
+    assert len(groups["key-points"]) and len(groups["where-next"])
+
+
+def test_a_lesson_from_an_unknown_section_is_still_shown():
+    cross = pd.DataFrame({"lesson_id": ["a", "b"], "section": ["Key points", "A section added later"]})
+    groups = reader.lesson_groups(cross)
+    assert list(groups["elsewhere"]["lesson_id"]) == ["b"]
+
+
+def test_priorities_come_in_the_report_s_order_then_the_framing():
+    where = pd.DataFrame({
+        "lesson_id": ["x", "y", "z", "w"],
+        "section": ["Where next? > 2. Second", "Where next?", "Where next? > 1. First", "Where next? > 10. Tenth"],
+    })  # fmt: skip
+    headings = [h for h, _ in reader.priorities(where)]
+    assert headings == ["1. First", "2. Second", "10. Tenth", "Framing the priorities"]
+
+
+def test_every_recommendation_is_listed_under_whom_it_addresses_or_as_unnamed(tables):
+    cross = reader.cross_system_lessons(tables["lessons"])
+    groups = reader.by_audience(cross, tables["lesson_audiences"], tables["audiences"])
+    listed = {i for _, frame in groups for i in frame["lesson_id"]}
+    assert listed == set(cross.loc[cross["kind"] == "recommendation", "lesson_id"])
+    labels = [label for label, _ in groups]
+    assert labels[-1] == "No addressee named"
+    assert "The Care Quality Commission" in labels
+
+
+def test_addressees_are_given_only_for_cross_system_recommendations(tables):
+    lessons = tables["lessons"].set_index("lesson_id")
+    linked = lessons.loc[tables["lesson_audiences"]["lesson_id"]]
+    assert linked["system_id"].isna().all()
+    assert (linked["kind"] == "recommendation").all()
+
+
+def test_the_recommendations_page_renders_every_cross_system_lesson_with_evidence(tables):
+    context = reader.recommendation_context(tables)
+    groups = reader.lesson_groups(context["cross"])
+    page = "".join(reader.lesson_list_html(rows, context) for rows in groups.values())
+    rendered = set(re.findall(r'<article class="ics-lesson" id="lesson-([a-z0-9-]+)"', page))
+    assert rendered == set(context["cross"]["lesson_id"])
+    assert page.count("<details><summary>Evidence</summary>") == len(context["cross"])
+    assert 'href="systems/' in page  # at least one lesson is borne out by a system's own data
+
+
+def test_bearing_links_only_systems_coding_the_theme_central_or_reporting_it(tables):
+    context = reader.recommendation_context(tables)
+    coding, lessons = tables["theme_coding"], tables["lessons"]
+    for row in context["cross"].itertuples(index=False):
+        bearing = context["bearings"][row.lesson_id]
+        for system_id in bearing.central:
+            assert ((coding["system_id"] == system_id) & (coding["theme_id"] == row.theme_id)
+                    & (coding["strength"] == 2)).any()  # fmt: skip
+        for system_id in bearing.own_lessons:
+            assert ((lessons["system_id"] == system_id) & (lessons["theme_id"] == row.theme_id)).any()
+
+
+def poisoned(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    tables = {name: frame.copy() for name, frame in tables.items()}
+    tables["systems"].loc[0, "name"] = PAYLOAD
+    tables["lessons"]["summary"] = PAYLOAD
+    tables["lessons"]["quote"] = PAYLOAD
+    tables["improvement_examples"]["title"] = PAYLOAD
+    tables["themes"]["label"] = PAYLOAD
+    tables["audiences"]["label"] = PAYLOAD
+    tables["methods"]["name"] = PAYLOAD
+    tables["partners"]["name"] = PAYLOAD
+    tables["results"]["description"] = PAYLOAD
+    return tables
+
+
+def test_data_text_reaches_the_reader_s_pages_only_escaped(tables):
+    bad = poisoned(tables)
+    context = reader.recommendation_context(bad)
+    pages = [
+        "".join(reader.lesson_list_html(rows, context) for rows in reader.lesson_groups(context["cross"]).values()),
+        reader.audience_index_html(reader.by_audience(context["cross"], bad["lesson_audiences"], bad["audiences"])),
+        reader.compare_html(bad),
+        reader.plain_table_html(reader.explore_items(bad), "Explore", "ics-explore-plain"),
+        reader.explore_table_html(reader.explore_items(bad), "Explore"),
+    ]
+    for page in pages:
+        assert "<img" not in page and "</script> {{" not in page
+        assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
+
+
+def test_ids_that_are_not_ids_are_refused(tables):
+    bad = {name: frame.copy() for name, frame in tables.items()}
+    bad["systems"].loc[0, "system_id"] = '../x" onclick="y'
+    with pytest.raises(ValueError, match="not an id"):
+        reader.compare_html(bad)
+
+
+def test_explore_lists_every_example_and_lesson_with_evidence_and_a_link(tables):
+    items = reader.explore_items(tables)
+    assert len(items) == len(tables["improvement_examples"]) + len(tables["lessons"])
+    assert items["Item"].str.contains('<details class="ics-evidence"><summary>Evidence</summary>“').all()
+    assert items["Item"].str.contains('See: <a href="').all()
+    cross = items[items["System"] == reader.ACROSS]
+    assert cross["Item"].str.contains('href="recommendations.html#lesson-').all()
+    html = reader.explore_table_html(items, "Explore")
+    assert "https://cdn" not in html and "connected" not in html.split("<script")[0]
+
+
+def test_compare_has_a_column_per_system_and_a_chooser_that_keeps_the_choice(tables):
+    ids, _header, rows = reader.compare_rows(tables)
+    assert ids == list(tables["systems"]["system_id"])
+    assert all(len(row) == len(ids) + 1 for row in rows)
+    page = reader.compare_html(tables)
+    assert page.count('<option value="') == 2 * len(ids)
+    assert 'method="get"' in page and 'name="a"' in page and 'name="b"' in page
+    labels = [re.sub("<[^>]+>", "", row[0]) for row in rows]
+    assert {"Population served", "Methods", "Results reported"} <= set(labels)
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "qualifier", "text"),
+    [
+        (1.6, "GBP billion", "exact", "£1.6bn"),
+        (1_100_000, "people", "around", "around 1.1 million people"),
+        (5000, "square miles", "over", "over 5,000 square miles"),
+        (3_000_000, "people", "more-than", "more than 3 million people"),
+        (14, "count", None, "14"),
+        (None, "count", None, ""),
+    ],
+)
+def test_figures_read_as_people_write_them(value, unit, qualifier, text):
+    assert reader.people_write(value, unit, qualifier) == text
+
+
+def test_reader_pages_are_placed_by_the_toc_not_listed_as_analyses():
+    manifest = Manifest.read(PROJECT.manifest)
+    own = {e.name for e in manifest.notebooks if e.toc == "own"}
+    assert {"recommendations", "explore", "compare"} <= own
+    assert not own & {e.name for e in manifest.chapters}
+    toc = (PROJECT.root / "_toc.yml").read_text(encoding="utf-8")
+    for name in ("book/recommendations", "book/explore", "book/compare"):
+        assert f"- file: {name}\n" in toc
+    # Reading order: the systems come before the cross-system chapters.
+    assert toc.index("caption: The systems") < toc.index("chapters_from_manifest")
+
+
+def test_citation_abstract_states_the_count_of_systems_in_the_data(tmp_path, tables):
+    text = (PROJECT.root / "CITATION.cff").read_text(encoding="utf-8")
+    assert citation_with_abstract(text, len(tables["systems"])) == text, "run the build to update CITATION.cff"
+    (tmp_path / "CITATION.cff").write_text(text, encoding="utf-8")
+    assert sync_citation(tmp_path, len(tables["systems"]) + 1)
+    ninth = (tmp_path / "CITATION.cff").read_text(encoding="utf-8")
+    assert f"of {reader.number_word(len(tables['systems']) + 1)} integrated care systems" in ninth
+    assert not sync_citation(tmp_path, len(tables["systems"]) + 1)
+
+
+def test_narrative_pages_type_no_count_of_systems():
+    typed = re.compile(r"\b(seven|eight|nine|ten) (integrated care )?(systems|case studies|ICSs)\b", re.I)
+    offenders = []
+    for path in sorted((PROJECT.root / "book").glob("*.md")) + sorted((PROJECT.root / "notebooks").glob("*.md")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if typed.search(line):
+                offenders.append(f"{path.name}:{number}: {line.strip()}")
+    assert offenders == []
+
+
+def test_a_profile_opens_with_figures_as_people_write_them_and_each_quote_once(tables):
+    page = reader.at_a_glance_html(tables, "dorset")
+    assert "£1.6bn" in page and "800,000 people" in page and "GBP" not in page
+    quotes = re.findall(r"<li>“([^”]*)”", page)
+    assert len(quotes) == len(set(quotes)) >= 2
+    assert page.index("<dl") < page.index("<details")  # figures first, evidence collapsed after
+
+
+def test_every_chart_can_be_downloaded_as_png_svg_and_the_csv_of_its_data(tmp_path):
+    import altair as alt
+
+    from ics_evidence.analysis import charts
+
+    data = pd.DataFrame({"name": ["A", "=B"], "value": [1, 2]})
+    spec = alt.Chart(data).mark_bar().encode(x="value", y="name").properties(description="Test chart").to_dict()
+    names = charts.write_downloads(spec, data, tmp_path, "page--chart")
+    assert (tmp_path / names["svg"]).read_text(encoding="utf-8").lstrip().startswith("<svg")
+    assert (tmp_path / names["png"]).read_bytes()[:4] == b"\x89PNG"
+    assert (tmp_path / names["csv"]).read_text(encoding="utf-8") == "name,value\nA,1\n'=B,2\n"
+    tools = charts.downloads_html(names, "../../", "figure-chart", "Test <chart>", "Edition, version 1", "book/x.html")
+    assert f'href="../../_static/figures/{names["png"]}" download' in tools
+    assert 'id="figure-chart"' in tools and 'href="#figure-chart"' in tools and "Test &lt;chart&gt;" in tools
+
+
+@pytest.mark.slow
+def test_a_ninth_system_changes_the_count_the_narrative_pastes(tmp_path, data_copy):
+    import dataclasses
+
+    import nbformat
+
+    from ics_evidence.build.execute import execute
+    from ics_evidence.build.jobs import load_jobs
+    from ics_evidence.data.csvfiles import read_rows, write_rows
+
+    header, systems = read_rows(data_copy / "systems.csv")
+    systems.append(dict(systems[0], system_id="testshire", name="Testshire", abbreviation=""))
+    write_rows(data_copy / "systems.csv", header, systems)
+    for table in ("theme_coding", "system_dimensions"):  # a system must be coded on every theme and dimension
+        header, rows = read_rows(data_copy / f"{table}.csv")
+        first = systems[0]["system_id"]
+        rows += [dict(row, system_id="testshire") for row in rows if row["system_id"] == first]
+        write_rows(data_copy / f"{table}.csv", header, rows)
+    job = next(j for j in load_jobs(PROJECT, data_copy) if j.label == "recommendations")
+    job = dataclasses.replace(job, output=tmp_path / "recommendations.ipynb")
+    execute(job, {})
+    glued = {}
+    for cell in nbformat.read(job.output, as_version=4).cells:
+        for output in cell.get("outputs", []):
+            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name:
+                glued[name] = output["data"]["application/papermill.record/text/plain"]
+    assert glued["systems-count"] == str(len(systems))
+    assert glued["systems-count-word"] == repr(reader.number_word(len(systems)))
