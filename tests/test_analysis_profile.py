@@ -76,3 +76,14 @@ def test_dimensions_table_follows_the_dimensions_order(shipped_tables, system_id
     shown = profile.dimensions_table(shipped_tables, system_id)
     ordered = shipped_tables["dimensions"].sort_values("order")["label"]
     assert list(shown["Dimension"]) == [label for label in ordered if label in set(shown["Dimension"])]
+
+
+def test_key_figures_read_as_people_write_them_once(shipped_tables):
+    import re
+
+    for system_id in shipped_tables["systems"]["system_id"]:
+        for value in profile.key_figures_table(shipped_tables, system_id)["Value"].dropna():
+            numbers = re.findall(r"\d[\d.,]*", value)
+            assert len(numbers) <= 1, value  # e.g. never "800,000 800,000 people"
+    nenc = profile.key_figures_table(shipped_tables, "north-east-and-north-cumbria").set_index("Measure")
+    assert nenc.loc["Population served", "Value"] == "more than 3 million people"

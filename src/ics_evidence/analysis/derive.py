@@ -183,6 +183,8 @@ def key_figures(tables: dict[str, pd.DataFrame], system_id: str) -> pd.DataFrame
                 "As the source puts it": stated,
                 "Rank among systems reporting it": rank,
                 "Evidence": own["quote"].iloc[0] if len(own) else pd.NA,
+                "qualifier": own["qualifier"].iloc[0] if len(own) else pd.NA,
+                "basis": BASIS_LABELS.get(str(basis), str(basis)) if len(own) and not pd.isna(basis) else pd.NA,
             }
         )
     return pd.DataFrame(rows)

@@ -34,12 +34,13 @@ def key_figures_table(tables: dict[str, pd.DataFrame], system_id: str) -> pd.Dat
 
     figures = derive.key_figures(tables, system_id)
     stated = [
-        people_write(value, unit, qualifier) or pd.NA
-        for value, unit, qualifier in zip(
-            figures["Value"], figures["Unit"], figures["As the source puts it"], strict=True
+        (people_write(value, unit, qualifier) + ("" if pd.isna(basis) else f" ({basis})")) or pd.NA
+        for value, unit, qualifier, basis in zip(
+            figures["Value"], figures["Unit"], figures["qualifier"], figures["basis"], strict=True
         )
     ]
-    return figures.assign(Value=stated).drop(columns=["measure_id", "Unit", "As the source puts it"])
+    hidden = ["measure_id", "Unit", "As the source puts it", "qualifier", "basis"]
+    return figures.assign(Value=stated).drop(columns=hidden)
 
 
 def population_figure(tables: dict[str, pd.DataFrame], system_id: str) -> tuple[alt.Chart, pd.DataFrame]:
@@ -58,6 +59,7 @@ def population_figure(tables: dict[str, pd.DataFrame], system_id: str) -> tuple[
     basis = derive.budget_basis(tables)
     standing["budget_basis"] = standing["system_id"].map(lambda s: derive.BASIS_LABELS.get(basis.get(s, ""), None))
     standing = standing.drop(columns="system_id")
+    standing["budget_per_head_gbp"] = standing["budget_per_head_gbp"].round(0)  # no false precision
     highlight = alt.Color(
         "This system:N",
         scale=alt.Scale(
