@@ -27,6 +27,7 @@ from ics_evidence.build.changes import (
 )
 from ics_evidence.build.datadict import render_markdown
 from ics_evidence.build.edition import Release, apa, bibtex, comparison_release, long_date, read_citation, read_releases
+from ics_evidence.build.markdown import text
 from ics_evidence.data.schema import read_package
 from ics_evidence.data.validate import read_tables
 from ics_evidence.project import DESCRIPTOR, Project
@@ -97,7 +98,7 @@ def write_downloads(data_dir: Path, generated_dir: Path, package) -> None:
         f"| {{download}}`datapackage.json <{relative}/{DESCRIPTOR}>` | The descriptor: schema, keys, licence |",
     ]
     for resource in package.resources:
-        lines.append(f"| {{download}}`{resource.path} <{relative}/{resource.path}>` | {resource.title} |")
+        lines.append(f"| {{download}}`{resource.path} <{relative}/{resource.path}>` | {text(resource.title)} |")
     write_atomic(generated_dir / "downloads.md", "\n".join(lines) + "\n")
 
 
