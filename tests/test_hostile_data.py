@@ -4,7 +4,7 @@ field that reaches a page (descriptor titles and descriptions, system names and 
 text in tables, changed values on What-changed, the release summary on Versions) is shown as
 the characters typed, and none of them runs, copies a file or adds markup.
 
-One book is built (fixture data, three systems) and shared by the tests of this module.
+One book is built (the shipped data with the payloads added) and shared by this module's tests.
 """
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from ics_evidence.data.csvfiles import read_rows, write_rows
-from tests.fixture_data import make_fixture
-from tests.helpers import DATA_DIR, copy_project, run
+from tests.helpers import copy_project, run
 
 pytestmark = pytest.mark.book
 
@@ -53,8 +52,6 @@ def _edit(path: Path, edits: dict[tuple[str, str], dict[str, str]], key: str) ->
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("hostile") / "project")
-    make_fixture(root / "data")
-    (root / "data" / "README.md").write_text((DATA_DIR / "README.md").read_text(encoding="utf-8"), encoding="utf-8")
     # A previous release in git, so What-changed compares with it.
     version = yaml.safe_load((root / "releases.yml").read_text(encoding="utf-8"))["releases"][0]["version"]
     _git(root, "init", "-q")
@@ -71,7 +68,7 @@ def site(tmp_path_factory) -> Path:
             resource["schema"]["fields"][0]["description"] = " ".join([BIDI, LINK, IMAGE, MATH, SUBST, LONG])
     descriptor_path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
     data = root / "data"
-    _edit(data / "systems.csv", {("testshire", ""): {"name": "Testshire " + JINJA, "case_study_title": ROLE}},
+    _edit(data / "systems.csv", {("dorset", ""): {"name": "Dorset " + JINJA, "case_study_title": ROLE}},
           "system_id")  # fmt: skip
     header, rows = read_rows(data / "lessons.csv")
     for row, payload in zip(rows, PAYLOADS, strict=False):
@@ -125,7 +122,7 @@ def test_no_payload_runs_or_copies_a_file(site, pages):
         ("book/download.html", [JINJA, RAW]),
         ("book/changes.html", list(PAYLOADS)),
         ("book/versions.html", [JINJA, LINK]),
-        ("book/systems/testshire.html", ["Testshire " + JINJA, ROLE]),
+        ("book/systems/dorset.html", ["Dorset " + JINJA, ROLE]),
         ("book/analyses/improvement_work.html", list(PAYLOADS)),
     ],
 )
