@@ -24,7 +24,7 @@ import pytest
 from ics_evidence import DataPackageError, load_package, validate_package
 from ics_evidence.build.fingerprint import DataHasher
 from ics_evidence.data.csvfiles import read_rows, write_rows
-from tests.helpers import DATA_DIR, ROOT
+from tests.helpers import DATA_DIR, PROJECT, ROOT
 
 
 def problems_of(data: Path, sources: Path | None = None) -> list[tuple]:
@@ -381,3 +381,62 @@ def test_numbers_may_still_be_negative(data_copy):
     """Formula-leading applies to text; a signed number is a number."""
     set_cell(data_copy, "measures", 2, "minimum", "-1")
     assert "formula" not in rules_of(data_copy)
+
+
+# -- evidence that cannot be skipped silently ---------------------------------------------------
+
+
+def _without(env_name: str, **extra: str) -> dict:
+    import os
+
+    from ics_evidence.project import WITHOUT_SOURCES_ENV
+
+    env = {k: v for k, v in os.environ.items() if k not in (env_name, WITHOUT_SOURCES_ENV)}
+    env.update(extra)
+    return env
+
+
+@pytest.mark.parametrize("how", ["flag", "environment"])
+def test_missing_sources_fail_validation_and_say_where_and_how(data_copy, tmp_path, how):
+    from ics_evidence.project import SOURCES_ENV
+
+    nowhere = tmp_path / "no-sources-here"
+    args = ["--data", str(data_copy)]
+    env = _without(SOURCES_ENV)
+    if how == "flag":
+        args = ["--sources", str(nowhere), *args]
+    elif how == "environment":
+        env[SOURCES_ENV] = str(nowhere)
+    result = cli(*args, "validate", env=env)
+    assert result.returncode == 1, result.stderr
+    assert "— sources:" in result.stderr
+    assert str(nowhere) in result.stderr
+    for hint in ("--sources", SOURCES_ENV, "--without-sources"):
+        assert hint in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_without_sources_is_an_explicit_opt_out_that_is_reported(data_copy, tmp_path):
+    from ics_evidence.project import SOURCES_ENV
+
+    env = _without(SOURCES_ENV, **{SOURCES_ENV: str(tmp_path / "none")})
+    result = cli("--without-sources", "--data", str(data_copy), "validate", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "NOT checked" in result.stderr
+    # The loader in a notebook kernel inherits the choice through the environment.
+    assert validate_package(data_copy, tmp_path / "none", require_sources=False) == []
+    assert any(p.rule == "sources" for p in validate_package(data_copy, tmp_path / "none", require_sources=True))
+
+
+def test_data_page_says_when_quotations_were_not_checked(tmp_path):
+    from ics_evidence.project import SOURCES_ENV
+    from tests.helpers import copy_project
+
+    root = copy_project(tmp_path / "project")
+    env = _without(SOURCES_ENV, PYTHONPATH=str(root / "src"), **{SOURCES_ENV: str(tmp_path / "none")})
+    page = root / "book" / "generated" / "data-dictionary.md"
+    assert cli("--without-sources", "pages", cwd=root, env=env).returncode == 0
+    assert "not** checked" in page.read_text(encoding="utf-8")
+    env[SOURCES_ENV] = str(PROJECT.sources_dir)
+    assert cli("pages", cwd=root, env=env).returncode == 0
+    assert "not** checked" not in page.read_text(encoding="utf-8")

@@ -20,24 +20,23 @@ installed from. The Makefile calls this; there is no other entry point.
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from ics_evidence.project import NotAProject, Project
+from ics_evidence.project import SOURCES_ENV, WITHOUT_SOURCES_ENV, NotAProject, Project, sources_required
+
+UNCHECKED = "quotations NOT checked against the source documents (--without-sources)"  # as the final line says
 
 
 def _validate(data_dir: Path, sources: Path) -> int:
     from ics_evidence.data.validate import validate_package
 
     problems = validate_package(data_dir, sources)
-    if not sources.is_dir():
-        print(
-            f"note: {sources} not found; quotations were checked only against documents in the repository's "
-            "sources/ folder, if any (data/README.md says how to get the others)",
-            file=sys.stderr,
-        )
+    if not sources_required():
+        print(f"note: {UNCHECKED}", file=sys.stderr)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -100,7 +99,9 @@ def _build(args: argparse.Namespace, project: Project) -> int:
 
     print("assembling the book")
     outcome = BookOutcome()
-    status = book.build_book(project, args.data, verbose=args.verbose, force=args.force, outcome=outcome)
+    status = book.build_book(
+        project, args.data, verbose=args.verbose, force=args.force, outcome=outcome, sources_checked=sources_required()
+    )
     if status:
         return status
     print(final_line(project, run["ran"], run["notebooks"], outcome, args.sources, time.perf_counter() - started))
@@ -132,7 +133,7 @@ def _watch(args: argparse.Namespace, project: Project) -> int:
 def _pages(args: argparse.Namespace, project: Project) -> int:
     from ics_evidence.build.pages import generate_pages
 
-    generate_pages(project, args.data)
+    generate_pages(project, args.data, sources_checked=sources_required())
     return 0
 
 
@@ -217,6 +218,11 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         help="source texts folder (default: $ICS_SOURCES_DIR or ../shared/sources)",
     )
+    main_parser.add_argument(
+        "--without-sources",
+        action="store_true",
+        help="do not check quotations against the source documents (the book and the build say so)",
+    )
     commands = main_parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, handler, text: str) -> argparse.ArgumentParser:
@@ -271,5 +277,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     args.data = (args.data or project.data_dir).resolve()
-    args.sources = args.sources or project.sources_dir
+    args.sources = (args.sources or project.sources_dir).resolve()
+    # Children (papermill kernels, their loader) see the same sources and the same choice.
+    os.environ[SOURCES_ENV] = str(args.sources)
+    if args.without_sources:
+        os.environ[WITHOUT_SOURCES_ENV] = "1"
     return args.handler(args, project)

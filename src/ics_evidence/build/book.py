@@ -99,12 +99,13 @@ def build_book(
     verbose: bool = False,
     force: bool = False,
     outcome: book_inputs.BookOutcome | None = None,
+    sources_checked: bool = True,
 ) -> int:
     """Generate pages, build with warnings as errors, publish on success. Returns an exit code.
     Sphinx is skipped when nothing the book is built from changed since the site was published
     (unless ``force``: a release builds from scratch)."""
     outcome = outcome if outcome is not None else book_inputs.BookOutcome()
-    generate_pages(project, data_dir)
+    generate_pages(project, data_dir, sources_checked=sources_checked)
     inputs = book_inputs.digest(project)
     if not force and book_inputs.unchanged(project, inputs):
         outcome.sphinx = "skipped"

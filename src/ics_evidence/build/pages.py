@@ -46,14 +46,28 @@ def write_atomic(path: Path, content: str) -> bool:
     return True
 
 
-def generate_pages(project: Project, data_dir: Path | None = None) -> None:
-    """Every generated page, for the data in ``data_dir`` (default: the project's)."""
+UNCHECKED_NOTE = """```{warning}
+This build was made with `--without-sources`: the quotations below were **not** checked
+against the source documents, so a quotation may not appear in the document it names.
+```
+
+"""
+
+
+def generate_pages(project: Project, data_dir: Path | None = None, *, sources_checked: bool = True) -> None:
+    """Every generated page, for the data in ``data_dir`` (default: the project's).
+
+    A build that did not check the quotations says so at the top of the data dictionary, which
+    the data page (the one that explains the checking) includes."""
     data_dir = data_dir or project.data_dir
     generated_dir = project.generated_dir
     package = read_package(data_dir)
     _, tables, _ = read_tables(data_dir)
     counts = {name: len(rows) for name, rows in tables.items()}
-    write_atomic(generated_dir / "data-dictionary.md", render_markdown(package, counts))
+    dictionary = render_markdown(package, counts)
+    if not sources_checked:
+        dictionary = UNCHECKED_NOTE + dictionary
+    write_atomic(generated_dir / "data-dictionary.md", dictionary)
     write_atomic(generated_dir / "quote-share.md", quote_share_markdown(data_dir, project.sources_dir))
     write_downloads(data_dir, generated_dir, package)
     write_edition_pages(generated_dir, project.root, data_dir)

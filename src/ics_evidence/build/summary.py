@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ics_evidence.build.book_inputs import BookOutcome
-from ics_evidence.project import Project
+from ics_evidence.project import Project, sources_required
 
 SHOWN_NOTEBOOKS = 4
 
@@ -36,6 +36,8 @@ def sphinx_phrase(outcome: BookOutcome) -> str:
 
 
 def quotes_phrase(project: Project, sources: Path) -> str:
+    if not sources_required():
+        return "quotations NOT checked against the source documents (--without-sources)"
     if Path(sources).is_dir():
         return "quotations checked against the sources"
     local = project.local_sources_dir

@@ -22,7 +22,7 @@ from ics_evidence.data.numbers import states_value
 from ics_evidence.data.schema import DescriptorError, Field, Package, Resource, read_package
 from ics_evidence.data.sections import section_regions
 from ics_evidence.data.suggest import did_you_mean
-from ics_evidence.project import DESCRIPTOR, local_sources_for, sources_for
+from ics_evidence.project import DESCRIPTOR, SOURCES_ENV, local_sources_for, sources_for, sources_required
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 # ASCII digits only: Python's int() and float() also accept Arabic-Indic, full-width and other
@@ -490,19 +490,35 @@ def read_tables(directory: Path) -> tuple[Package | None, dict[str, list[Row]], 
     return package, tables, out.problems
 
 
-def validate_package(directory: Path, sources: Path | None = None) -> list[Problem]:
+def validate_package(
+    directory: Path, sources: Path | None = None, *, require_sources: bool | None = None
+) -> list[Problem]:
     """Every problem in the data package at ``directory``; an empty list means valid.
 
-    Quotations are checked against the source texts when ``sources`` (default: the shared
-    sources folder) exists; without it the remaining rules still run.
+    Quotations are checked against the source texts in ``sources`` (default: the shared
+    sources folder). If that folder is missing, that is a problem too, unless
+    ``require_sources`` is false (default: true unless ``ICS_WITHOUT_SOURCES`` is set, which
+    ``--without-sources`` does): evidence must never go unchecked without anyone asking.
     """
     package, tables, problems = read_tables(directory)
     if package is None:
         return problems
     out = _Collector()
     out.problems = list(problems)
+    texts = SourceTexts(Path(sources or sources_for(directory)), local_sources_for(directory))
+    if (sources_required() if require_sources is None else require_sources) and not texts.available:
+        # Documents the repository's sources/ folder holds are checked without the external
+        # folder; the others cannot be, and that must not pass unnoticed.
+        files = sorted({row.raw["file"] for row in tables.get("sources", [])})
+        if any(texts.path(name) is None for name in files):
+            out.add(
+                " or ".join(str(folder) for folder in texts.folders), None, None, None, "sources",
+                "the source documents are not there, so their quotations cannot be checked; point to them "
+                f"with --sources DIR or {SOURCES_ENV}=DIR, or build without checking them with --without-sources "
+                "(the book and the build then say that the quotations were not checked)",
+            )  # fmt: skip
     _check_foreign_keys(package, tables, out)
-    _check_evidence(package, tables, SourceTexts(sources or sources_for(directory), local_sources_for(directory)), out)
+    _check_evidence(package, tables, texts, out)
     _check_values_stated(package, tables, out)
     _check_package_rules(package, tables, out)
     return out.problems
