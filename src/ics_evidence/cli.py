@@ -20,6 +20,7 @@ installed from. The Makefile calls this; there is no other entry point.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import subprocess
 import sys
@@ -282,4 +283,42 @@ def main(argv: list[str] | None = None) -> int:
     os.environ[SOURCES_ENV] = str(args.sources)
     if args.without_sources:
         os.environ[WITHOUT_SOURCES_ENV] = "1"
-    return args.handler(args, project)
+    from ics_evidence.build.lock import BuildLocked, build_lock
+    from ics_evidence.build.pipeline import Interrupted
+
+    try:
+        if args.command in WRITERS:
+            with build_lock(project.build_dir, f"python -m ics_evidence {args.command}"):
+                return args.handler(args, project)
+        return args.handler(args, project)
+    except BuildLocked as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 75  # EX_TEMPFAIL: try again later
+    except KeyboardInterrupt as interrupt:
+        done = f": {interrupt}" if isinstance(interrupt, Interrupted) else ""
+        print(f"interrupted{done}; the published book is unchanged", file=sys.stderr)
+        return 130
+    except OSError as error:
+        # Anticipated failures of the machine, not of the code: one line, what and what to do.
+        print(f"error: {_os_error(error)}", file=sys.stderr)
+        return 1
+
+
+# Commands that write build products, so that two of them never run at once in a checkout.
+WRITERS = {"run", "build", "watch", "pages", "release", "benchmark"}
+
+_OS_ADVICE = {
+    errno.ENOSPC: "the disk is full; free some space and run the command again",
+    errno.EDQUOT: "the disk quota is exhausted; free some space and run the command again",
+    errno.EROFS: "the file system is read-only; build in a writable checkout",
+    errno.EACCES: "permission denied; make the checkout writable (or build in a copy)",
+    errno.EPERM: "permission denied; make the checkout writable (or build in a copy)",
+    errno.ENAMETOOLONG: "a file name is too long; shorten the id or folder name it comes from",
+    errno.ENOENT: "not found; check the path",
+}
+
+
+def _os_error(error: OSError) -> str:
+    where = f" ({error.filename})" if error.filename else ""
+    advice = _OS_ADVICE.get(error.errno, "see the message and run the command again")
+    return f"{error.strerror or error}{where}: {advice}"

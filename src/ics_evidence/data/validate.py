@@ -33,6 +33,8 @@ _NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection, OWASP).
 FORMULA_START = ("=", "+", "-", "@")
+# Ids name executed notebooks and pages; file systems refuse names over 255 bytes.
+ID_MAX_LENGTH = 100
 
 
 def _hidden_character(text: str) -> str | None:
@@ -163,6 +165,9 @@ def _read_rows(resource: Resource, path: Path, out: _Collector) -> list[Row] | N
                 out.add(shown, number, field.name, cell.encode("unicode_escape").decode("ascii"), "characters",
                         f"contains {hidden}; retype the value without it")  # fmt: skip
                 continue
+            if field.name.endswith("_id") and len(cell) > ID_MAX_LENGTH:
+                out.add(shown, number, field.name, cell, "id-length",
+                        f"longer than {ID_MAX_LENGTH} characters; ids name files and web addresses, shorten it")  # fmt: skip
             if field.type == "string" and cell.startswith(FORMULA_START):
                 out.add(shown, number, field.name, cell, "formula",
                         f"starts with {cell[0]!r}, which a spreadsheet opening the download runs as a formula; "
