@@ -18,12 +18,13 @@ import pytest
 from ics_evidence.build import book, pipeline
 from ics_evidence.build.jobs import load_jobs
 from ics_evidence.project import Project
-from tests.helpers import ROOT, copy_project, project_environment
+from tests.helpers import copy_project, project_environment
 
 
 def cli(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ics_evidence", *args], cwd=root,
-                          env=env or project_environment(root), capture_output=True, text=True, check=False)  # fmt: skip
+    env = env or project_environment(root)
+    command = [sys.executable, "-m", "ics_evidence", *args]
+    return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=False)
 
 
 @pytest.fixture(scope="module")
@@ -178,7 +179,7 @@ def test_file_system_errors_are_one_line_with_advice(project, verb):
 
 # -- an interrupted Sphinx run ----------------------------------------------------------------------
 
-KILLER = '''
+KILLER = """
 import os
 
 def _die(app, pagename, *args):
@@ -188,7 +189,7 @@ def _die(app, pagename, *args):
 def setup(app):
     app.connect("html-page-context", _die)
     return {"parallel_read_safe": True}
-'''
+"""
 
 
 @pytest.mark.book
@@ -218,3 +219,19 @@ def test_an_interrupted_sphinx_build_is_repaired_by_the_next(tmp_path, monkeypat
     assert book.run_sphinx(project, work) == 0
     page = (work / "_build" / "html" / "index.html").read_text(encoding="utf-8")
     assert "second edition" in page
+
+
+# -- the build's last line says whether the evidence was checked ------------------------------------
+
+
+@pytest.mark.parametrize("checked", [True, False])
+def test_build_last_line_says_whether_quotations_were_checked(tmp_path, monkeypatch, capsys, checked):
+    generated = []
+    monkeypatch.setattr(book, "run_sphinx", lambda *args, **kwargs: 0)
+    monkeypatch.setattr(book, "generate_pages", lambda *args, **kwargs: generated.append(kwargs))
+    monkeypatch.setattr(book, "publish", lambda *args: None)
+    assert book.build_book(Project(tmp_path), sources_checked=checked) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last.startswith("book built:")
+    assert ("NOT checked" in last) is not checked
+    assert generated == [{"sources_checked": checked}]

@@ -262,7 +262,7 @@ def test_duplicate_header_is_refused(data_copy, table, duplicate):
     copy_name = header[1] if duplicate == "same" else header[1].upper()
     lines = [f"{line},{'' if i else copy_name}" if i == 0 else f"{line},<b>x</b>" for i, line in enumerate(lines)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert ("header" in rules_of(data_copy)), problems_of(data_copy)
+    assert "header" in rules_of(data_copy), problems_of(data_copy)
     with pytest.raises(DataPackageError):
         load_package(data_copy, tables=[table])
 

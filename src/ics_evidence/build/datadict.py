@@ -68,5 +68,7 @@ def render_markdown(package: Package, row_counts: dict[str, int]) -> str:
             lines.append(f"Evidence (source, section, quotation): {groups}.")
         lines += ["", "| Column | Type | Constraints | Description |", "|---|---|---|---|"]
         for field in resource.fields:
-            lines.append(f"| {code(field.name)} | {text(field.type)} | {_constraints(field)} | {text(field.description)} |")
+            lines.append(
+                f"| {code(field.name)} | {text(field.type)} | {_constraints(field)} | {text(field.description)} |"
+            )
     return "\n".join(lines) + "\n"

@@ -33,9 +33,7 @@ def build_lock(build_dir: Path, what: str) -> Iterator[None]:
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "another process"
-            raise BuildLocked(
-                f"{holder} holds {path}; wait for it to finish and run the command again"
-            ) from None
+            raise BuildLocked(f"{holder} holds {path}; wait for it to finish and run the command again") from None
         handle.seek(0)
         handle.truncate()
         started = dt.datetime.now().isoformat(timespec="seconds")

@@ -166,8 +166,8 @@ def _read_rows(resource: Resource, path: Path, out: _Collector) -> list[Row] | N
                         f"contains {hidden}; retype the value without it")  # fmt: skip
                 continue
             if field.name.endswith("_id") and len(cell) > ID_MAX_LENGTH:
-                out.add(shown, number, field.name, cell, "id-length",
-                        f"longer than {ID_MAX_LENGTH} characters; ids name files and web addresses, shorten it")  # fmt: skip
+                message = f"longer than {ID_MAX_LENGTH} characters; ids name files and web addresses, shorten it"
+                out.add(shown, number, field.name, cell, "id-length", message)
             if field.type == "string" and cell.startswith(FORMULA_START):
                 out.add(shown, number, field.name, cell, "formula",
                         f"starts with {cell[0]!r}, which a spreadsheet opening the download runs as a formula; "
