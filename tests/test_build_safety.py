@@ -18,7 +18,7 @@ import pytest
 from ics_evidence.build import book, pipeline
 from ics_evidence.build.jobs import load_jobs
 from ics_evidence.project import Project
-from tests.helpers import copy_project, project_environment
+from tests.helpers import ROOT, copy_project, project_environment
 
 
 def cli(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -235,3 +235,20 @@ def test_build_last_line_says_whether_quotations_were_checked(tmp_path, monkeypa
     assert last.startswith("book built:")
     assert ("NOT checked" in last) is not checked
     assert generated == [{"sources_checked": checked}]
+
+
+@pytest.mark.parametrize(
+    ("code", "advice"), [(28, "disk is full"), (30, "read-only"), (13, "permission denied"), (36, "too long")]
+)
+def test_full_or_read_only_disk_is_one_line_with_advice(monkeypatch, capsys, code, advice):
+    """ENOSPC, EROFS, EACCES, ENAMETOOLONG from anywhere in a command (they cannot be caused
+    for real here: the tests may run as root, on a roomy disk)."""
+    from ics_evidence import cli as command_line
+
+    def fails(*args, **kwargs):
+        raise OSError(code, os.strerror(code), "_build/html.123/index.html")
+
+    monkeypatch.setattr(command_line, "_validate", fails)
+    assert command_line.main(["--root", str(ROOT), "validate"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and advice in err[0] and "_build/html.123/index.html" in err[0], err
