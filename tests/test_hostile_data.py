@@ -56,7 +56,7 @@ def site(tmp_path_factory) -> Path:
     version = yaml.safe_load((root / "releases.yml").read_text(encoding="utf-8"))["releases"][0]["version"]
     _git(root, "init", "-q")
     _git(root, "add", "-A")
-    _git(root, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "before")
+    _git(root, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "before")
     _git(root, "tag", f"v{version}")
 
     descriptor_path = root / "data" / "datapackage.json"
@@ -83,7 +83,7 @@ def site(tmp_path_factory) -> Path:
     releases["releases"][0]["summary"] = JINJA + " " + LINK
     releases_path.write_text(yaml.safe_dump(releases, sort_keys=False, allow_unicode=True), encoding="utf-8")
     _git(root, "add", "-A")
-    _git(root, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "hostile")
+    _git(root, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "hostile")
     run(root, "build", "--jobs", "2")
     return root / "_build" / "html"
 
