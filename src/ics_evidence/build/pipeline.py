@@ -156,6 +156,9 @@ def run(
         pool.shutdown(wait=False, cancel_futures=True)
         _write_state(state_path, state)
         raise Interrupted(len(result.ran), len(stale)) from None
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
     pool.shutdown(wait=True)
     _write_state(state_path, state)
     return result
