@@ -305,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 # Commands that write build products, so that two of them never run at once in a checkout.
-WRITERS = {"run", "build", "watch", "pages", "release", "benchmark"}
+WRITERS = {"run", "build", "watch", "pages", "pdf", "site", "release", "benchmark"}
 
 _OS_ADVICE = {
     errno.ENOSPC: "the disk is full; free some space and run the command again",
