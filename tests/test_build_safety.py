@@ -224,17 +224,19 @@ def test_an_interrupted_sphinx_build_is_repaired_by_the_next(tmp_path, monkeypat
 # -- the build's last line says whether the evidence was checked ------------------------------------
 
 
-@pytest.mark.parametrize("checked", [True, False])
-def test_build_last_line_says_whether_quotations_were_checked(tmp_path, monkeypatch, capsys, checked):
-    generated = []
-    monkeypatch.setattr(book, "run_sphinx", lambda *args, **kwargs: 0)
-    monkeypatch.setattr(book, "generate_pages", lambda *args, **kwargs: generated.append(kwargs))
-    monkeypatch.setattr(book, "publish", lambda *args: None)
-    assert book.build_book(Project(tmp_path), sources_checked=checked) == 0
-    last = capsys.readouterr().out.strip().splitlines()[-1]
-    assert last.startswith("book built:")
-    assert ("NOT checked" in last) is not checked
-    assert generated == [{"sources_checked": checked}]
+@pytest.mark.parametrize("opted_out", [False, True])
+def test_build_last_line_says_whether_quotations_were_checked(monkeypatch, opted_out):
+    from ics_evidence.build.book_inputs import BookOutcome
+    from ics_evidence.build.summary import final_line
+    from ics_evidence.project import WITHOUT_SOURCES_ENV
+
+    if opted_out:
+        monkeypatch.setenv(WITHOUT_SOURCES_ENV, "1")
+    else:
+        monkeypatch.delenv(WITHOUT_SOURCES_ENV, raising=False)
+    project = Project(ROOT)
+    line = final_line(project, [], 3, BookOutcome(), project.sources_dir, 1.0)
+    assert ("NOT checked" in line and "--without-sources" in line) is opted_out, line
 
 
 @pytest.mark.parametrize(

@@ -192,3 +192,34 @@ def check_descriptor(raw: object) -> list[tuple[str, str]]:
                         (f"{where}.constraints.{constraint}", f"the project requires {value!r}; it cannot be loosened")
                     )
     return problems
+
+
+def rules_of(descriptor: dict) -> dict:
+    """The rules a reviewed descriptor sets, in the form of ``required_schema.json``: to change
+    a rule, edit the descriptor, then regenerate the file and have both reviewed together:
+
+        python -m ics_evidence.data.rules data/datapackage.json > src/ics_evidence/data/required_schema.json
+    """
+    return {
+        "resources": [
+            {
+                "name": r["name"],
+                "path": r["path"],
+                "role": r.get("role", "fact"),
+                "primaryKey": r["schema"].get("primaryKey", []),
+                "foreignKeys": r["schema"].get("foreignKeys", []),
+                "evidence": r.get("evidence", []),
+                "fields": {
+                    f["name"]: {"type": f.get("type", "string"), "constraints": f.get("constraints", {})}
+                    for f in r["schema"]["fields"]
+                },
+            }
+            for r in descriptor["resources"]
+        ]
+    }
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(json.dumps(rules_of(json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))), indent=1, ensure_ascii=False))
