@@ -225,7 +225,7 @@ def test_an_interrupted_sphinx_build_is_repaired_by_the_next(tmp_path, monkeypat
 
 
 @pytest.mark.parametrize("opted_out", [False, True])
-def test_build_last_line_says_whether_quotations_were_checked(monkeypatch, opted_out):
+def test_build_last_line_says_whether_quotations_were_checked(monkeypatch, tmp_path, opted_out):
     from ics_evidence.build.book_inputs import BookOutcome
     from ics_evidence.build.summary import final_line
     from ics_evidence.project import WITHOUT_SOURCES_ENV
@@ -235,8 +235,10 @@ def test_build_last_line_says_whether_quotations_were_checked(monkeypatch, opted
     else:
         monkeypatch.delenv(WITHOUT_SOURCES_ENV, raising=False)
     project = Project(ROOT)
-    line = final_line(project, [], 3, BookOutcome(), project.sources_dir, 1.0)
-    assert ("NOT checked" in line and "--without-sources" in line) is opted_out, line
+    line = final_line(project, [], 3, BookOutcome(), tmp_path / "no-sources", 1.0)
+    assert ("--without-sources" in line) is opted_out, line
+    (tmp_path / "sources").mkdir()
+    assert "checked against the sources" in final_line(project, [], 3, BookOutcome(), tmp_path / "sources", 1.0)
 
 
 @pytest.mark.parametrize(

@@ -47,6 +47,12 @@ def _validate(data_dir: Path, sources: Path) -> int:
     return 0
 
 
+def _checked(args: argparse.Namespace) -> bool:
+    """Whether every quotation was checked: always, unless --without-sources let a build through
+    without the external source folder."""
+    return sources_required() or Path(args.sources).is_dir()
+
+
 def _quote_share(data_dir: Path, sources: Path) -> int:
     from ics_evidence.data.quote_share import quote_shares, report
 
@@ -101,7 +107,7 @@ def _build(args: argparse.Namespace, project: Project) -> int:
     print("assembling the book")
     outcome = BookOutcome()
     status = book.build_book(
-        project, args.data, verbose=args.verbose, force=args.force, outcome=outcome, sources_checked=sources_required()
+        project, args.data, verbose=args.verbose, force=args.force, outcome=outcome, sources_checked=_checked(args)
     )
     if status:
         return status
@@ -134,7 +140,7 @@ def _watch(args: argparse.Namespace, project: Project) -> int:
 def _pages(args: argparse.Namespace, project: Project) -> int:
     from ics_evidence.build.pages import generate_pages
 
-    generate_pages(project, args.data, sources_checked=sources_required())
+    generate_pages(project, args.data, sources_checked=_checked(args))
     return 0
 
 

@@ -47,8 +47,9 @@ def write_atomic(path: Path, content: str) -> bool:
 
 
 UNCHECKED_NOTE = """```{warning}
-This build was made with `--without-sources`: the quotations below were **not** checked
-against the source documents, so a quotation may not appear in the document it names.
+This build was made with `--without-sources` and without the source folder: the quotations
+below were **not** checked against all the source documents, so a quotation may not appear in
+the document it names.
 ```
 
 """
