@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -9,7 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from ics_evidence.project import SOURCES_ENV, WITHOUT_SOURCES_ENV
 from tests.helpers import DATA_DIR, PROJECT, ROOT
+
+# Every test (and every command it starts) checks quotations against this checkout's sources,
+# wherever its data copy lives; a clone without them opts out explicitly, as a person would.
+os.environ.setdefault(SOURCES_ENV, str(PROJECT.sources_dir))
+if not PROJECT.sources_dir.is_dir():
+    os.environ[WITHOUT_SOURCES_ENV] = "1"
 
 
 @pytest.fixture

@@ -30,4 +30,4 @@ def test_descriptions_are_escaped(tmp_path):
     (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     page = render_markdown(read_package(tmp_path), {})
     assert "<script>" not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; \\| pipe" in page
+    assert "\\<script\\>alert\\(1\\)\\<\\/script\\> \\| pipe" in page

@@ -122,12 +122,16 @@ def test_build_ends_with_one_line(project_copy, fake_sphinx, monkeypatch, capsys
     assert "(themes)" in final and "Sphinx" in final
     assert ("quotations checked against the sources" in final) == PROJECT.sources_dir.is_dir()
 
-    assert cli.main(["--sources", str(project.root / "no-such-folder"), "build"]) == 0
+    # Without the sources a build fails (issue 10) unless --without-sources asks for it.
+    assert cli.main(["--sources", str(project.root / "no-such-folder"), "build"]) == 1
+    capsys.readouterr()
+    assert cli.main(["--without-sources", "--sources", str(project.root / "no-such-folder"), "build"]) == 0
     final = capsys.readouterr().out.strip().splitlines()[-1]
-    assert "Sphinx skipped" in final and "quotations NOT checked" in final
+    # (Sphinx ran: the data page now says the quotations were not checked.)
+    assert "quotations NOT checked" in final and "--without-sources" in final
 
     (project.local_sources_dir / "annual-report.txt").write_text("A redistributable document.", encoding="utf-8")
-    assert cli.main(["--sources", str(project.root / "no-such-folder"), "build"]) == 0
+    assert cli.main(["--without-sources", "--sources", str(project.root / "no-such-folder"), "build"]) == 0
     final = capsys.readouterr().out.strip().splitlines()[-1]
     assert "quotations checked only against the 1 document(s) in sources/" in final
 

@@ -38,7 +38,8 @@ def test_diff_uses_composite_keys_and_escapes_values():
     new = {"t": [{"x": "1", "y": "2", "v": "<i>"}]}
     (diff,) = changes.diff_tables(old, new, {"t": ("x", "y")})
     assert diff.changed == [("1 / 2", "v", "<b>", "<i>")]
-    assert "&lt;i&gt;" in changes.diff_markdown([diff], "v1") and "<i>" not in changes.diff_markdown([diff], "v1")
+    page = changes.diff_markdown([diff], "v1")
+    assert "\\<i\\>" in page and "<i>" not in page  # every ASCII punctuation escaped: literal text
 
 
 def test_versions_must_be_semantic_and_increase(tmp_path):
@@ -113,6 +114,17 @@ def test_release_refuses_a_dirty_tree(repository):
 
 
 @pytest.mark.book
+def test_release_always_checks_the_quotations(repository, tmp_path):
+    """--without-sources cannot make a release: without the sources it is refused."""
+    environment = project_environment(repository) | {"ICS_SOURCES_DIR": str(tmp_path / "none")}
+    result = subprocess.run(
+        [sys.executable, "-m", "ics_evidence", "--without-sources", "release", next_minor(repository),
+         "--summary", "Unchecked"], cwd=repository, env=environment, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 1 and "— sources:" in result.stderr, result.stderr[-2000:]
+
+
+@pytest.mark.book
 def test_release_bundle_version_stamp_diff_and_reproducibility(repository):
     first, second = next_minor(repository), next_minor(repository, 2)
     result = release_command(repository, first, "--summary", "First edition")
@@ -126,6 +138,7 @@ def test_release_bundle_version_stamp_diff_and_reproducibility(repository):
     manifest = json.loads((bundle / "manifest.json").read_text())
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repository, capture_output=True, text=True).stdout.strip()
     assert manifest["version"] == first and manifest["commit"] == head
+    assert manifest["quotations_checked_against_sources"] is True
     check = subprocess.run(["sha256sum", "--check", "--quiet", "SHA256SUMS"], cwd=bundle, capture_output=True)
     assert check.returncode == 0, check.stdout
     archive = bundle.parent / f"{bundle.name}.tar.gz"

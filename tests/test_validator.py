@@ -55,7 +55,7 @@ def test_malformed_csv_unclosed_quote(data_copy):
 def test_malformed_csv_extra_cell(data_copy):
     path = data_copy / "themes.csv"
     path.write_text(path.read_text(encoding="utf-8") + "extra-theme,Label,Definition,surplus\n", encoding="utf-8")
-    rows = len(read(data_copy / "themes.csv")) + 1
+    rows = len(read(data_copy / "themes.csv")) + 2  # header + the well-formed rows, then this one
     assert ("themes.csv", rows, None, None, "csv") in problems_of(data_copy)
 
 

@@ -11,6 +11,7 @@ new-system add the rows a new system needs, with the cells to fill in left empty
 release    record and bundle a new edition (the README's `make release`)
 pdf        the print edition: rerun stale notebooks, print the book to _build/pdf (A4)
 site       every recorded edition side by side in _build/site, with edition switchers
+rules      regenerate the required schema (src/ics_evidence/data/required_schema.json) from the descriptor
 benchmark  time the rerun pipeline in throw-away copies, reported as ratios
 
 The project is the checkout you run in (or --root), whatever checkout the package was
@@ -20,24 +21,25 @@ installed from. The Makefile calls this; there is no other entry point.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from ics_evidence.project import NotAProject, Project
+from ics_evidence.project import DESCRIPTOR, SOURCES_ENV, WITHOUT_SOURCES_ENV, NotAProject, Project, sources_required
+
+UNCHECKED = "quotations NOT checked against the source documents (--without-sources)"  # as the final line says
 
 
 def _validate(data_dir: Path, sources: Path) -> int:
     from ics_evidence.data.validate import validate_package
 
     problems = validate_package(data_dir, sources)
-    if not sources.is_dir():
-        print(
-            f"note: {sources} not found; quotations were checked only against documents in the repository's "
-            "sources/ folder, if any (data/README.md says how to get the others)",
-            file=sys.stderr,
-        )
+    if not sources_required():
+        print(f"note: {UNCHECKED}", file=sys.stderr)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -45,6 +47,12 @@ def _validate(data_dir: Path, sources: Path) -> int:
         return 1
     print(f"{data_dir}: valid")
     return 0
+
+
+def _checked(args: argparse.Namespace) -> bool:
+    """Whether every quotation was checked: always, unless --without-sources let a build through
+    without the external source folder."""
+    return sources_required() or Path(args.sources).is_dir()
 
 
 def _quote_share(data_dir: Path, sources: Path) -> int:
@@ -100,7 +108,9 @@ def _build(args: argparse.Namespace, project: Project) -> int:
 
     print("assembling the book")
     outcome = BookOutcome()
-    status = book.build_book(project, args.data, verbose=args.verbose, force=args.force, outcome=outcome)
+    status = book.build_book(
+        project, args.data, verbose=args.verbose, force=args.force, outcome=outcome, sources_checked=_checked(args)
+    )
     if status:
         return status
     print(final_line(project, run["ran"], run["notebooks"], outcome, args.sources, time.perf_counter() - started))
@@ -132,7 +142,7 @@ def _watch(args: argparse.Namespace, project: Project) -> int:
 def _pages(args: argparse.Namespace, project: Project) -> int:
     from ics_evidence.build.pages import generate_pages
 
-    generate_pages(project, args.data)
+    generate_pages(project, args.data, sources_checked=_checked(args))
     return 0
 
 
@@ -197,6 +207,15 @@ def _site(args: argparse.Namespace, project: Project) -> int:
     return 0
 
 
+def _rules(args: argparse.Namespace, project: Project) -> int:
+    from ics_evidence.data.rules import REQUIRED_SCHEMA, write_required_schema
+
+    target = project.root / "src" / "ics_evidence" / "data" / REQUIRED_SCHEMA.name
+    write_required_schema(project.data_dir / DESCRIPTOR, target)
+    print(f"{target.relative_to(project.root)} now holds the rules of {DESCRIPTOR}: review both together")
+    return 0
+
+
 def _benchmark(args: argparse.Namespace, project: Project) -> int:
     from ics_evidence.benchmark import benchmark
 
@@ -216,6 +235,11 @@ def parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         help="source texts folder (default: $ICS_SOURCES_DIR or ../shared/sources)",
+    )
+    main_parser.add_argument(
+        "--without-sources",
+        action="store_true",
+        help="do not check quotations against the source documents (the book and the build say so)",
     )
     commands = main_parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -255,12 +279,32 @@ def parser() -> argparse.ArgumentParser:
     release.add_argument("--summary", help="one line for the Versions page and release notes")
     release.add_argument("--no-pdf", action="store_true", help="skip the PDF edition")
     release.add_argument("--bundle-only", action="store_true", help="bundle the release recorded at HEAD")
+    command("rules", _rules, "regenerate the project's required schema from a reviewed data/datapackage.json")
     command("site", _site, "assemble every recorded edition, side by side, in _build/site")
     bench = command("benchmark", _benchmark, "time the rerun pipeline (shipped and a generated dataset)")
     bench.add_argument("--systems", type=int, default=42, help="size of the generated dataset (default 42)")
     bench.add_argument("--jobs", type=int, default=None, help="parallel jobs (default: cores)")
     bench.add_argument("--skip-large", action="store_true", help="only the shipped dataset")
     return main_parser
+
+
+@contextlib.contextmanager
+def _environment(values: dict[str, str | None]):
+    """Set (or, for None, unset) environment variables while the block runs, then restore them."""
+    before = {name: os.environ.get(name) for name in values}
+    try:
+        for name, value in values.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -271,5 +315,50 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     args.data = (args.data or project.data_dir).resolve()
-    args.sources = args.sources or project.sources_dir
-    return args.handler(args, project)
+    args.sources = (args.sources or project.sources_dir).resolve()
+    # Children (papermill kernels, their loader) see the same sources and the same choice, for
+    # this command only: a caller in the same process (a test, a notebook) keeps its own.
+    with _environment({SOURCES_ENV: str(args.sources), WITHOUT_SOURCES_ENV: "1" if args.without_sources else None}):
+        return _dispatch(args, project)
+
+
+def _dispatch(args: argparse.Namespace, project: Project) -> int:
+    from ics_evidence.build.lock import BuildLocked, build_lock
+    from ics_evidence.build.pipeline import Interrupted
+
+    try:
+        if args.command in WRITERS:
+            with build_lock(project.build_dir, f"python -m ics_evidence {args.command}"):
+                return args.handler(args, project)
+        return args.handler(args, project)
+    except BuildLocked as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 75  # EX_TEMPFAIL: try again later
+    except KeyboardInterrupt as interrupt:
+        done = f": {interrupt}" if isinstance(interrupt, Interrupted) else ""
+        print(f"interrupted{done}; the published book is unchanged", file=sys.stderr)
+        return 130
+    except OSError as error:
+        # Anticipated failures of the machine, not of the code: one line, what and what to do.
+        print(f"error: {_os_error(error)}", file=sys.stderr)
+        return 1
+
+
+# Commands that write build products, so that two of them never run at once in a checkout.
+WRITERS = {"run", "build", "watch", "pages", "pdf", "site", "release", "benchmark"}
+
+_OS_ADVICE = {
+    errno.ENOSPC: "the disk is full; free some space and run the command again",
+    errno.EDQUOT: "the disk quota is exhausted; free some space and run the command again",
+    errno.EROFS: "the file system is read-only; build in a writable checkout",
+    errno.EACCES: "permission denied; make the checkout writable (or build in a copy)",
+    errno.EPERM: "permission denied; make the checkout writable (or build in a copy)",
+    errno.ENAMETOOLONG: "a file name is too long; shorten the id or folder name it comes from",
+    errno.ENOENT: "not found; check the path",
+}
+
+
+def _os_error(error: OSError) -> str:
+    where = f" ({error.filename})" if error.filename else ""
+    advice = _OS_ADVICE.get(error.errno, "see the message and run the command again")
+    return f"{error.strerror or error}{where}: {advice}"

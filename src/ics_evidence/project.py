@@ -16,6 +16,13 @@ DESCRIPTOR = "datapackage.json"
 MARKERS = ("_config.yml", "notebooks/pipeline.yml")  # what makes a folder a project root
 SOURCES_ENV = "ICS_SOURCES_DIR"
 LOCAL_SOURCES = "sources"  # documents the project may redistribute, kept in the repository
+# Set (by ``--without-sources``) to build without checking quotations; inherited by the
+# notebook kernels, so their loader agrees with the command that started them.
+WITHOUT_SOURCES_ENV = "ICS_WITHOUT_SOURCES"
+
+
+def sources_required() -> bool:
+    return os.environ.get(WITHOUT_SOURCES_ENV, "") in ("", "0")
 
 
 class NotAProject(RuntimeError):

@@ -7,8 +7,10 @@ succeeds, so a failed build leaves the last good book untouched.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import yaml
@@ -53,29 +55,75 @@ def fix_html(tree: Path) -> None:
             page.write_text(fixed, encoding="utf-8")
 
 
-def publish(built: Path, site: Path) -> None:
-    """Swap a finished HTML tree into place in two renames."""
-    incoming = site.with_name(site.name + ".incoming")
+def _trees(site: Path) -> list[Path]:
+    return [p for p in site.parent.glob(f"{site.name}.*") if p.is_dir() and not p.is_symlink()]
+
+
+def recover(site: Path) -> None:
+    """Tidy what an interrupted publish left behind (the lock is held, so nothing is in use):
+    temporary links, trees the link does not point to, and the two-rename scheme's
+    ``html.incoming``/``html.outgoing`` (a kill between its renames left no site at all: the
+    outgoing tree is the last good one, so it is put back)."""
     outgoing = site.with_name(site.name + ".outgoing")
-    for leftover in (incoming, outgoing):
-        shutil.rmtree(leftover, ignore_errors=True)
-    shutil.copytree(built, incoming)
-    fix_html(incoming)
-    if site.exists():
-        site.rename(outgoing)
-    incoming.rename(site)
-    shutil.rmtree(outgoing, ignore_errors=True)
+    if not site.exists() and not site.is_symlink() and outgoing.is_dir():
+        outgoing.rename(site)
+    for link in site.parent.glob(f".{site.name}.link-*"):
+        link.unlink()
+    current = site.resolve() if site.is_symlink() else None
+    for tree in _trees(site):
+        if tree != current:
+            shutil.rmtree(tree, ignore_errors=True)
+
+
+def publish(built: Path, site: Path) -> None:
+    """Make a finished HTML tree the published site in one atomic step.
+
+    ``site`` (``_build/html``) is a symbolic link to ``html.<id>``; the new tree is copied
+    beside it and the link is replaced by ``rename``, which is atomic: a reader (or a kill)
+    sees the old site or the new one, never neither and never a mixture.
+    """
+    recover(site)
+    tree = site.with_name(f"{site.name}.{time.time_ns()}")
+    shutil.copytree(built, tree)
+    fix_html(tree)
+    link = site.with_name(f".{site.name}.link-{os.getpid()}")
+    link.symlink_to(tree.name)  # relative, so the build folder can be moved
+    if site.is_dir() and not site.is_symlink():
+        # A site published before links were used: a directory cannot be replaced by a
+        # rename, so it is moved aside first (the only non-atomic moment, once per checkout).
+        site.rename(site.with_name(f"{site.name}.{time.time_ns() - 1}"))
+    os.replace(link, site)
+    recover(site)
+
+
+INCOMPLETE = ".incomplete"
 
 
 def run_sphinx(project: Project, work_dir: Path, builder: str = "html", verbose: bool = False) -> int:
+    """Run Sphinx (through Jupyter Book) incrementally, unless the last run did not finish.
+
+    Sphinx saves its environment before it writes pages, and decides what to write from the
+    sources' times, not from the files they include: a build interrupted while writing would
+    leave pages that include generated files (data dictionary, downloads, cite, changes) stale
+    for every later build. A marker present from start to successful end makes the next build
+    after an interruption or a failure start from scratch (``--all``)."""
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     toc = write_toc(project)
+    marker = work_dir / INCOMPLETE
     command = [
         str(jupyter_book), "build", str(project.root), "--toc", str(toc),
         "--path-output", str(work_dir), "--builder", builder,
         "--warningiserror", "--nitpick", "--keep-going",
     ]  # fmt: skip
-    return book_inputs.run_logged(command, project.root, book_inputs.log_path(project, builder), verbose)
+    if marker.exists():
+        print(f"the last book build in {work_dir} did not finish; rebuilding every page", file=sys.stderr)
+        command.append("--all")
+    work_dir.mkdir(parents=True, exist_ok=True)
+    marker.touch()
+    status = book_inputs.run_logged(command, project.root, book_inputs.log_path(project, builder), verbose)
+    if status == 0:
+        marker.unlink()
+    return status
 
 
 def build_single_page(project: Project) -> Path:
@@ -99,12 +147,13 @@ def build_book(
     verbose: bool = False,
     force: bool = False,
     outcome: book_inputs.BookOutcome | None = None,
+    sources_checked: bool = True,
 ) -> int:
     """Generate pages, build with warnings as errors, publish on success. Returns an exit code.
     Sphinx is skipped when nothing the book is built from changed since the site was published
     (unless ``force``: a release builds from scratch)."""
     outcome = outcome if outcome is not None else book_inputs.BookOutcome()
-    generate_pages(project, data_dir)
+    generate_pages(project, data_dir, sources_checked=sources_checked)
     inputs = book_inputs.digest(project)
     if not force and book_inputs.unchanged(project, inputs):
         outcome.sphinx = "skipped"

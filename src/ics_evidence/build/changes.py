@@ -6,14 +6,13 @@ key, table by table, and the What-changed page lists rows added, removed and cha
 
 from __future__ import annotations
 
-import csv
-import html
-import io
 import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ics_evidence.build.markdown import code, text
+from ics_evidence.data.csvfiles import parse
 from ics_evidence.data.schema import read_package
 
 
@@ -29,8 +28,9 @@ class TableDiff:
         return not (self.added or self.removed or self.changed)
 
 
-def _parse_csv(text: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(text)))
+def _parse_csv(content: str, shown: str = "") -> list[dict[str, str]]:
+    # The data stage's reader, so a BOM or blank row reads here as it does everywhere else.
+    return [cells for _, cells in parse(content, shown).rows]
 
 
 def tables_at(ref: str, root: Path) -> dict[str, list[dict[str, str]]]:
@@ -41,10 +41,10 @@ def tables_at(ref: str, root: Path) -> dict[str, list[dict[str, str]]]:
     tables = {}
     for path in listing:
         if path.endswith(".csv"):
-            text = subprocess.run(
+            content = subprocess.run(
                 ["git", "show", f"{ref}:{path}"], cwd=root, capture_output=True, text=True, check=True
             ).stdout
-            tables[Path(path).stem] = _parse_csv(text)
+            tables[Path(path).stem] = _parse_csv(content)
     return tables
 
 
@@ -76,8 +76,7 @@ def diff_tables(
     return diffs
 
 
-def _md(text: str) -> str:
-    return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
+_md = text  # data text as literal Markdown: the one escaping rule (build.markdown)
 
 
 SHOWN_TEXT = 60  # characters: a longer old or new text is summarised, not reprinted
@@ -98,31 +97,31 @@ def diff_markdown(diffs: list[TableDiff], since: str, *, detail: bool = True) ->
     a re-cut of every quotation would otherwise fill with hundreds of rows)."""
     changed = [d for d in diffs if not d.empty]
     if not changed:
-        return f"No row of any table in `data/` has changed since {since}.\n"
+        return f"No row of any table in `data/` has changed since {text(since)}.\n"
     lines = [
-        f"Computed from `data/` at {since} and now, table by table, by primary key.",
+        f"Computed from `data/` at {text(since)} and now, table by table, by primary key.",
         "",
         "| Table | Rows added | Rows removed | Values changed |",
         "|---|---:|---:|---:|",
     ]
-    lines += [f"| `{d.table}` | {len(d.added)} | {len(d.removed)} | {len(d.changed)} |" for d in changed]
+    lines += [f"| {code(d.table)} | {len(d.added)} | {len(d.removed)} | {len(d.changed)} |" for d in changed]
     for d in changed:
-        lines += ["", f"## `{d.table}`", ""]
+        lines += ["", f"## {code(d.table)}", ""]
         if d.changed and not detail:
             columns: dict[str, int] = {}
             for _key, column, _old, _new in d.changed:
                 columns[column] = columns.get(column, 0) + 1
             lines += ["| Column | Rows in which it changed |", "|---|---:|"]
-            lines += [f"| `{column}` | {count} |" for column, count in sorted(columns.items())]
+            lines += [f"| {code(column)} | {count} |" for column, count in sorted(columns.items())]
             lines.append("")
         elif d.changed:
             lines += ["| Row | Column | Old value | New value |", "|---|---|---|---|"]
-            lines += [f"| {_md(k)} | `{c}` | {' | '.join(map(_md, _shown(o, n)))} |" for k, c, o, n in d.changed]
+            lines += [f"| {_md(k)} | {code(c)} | {' | '.join(map(_md, _shown(o, n)))} |" for k, c, o, n in d.changed]
             lines.append("")
         for label, rows in (("Added", d.added), ("Removed", d.removed)):
             if rows:
                 first = list(rows[0])[:2]
-                lines.append(f"{label}: " + "; ".join(_md(" / ".join(r[f] for f in first)) for r in rows) + ".")
+                lines.append(f"{label}: " + "; ".join(_md(" / ".join(r[f] or "" for f in first)) for r in rows) + ".")
                 lines.append("")
     return "\n".join(lines) + "\n"
 

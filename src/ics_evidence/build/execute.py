@@ -9,12 +9,12 @@ only when all of that succeeded.
 from __future__ import annotations
 
 import ast
-import html
 import os
 import re
 import time
 from pathlib import Path
 
+from ics_evidence.build import markdown
 from ics_evidence.build.jobs import Job, NotebookFailed, PipelineError
 from ics_evidence.data.suggest import did_you_mean
 
@@ -53,7 +53,6 @@ def check_parameters(job: Job, notebook) -> None:
 
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!|~])")
 
 
 def glued_text(notebook) -> dict[str, str]:
@@ -74,7 +73,7 @@ def glued_text(notebook) -> dict[str, str]:
 
 def _as_markdown_text(value: str) -> str:
     """Data shown in a heading or label is text: no Markdown or HTML can come through."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(value, quote=False))
+    return markdown.text(value)
 
 
 def fill_placeholders(notebook) -> None:

@@ -8,7 +8,6 @@ linters or test tools pinned beside them).
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 from functools import cache
@@ -16,7 +15,7 @@ from importlib import metadata
 from pathlib import Path
 
 from ics_evidence.build.jobs import Job
-from ics_evidence.data.csvfiles import read_rows
+from ics_evidence.data.csvfiles import read_table
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 # What an executed notebook imports from the package.
@@ -44,23 +43,24 @@ class DataHasher:
 
     def rows(self, path: Path, system_id: str) -> str:
         if path not in self._rows:
-            try:
-                self._rows[path] = self._hash_rows_by_system(path)
-            except (UnicodeDecodeError, csv.Error):
-                self._rows[path] = None  # unreadable: validation reports it; any edit reruns every page
+            self._rows[path] = self._hash_rows_by_system(path)
         by_system = self._rows[path]
         if by_system is None:
             return self.file(path)
         return by_system.get(system_id, hashlib.sha256(b"no rows").hexdigest())
 
     @staticmethod
-    def _hash_rows_by_system(path: Path) -> dict[str, str]:
-        # The same reader as the validator and the loader, so all three see the same rows.
+    def _hash_rows_by_system(path: Path) -> dict[str, str] | None:
+        # The same reader as the validator and the loader, so all three see the same rows (a
+        # BOM or a blank row cannot hide an edit from one of them).
         if not path.exists():
             return {}
-        header, rows = read_rows(path)
+        table = read_table(path)
+        if not table.ok:
+            return None  # unreadable: validation reports it; any edit reruns every page
+        header = table.header
         digests: dict[str, hashlib._Hash] = {}
-        for row in rows:
+        for _, row in table.rows:
             digest = digests.setdefault(row.get("system_id", ""), hashlib.sha256(json.dumps(header).encode()))
             digest.update(json.dumps([row.get(column) for column in header]).encode())
         return {key: digest.hexdigest() for key, digest in digests.items()}

@@ -37,6 +37,7 @@ from ics_evidence.build.edition import (
     read_citation,
     read_releases,
 )
+from ics_evidence.build.markdown import text
 from ics_evidence.data.schema import read_package
 from ics_evidence.data.validate import read_tables
 from ics_evidence.project import DESCRIPTOR, Project
@@ -56,14 +57,29 @@ def write_atomic(path: Path, content: str) -> bool:
     return True
 
 
-def generate_pages(project: Project, data_dir: Path | None = None) -> None:
-    """Every generated page, for the data in ``data_dir`` (default: the project's)."""
+UNCHECKED_NOTE = """```{warning}
+This build was made with `--without-sources` and without the source folder: the quotations
+below were **not** checked against all the source documents, so a quotation may not appear in
+the document it names.
+```
+
+"""
+
+
+def generate_pages(project: Project, data_dir: Path | None = None, *, sources_checked: bool = True) -> None:
+    """Every generated page, for the data in ``data_dir`` (default: the project's).
+
+    A build that did not check the quotations says so at the top of the data dictionary, which
+    the data page (the one that explains the checking) includes."""
     data_dir = data_dir or project.data_dir
     generated_dir = project.generated_dir
     package = read_package(data_dir)
     _, tables, _ = read_tables(data_dir)
     counts = {name: len(rows) for name, rows in tables.items()}
-    write_atomic(generated_dir / "data-dictionary.md", render_markdown(package, counts))
+    dictionary = render_markdown(package, counts)
+    if not sources_checked:
+        dictionary = UNCHECKED_NOTE + dictionary
+    write_atomic(generated_dir / "data-dictionary.md", dictionary)
     write_atomic(generated_dir / "quote-share.md", quote_share_markdown(data_dir, project.sources_dir))
     write_downloads(data_dir, generated_dir, package)
     sync_citation(project.root, counts.get("systems", 0))
@@ -118,7 +134,7 @@ def write_downloads(data_dir: Path, generated_dir: Path, package) -> None:
         f"| {{download}}`datapackage.json <{relative}/{DESCRIPTOR}>` | The descriptor: schema, keys, licence |",
     ]
     for resource in package.resources:
-        lines.append(f"| {{download}}`{resource.path} <{relative}/{resource.path}>` | {resource.title} |")
+        lines.append(f"| {{download}}`{resource.path} <{relative}/{resource.path}>` | {text(resource.title)} |")
     write_atomic(generated_dir / "downloads.md", "\n".join(lines) + "\n")
 
 

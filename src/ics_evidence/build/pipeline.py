@@ -127,8 +127,9 @@ def run(
     workers = max(1, jobs_in_parallel or os.cpu_count() or 1)
     report(f"running {len(stale)} of {len(plans)} notebooks on {min(workers, len(stale))} worker(s)")
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(executor, p.job, p.fingerprint): p for p in stale}
+    pool = ThreadPoolExecutor(max_workers=workers)
+    futures = {pool.submit(executor, p.job, p.fingerprint): p for p in stale}
+    try:
         for done, future in enumerate(as_completed(futures), start=1):
             item = futures[future]
             elapsed = time.perf_counter() - started
@@ -148,8 +149,25 @@ def run(
             result.ran.append(item.job.label)
             why = ", ".join(item.reasons)
             report(f"[{done}/{len(stale)}] {item.job.label} ({why}) {seconds:.1f}s (elapsed {elapsed:.1f}s)")
+    except KeyboardInterrupt:
+        # Ctrl-C: notebooks not started are cancelled rather than run to the end (the kernels
+        # of running ones got the same SIGINT from the terminal); every finished one is already
+        # recorded above, so the next run resumes where this one stopped.
+        pool.shutdown(wait=False, cancel_futures=True)
+        _write_state(state_path, state)
+        raise Interrupted(len(result.ran), len(stale)) from None
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
     _write_state(state_path, state)
     return result
+
+
+class Interrupted(KeyboardInterrupt):
+    def __init__(self, finished: int, stale: int):
+        self.finished, self.stale = finished, stale
+        super().__init__(f"{finished} of {stale} notebooks finished and recorded; the rest rerun next time")
 
 
 def status_lines(plans: list[Plan]) -> list[str]:

@@ -6,14 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from ics_evidence.build.book_inputs import BookOutcome
-from ics_evidence.project import Project
+from ics_evidence.project import Project, sources_required
 
 SHOWN_NOTEBOOKS = 4
 
 
 def _shown(path: Path) -> str:
+    # absolute(), not resolve(): _build/html is a link to the published tree, and the line
+    # names the stable link, not the tree it points to today.
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
+        return str(path.absolute().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
 
@@ -36,14 +38,17 @@ def sphinx_phrase(outcome: BookOutcome) -> str:
 
 
 def quotes_phrase(project: Project, sources: Path) -> str:
+    # Only --without-sources lets a build through with documents missing (issue 10): say so.
+    opted_out = "" if sources_required() else "; built with --without-sources"
     if Path(sources).is_dir():
         return "quotations checked against the sources"
     local = project.local_sources_dir
     documents = [p for p in local.iterdir() if p.is_file() and p.name != "README.md"] if local.is_dir() else []
     if documents:
         missing = _shown(sources)
-        return f"quotations checked only against the {len(documents)} document(s) in sources/ ({missing} not found)"
-    return f"quotations NOT checked ({_shown(sources)} not found)"
+        only = f"only against the {len(documents)} document(s) in sources/"
+        return f"quotations checked {only} ({missing} not found{opted_out})"
+    return f"quotations NOT checked ({_shown(sources)} not found{opted_out})"
 
 
 def final_line(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ics_evidence.data.csvfiles import read_table
 from ics_evidence.data.schema import Resource, read_package
 from ics_evidence.data.suggest import did_you_mean
 from ics_evidence.data.validate import Problem, validate_package
@@ -31,7 +32,9 @@ class DataPackageError(ValueError):
 
 
 def _typed_frame(resource: Resource, path: Path) -> pd.DataFrame:
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    # The validator's reader, so the frame holds exactly the rows that were validated.
+    table = read_table(path)
+    frame = pd.DataFrame([cells for _, cells in table.rows], columns=table.header, dtype="object")
     frame = frame[resource.field_names].replace("", pd.NA)
     for field in resource.fields:
         column = frame[field.name]

@@ -13,8 +13,17 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ics_evidence.data.rules import check_descriptor
 from ics_evidence.data.suggest import did_you_mean
 from ics_evidence.project import DESCRIPTOR
+
+
+class DescriptorError(ValueError):
+    """The descriptor breaks the project's rules; ``problems`` lists (where, what)."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"{where}: {what}" for where, what in problems))
 
 
 @dataclass(frozen=True)
@@ -110,6 +119,10 @@ def _resource(raw: dict) -> Resource:
 
 def read_package(directory: Path) -> Package:
     descriptor = json.loads((directory / DESCRIPTOR).read_text(encoding="utf-8"))
+    # Checked on every read, so no caller (pages, loader, notebooks) sees an unchecked one.
+    problems = check_descriptor(descriptor)
+    if problems:
+        raise DescriptorError(problems)
     return Package(
         directory=directory,
         name=descriptor["name"],

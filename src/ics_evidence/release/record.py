@@ -75,7 +75,8 @@ def make_release(version: str, summary: str, project: Project, pdf: bool = True)
     version_key(version)
     if git(root, "status", "--porcelain"):
         raise ReleaseError("the working tree has uncommitted changes; commit or stash them first")
-    problems = validate_package(project.data_dir, project.sources_dir)
+    # A release always checks the evidence: --without-sources cannot make one.
+    problems = validate_package(project.data_dir, project.sources_dir, require_sources=True)
     if problems:
         raise ReleaseError("the data package is invalid:\n" + "\n".join(f"  {p}" for p in problems))
     if subprocess.run(["git", "rev-parse", "-q", "--verify", f"refs/tags/v{version}"], cwd=root,
