@@ -51,9 +51,9 @@ def test_changed_values_are_named_as_readers_name_them():
     found = revisions(diff_tables(old, new, keys), new, package, "1.0.0", changelog_reasons(CHANGELOG, "1.0.0"))
     (revision,) = found
     assert revision.what == "Dorset / Population served / report-2023" and revision.system_id == "dorset"
-    assert revision.notice == (
-        "Dorset / Population served / report-2023 (value): revised, was 800000 in 1.0.0: correction, "
-        "the narrative's figure, not the table's."
+    assert revision.notice("1.1.0") == (
+        "Dorset / Population served / report-2023 (value): revised in 1.1.0, was 800000 in 1.0.0, now 812000: "
+        "correction, the narrative's figure, not the table's."
     )
     page = revisions_markdown(found)
     # Data text is literal Markdown: every ASCII punctuation character escaped (issue 10).
@@ -81,3 +81,10 @@ def test_long_texts_are_summarised_in_the_table_by_table_list():
     page = diff_markdown(diff_tables(old, new, {"t": ("id",)}), "1.0.0")
     assert "| a | `quote` | 30 words | 12 words \\(re\\-worded\\) |" in page and "word word" not in page
     assert "| a | `value` | 1 | 2 |" in page
+
+
+def test_a_column_added_since_the_earlier_edition_is_not_a_change_where_it_is_empty():
+    old = {"t": [{"id": "a", "value": "1"}]}
+    new = {"t": [{"id": "a", "value": "1", "low": "", "high": "3"}]}
+    (diff,) = diff_tables(old, new, {"t": ("id",)})
+    assert diff.changed == [("a", "high", "", "3")]

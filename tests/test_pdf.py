@@ -57,20 +57,37 @@ def test_cover_names_the_edition_and_every_page_is_numbered(printed):
     assert all(f"Edition {edition.version}" in page for page in pages)  # the running head
 
 
+# Interactive pages of the online edition, not printed (print.css says so on paper).
+ONLINE_ONLY = {"document-book/explore", "document-book/compare"}
+
+
 class _TableCells(HTMLParser):
+    """The text of every table cell of the single-page book, page by page (Sphinx marks where
+    each page starts), leaving out the online-only pages."""
+
     def __init__(self) -> None:
         super().__init__()
         self.cells: list[str] = []
         self._cell: list[str] | None = None
+        self._online_only = False
 
     def handle_starttag(self, tag, attrs) -> None:
+        page = dict(attrs).get("id") or ""
+        if tag == "span" and page.startswith("document-"):
+            self._online_only = page in ONLINE_ONLY
+        if self._online_only:
+            return
         if tag in ("td", "th"):
             self._cell = []
+        elif self._cell is not None:
+            self._cell.append(" ")  # elements in a cell (list items, breaks) are separate words
 
     def handle_endtag(self, tag) -> None:
         if tag in ("td", "th") and self._cell is not None:
             self.cells.append("".join(self._cell))
             self._cell = None
+        elif self._cell is not None:
+            self._cell.append(" ")
 
     def handle_data(self, data) -> None:
         if self._cell is not None:

@@ -222,8 +222,8 @@ def test_site_holds_every_edition_found_without_tags(repository):
     assert "a test correction." in changes and "North East and North Cumbria / " in changes
     # ... and the value's own page says so, beside the figures.
     profile = (site / f"v{latest}" / "book" / "systems" / "north-east-and-north-cumbria.html").read_text("utf-8")
-    assert f"revised, was 3000000 in {versions[1]}: correction, a test correction." in profile
-    assert "revised, was" not in (site / f"v{latest}" / "book" / "systems" / "dorset.html").read_text("utf-8")
+    assert f"revised in {latest}, was 3000000 in {versions[1]}, now 3100000: correction, a test correction." in profile
+    assert "revised in" not in (site / f"v{latest}" / "book" / "systems" / "dorset.html").read_text("utf-8")
     assert "a test correction." in (site / f"v{latest}" / "book" / "changelog.html").read_text("utf-8")
 
     # Made once: a second run keeps every edition as it was.

@@ -73,6 +73,15 @@ def matrix_cells(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     )
 
 
+MATRIX_TOOLTIP = [
+    alt.Tooltip("name:N", title="System"),
+    alt.Tooltip("label:N", title="Theme"),
+    alt.Tooltip("coded_as:N", title="Code"),
+    alt.Tooltip("summary:N", title="How it shows"),
+    alt.Tooltip("evidence:N", title="Evidence"),
+]  # the tiles and the numbers on them say the same
+
+
 def matrix_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, pd.DataFrame]:
     """The framework matrix as a heat map (themes × systems) with the code written in each cell."""
     cells = matrix_cells(tables)
@@ -90,24 +99,12 @@ def matrix_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, pd.D
             ),
             legend=alt.Legend(title="Code", orient="bottom"),
         ),
-        tooltip=[
-            alt.Tooltip("name:N", title="System"),
-            alt.Tooltip("label:N", title="Theme"),
-            alt.Tooltip("coded_as:N", title="Code"),
-            alt.Tooltip("summary:N", title="How it shows"),
-            alt.Tooltip("evidence:N", title="Evidence"),
-        ],
+        tooltip=MATRIX_TOOLTIP,
     )
     numbers = base.mark_text(fontSize=13, fontWeight="bold").encode(
         text=alt.Text("strength:Q", format="d"),
         color=alt.condition(alt.datum.strength == 2, alt.value("#FFFFFF"), alt.value(charts.TEXT)),
-        tooltip=[
-            alt.Tooltip("name:N", title="System"),
-            alt.Tooltip("label:N", title="Theme"),
-            alt.Tooltip("coded_as:N", title="Code"),
-            alt.Tooltip("summary:N", title="How it shows"),
-            alt.Tooltip("evidence:N", title="Evidence"),
-        ],
+        tooltip=MATRIX_TOOLTIP,
     )
     matrix_chart = (tiles + numbers).properties(
         width={"step": 58},

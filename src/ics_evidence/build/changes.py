@@ -70,8 +70,10 @@ def diff_tables(
         for k in after:
             if k in before:
                 for column in after[k]:
-                    if before[k].get(column) != after[k][column]:
-                        diff.changed.append((k, column, before[k].get(column, ""), after[k][column]))
+                    # A column added since then counts as empty there: only a filled cell is a change.
+                    was, now = before[k].get(column) or "", after[k][column] or ""
+                    if was != now:
+                        diff.changed.append((k, column, was, now))
         diffs.append(diff)
     return diffs
 
@@ -83,12 +85,15 @@ SHOWN_TEXT = 60  # characters: a longer old or new text is summarised, not repri
 
 
 def _shown(old: str, new: str) -> tuple[str, str]:
-    """Old and new as the page shows them: short values whole; re-worded passages (quotations,
-    summaries) by their length only, since the data hold the words and the page must stay
-    readable (and printable) when many are re-cut at once."""
-    if max(len(old), len(new)) <= SHOWN_TEXT:
-        return old, new
-    return f"{len(old.split())} words", f"{len(new.split())} words (re-worded)"
+    """Old and new as the page shows them: short values whole; a long passage (a quotation, a
+    summary) by its length only, since the data hold the words and the page must stay readable
+    (and printable) when many are re-cut at once."""
+
+    def one(value: str) -> str:
+        return value if len(value) <= SHOWN_TEXT else f"{len(value.split())} words"
+
+    shown_old, shown_new = one(old), one(new)
+    return shown_old, shown_new + (" (re-worded)" if shown_new != new else "")
 
 
 def diff_markdown(diffs: list[TableDiff], since: str, *, detail: bool = True) -> str:
@@ -162,10 +167,14 @@ class Revision:
     system_id: str | None
     reason: Reason | None
 
-    @property
-    def notice(self) -> str:
+    def notice(self, edition: str) -> str:
+        """What the value's page says, e.g. 'Dorset / Population served (value): revised in 1.1.0,
+        was 800000 in 1.0.0, now 812000: correction, the narrative's figure.'"""
         why = f": {self.reason.kind}, {self.reason.text}" if self.reason else ""
-        return f"{self.what} ({self.column.replace('_', ' ')}): revised, was {self.old or 'empty'} in {self.since}{why}"
+        return (
+            f"{self.what} ({self.column.replace('_', ' ')}): revised in {edition}, was {self.old or 'not given'} "
+            f"in {self.since}, now {self.new or 'not given'}{why}"
+        )
 
 
 def changelog_reasons(text: str, newer_than: str) -> dict[tuple[str, str], Reason]:

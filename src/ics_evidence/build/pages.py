@@ -200,9 +200,12 @@ def write_changes(generated_dir: Path, root: Path, data_dir: Path) -> None:
         diffs = diff_tables(tables_at(commit, root), now, primary_keys(data_dir))
         changelog = (root / CHANGELOG).read_text(encoding="utf-8") if (root / CHANGELOG).exists() else ""
         found = revisions(diffs, now, package, earlier.version, changelog_reasons(changelog, earlier.version))
+        releases = read_releases(root)
+        # Building the current edition compares with the one before it; a later draft, with it.
+        edition = releases[0].version if releases and releases[0].version != earlier.version else "this draft"
         for revision in found:
             if revision.system_id:
-                notices.setdefault(revision.system_id, []).append(revision.notice)
+                notices.setdefault(revision.system_id, []).append(revision.notice(edition))
         since = f"edition {earlier.version} (commit {commit[:12]})"
         changes = "\n".join([
             f"## Values revised or corrected since {earlier.version}",

@@ -277,24 +277,13 @@ def _check_evidence(package: Package, tables: dict[str, list[Row]], texts: Sourc
                     out.add(
                         shown, row.number, group.section, "", "evidence", "the section of the quotation is required"
                     )
-                if word_count(quote) > QUOTE_MAX_WORDS:
-                    out.add(
-                        shown,
-                        row.number,
-                        group.quote,
-                        quote,
-                        "evidence",
-                        f"quotation longer than {QUOTE_MAX_WORDS} words",
-                    )
-                if word_count(quote) < QUOTE_MIN_WORDS:
-                    out.add(
-                        shown,
-                        row.number,
-                        group.quote,
-                        quote,
-                        "quote-length",
-                        f"quotation shorter than {QUOTE_MIN_WORDS} words cannot identify its passage",
-                    )
+                words = word_count(quote)
+                if words > QUOTE_MAX_WORDS:
+                    out.add(shown, row.number, group.quote, quote, "evidence",
+                            f"quotation longer than {QUOTE_MAX_WORDS} words")  # fmt: skip
+                elif words < QUOTE_MIN_WORDS:
+                    out.add(shown, row.number, group.quote, quote, "quote-length",
+                            f"quotation shorter than {QUOTE_MIN_WORDS} words cannot identify its passage")  # fmt: skip
                 if source in source_files and texts.checkable(source_files[source]):
                     found = texts.contains(source_files[source], quote)
                     if found is False:
