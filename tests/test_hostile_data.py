@@ -78,6 +78,11 @@ def site(tmp_path_factory) -> Path:
     for row, payload in zip(rows, PAYLOADS, strict=False):
         row["title"], row["summary"] = payload, payload
     write_rows(data / "improvement_examples.csv", header, rows)
+    # A figure of Dorset's changes too, so What-changed names the system (and its payload).
+    header, rows = read_rows(data / "theme_coding.csv")
+    coded = next(row for row in rows if row["system_id"] == "dorset" and row["strength"] == "2")
+    coded["strength"] = "1"
+    write_rows(data / "theme_coding.csv", header, rows)
     releases_path = root / "releases.yml"
     releases = yaml.safe_load(releases_path.read_text(encoding="utf-8"))
     releases["releases"][0]["summary"] = JINJA + " " + LINK
@@ -123,7 +128,8 @@ def test_no_payload_runs_or_copies_a_file(site, pages):
         ("book/data.html", [JINJA, RAW, ROLE, LINK, IMAGE, MATH, SUBST, "Bidi U+202Eevil", LONG.strip()]),
         ("book/data.html", ['```{raw} html <b id="pwned">x</b> ``` end']),
         ("book/download.html", [JINJA, RAW]),
-        ("book/changes.html", list(PAYLOADS)),
+        # The page lists changed figures by name (long or re-worded texts are counted per column).
+        ("book/changes.html", ["Dorset " + JINJA]),
         ("book/versions.html", [JINJA, LINK]),
         ("book/systems/dorset.html", ["Dorset " + JINJA, ROLE]),
         ("book/analyses/improvement_work.html", list(PAYLOADS)),
