@@ -10,6 +10,7 @@ request may leave the machine.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import shutil
 from pathlib import Path
 
@@ -128,4 +129,7 @@ def make_pdf(project: Project, target: Path | None = None) -> Path:
         raise ReleaseError(str(error)) from None
     title = html.escape(read_citation(project.root)["title"])
     head = HEAD.format(title=title, version=html.escape(edition.version))
-    return print_pdf(single, target, cover_lines(project, edition), head)
+    # Printed in a fresh interpreter: papermill patches asyncio (nest_asyncio) in a process that has
+    # run notebooks, as a release has, and Playwright's browser then closes under it.
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(print_pdf, (single, target, cover_lines(project, edition), head))
