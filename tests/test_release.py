@@ -52,6 +52,27 @@ def test_versions_must_be_semantic_and_increase(tmp_path):
         edition.version_key("1.2")
 
 
+def test_a_release_sets_the_data_packages_version_on_its_own_line(tmp_path):
+    descriptor = tmp_path / "datapackage.json"
+    shutil.copy(ROOT / "data" / "datapackage.json", descriptor)
+    before = descriptor.read_text(encoding="utf-8").splitlines()
+    record.set_package_version(descriptor, "9.8.7")
+    after = descriptor.read_text(encoding="utf-8").splitlines()
+    assert json.loads("\n".join(after))["version"] == "9.8.7"
+    assert [(a, b) for a, b in zip(before, after, strict=True) if a != b] == [
+        (next(line for line in before if line.startswith('  "version"')), '  "version": "9.8.7",')
+    ]
+    descriptor.write_text(json.dumps({"name": "x", "resources": []}), encoding="utf-8")  # no version yet
+    record.set_package_version(descriptor, "9.8.7")
+    assert json.loads(descriptor.read_text(encoding="utf-8")) == {"name": "x", "resources": [], "version": "9.8.7"}
+
+
+def test_the_shipped_data_package_carries_the_editions_version():
+    """One version: the data package says the edition the footer and citation say."""
+    package = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["version"] == edition.read_releases(ROOT)[0].version == str(edition.read_citation(ROOT)["version"])
+
+
 def test_citation_is_formatted_by_the_converters():
     cff = edition.read_citation(ROOT)
     apa_edition, apa_report = edition.apa(cff)
@@ -147,8 +168,12 @@ def test_release_bundle_version_stamp_diff_and_reproducibility(repository):
     tags = subprocess.run(["git", "tag"], cwd=repository, capture_output=True, text=True).stdout.split()
     assert tags == [f"v{first}"]
 
-    # One version, everywhere: every page's footer, the citation file and page.
+    # One version, everywhere: every page's footer, the citation file and page, the data package
+    # (in the repository and in the bundle) and the profiles that name it.
     assert f'version: "{first}"' in (repository / "CITATION.cff").read_text()
+    for descriptor in (repository / "data" / "datapackage.json", bundle / "data" / "datapackage.json"):
+        assert json.loads(descriptor.read_text(encoding="utf-8"))["version"] == first
+    assert f"edition {first}" in (bundle / "html" / "book" / "systems" / "dorset.html").read_text(encoding="utf-8")
     # Every page a reader opens (not theme fragments in _static, nor the root redirect to book/).
     pages = [p for p in (bundle / "html").rglob("*.html") if "_static" not in p.parts and p.parent != bundle / "html"]
     assert len(pages) > 20 and all(f"Edition {first}" in p.read_text(encoding="utf-8") for p in pages)

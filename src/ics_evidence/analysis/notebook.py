@@ -40,7 +40,7 @@ def inputs(
         raise ValueError(f"{notebook} reads its own rows of {', '.join(own)}: pass system_id")
     tables = load_package(Path(data_dir), tables=whole + own)
     output = Path(entry.output.format(system_id=system_id) if system_id else entry.output)
-    _PAGE.update(output=output, version=_edition_version())
+    _PAGE.update(output=output, version=edition_version(data_dir))
     for name in own:
         tables[name] = tables[name][tables[name]["system_id"] == system_id].reset_index(drop=True)
     return tables
@@ -51,16 +51,11 @@ _PAGE: dict = {}
 EDITION = "Improving health and care at scale: an executable edition"
 
 
-def _edition_version() -> str:
-    """The current edition's version (the first entry of releases.yml), as every page's footer shows it."""
-    import yaml
-
-    path = Project.find().root / "releases.yml"
-    releases = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("releases") if path.exists() else None
-    return str(releases[0]["version"]) if releases else "unreleased draft"
-
-
-def package_version(data_dir: str | Path) -> str:
+def edition_version(data_dir: str | Path) -> str:
+    """The edition's version, as the data package records it: ``make release`` writes the
+    version it adds to releases.yml (which the footer shows) into datapackage.json too, and a
+    test holds the two equal. Reading it from the descriptor, which every notebook's fingerprint
+    covers, means a release reruns every page that shows the version."""
     return read_package(Path(data_dir)).version
 
 

@@ -1,7 +1,7 @@
 """Recording a release: ``make release VERSION=1.1.0 SUMMARY="..."``.
 
 Refuses a dirty tree or invalid data; adds the release to ``releases.yml``, ``CITATION.cff``,
-``CHANGELOG.md`` and ``.zenodo.json`` in a commit; builds the bundle from scratch
+``CHANGELOG.md``, ``.zenodo.json`` and the data package's version in a commit; builds the bundle from scratch
 (:mod:`ics_evidence.release.bundle`); then tags the commit.
 """
 
@@ -10,20 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import subprocess
 from pathlib import Path
 
 import yaml
 
 from ics_evidence.build.edition import CITATION, RELEASES, Release, read_citation, read_releases, version_key
-from ics_evidence.build.pages import sync_citation
-from ics_evidence.data.validate import read_tables, validate_package
-from ics_evidence.project import Project
 from ics_evidence.release import ReleaseError
-from ics_evidence.release.bundle import build_bundle, git
 
 CHANGELOG = "CHANGELOG.md"
 ZENODO = ".zenodo.json"
+DATAPACKAGE = "data/datapackage.json"
 
 
 def zenodo_metadata(cff: dict, release: Release) -> dict:
@@ -44,7 +40,7 @@ def zenodo_metadata(cff: dict, release: Release) -> dict:
 
 
 def record(version: str, summary: str, root: Path, today: dt.date | None = None) -> Release:
-    """Add the release to releases.yml, CITATION.cff, CHANGELOG.md and .zenodo.json."""
+    """Add the release to releases.yml, CITATION.cff, CHANGELOG.md, .zenodo.json and datapackage.json."""
     today = today or dt.date.today()
     new = version_key(version)
     releases = read_releases(root)
@@ -67,27 +63,19 @@ def record(version: str, summary: str, root: Path, today: dt.date | None = None)
     )
     (root / CHANGELOG).write_text(changelog, encoding="utf-8")
     (root / ZENODO).write_text(json.dumps(zenodo_metadata(read_citation(root), release), indent=2) + "\n")
+    set_package_version(root / DATAPACKAGE, version)
     return release
 
 
-def make_release(version: str, summary: str, project: Project, pdf: bool = True) -> Path:
-    root = project.root
-    version_key(version)
-    if git(root, "status", "--porcelain"):
-        raise ReleaseError("the working tree has uncommitted changes; commit or stash them first")
-    # A release always checks the evidence: --without-sources cannot make one.
-    problems = validate_package(project.data_dir, project.sources_dir, require_sources=True)
-    if problems:
-        raise ReleaseError("the data package is invalid:\n" + "\n".join(f"  {p}" for p in problems))
-    if subprocess.run(["git", "rev-parse", "-q", "--verify", f"refs/tags/v{version}"], cwd=root,
-                      capture_output=True).returncode == 0:  # fmt: skip
-        raise ReleaseError(f"tag v{version} already exists")
-    # The abstract's count of systems follows the data being released.
-    sync_citation(root, len(read_tables(project.data_dir)[1].get("systems", [])))
-    release = record(version, summary, root)
-    git(root, "add", RELEASES, CITATION, CHANGELOG, ZENODO)
-    git(root, "commit", "-q", "-m", f"Release {version}")
-
-    bundle = build_bundle(release, project, pdf)
-    git(root, "tag", "-a", f"v{version}", "-m", f"Release {version}: {summary}")
-    return bundle
+def set_package_version(descriptor: Path, version: str) -> None:
+    """The data package carries the edition's version, so a downloaded package says which
+    edition it is. Only the top-level "version" line changes, which keeps the diff to one line."""
+    text = descriptor.read_text(encoding="utf-8")
+    package = json.loads(text)
+    line = f'  "version": {json.dumps(version)}'
+    updated, count = re.subn(r'^  "version": "[^"\n]*"', lambda _: line, text, count=1, flags=re.M)
+    if count != 1 or json.loads(updated).get("version") != version:
+        # No version yet, or not laid out one key per line: rewrite the descriptor whole.
+        package["version"] = version
+        updated = json.dumps(package, indent=2, ensure_ascii=False) + "\n"
+    descriptor.write_text(updated, encoding="utf-8")
