@@ -77,6 +77,24 @@ def test_explore_filters_by_system_and_searches_text_offline(site, browser):
     visit.close()
 
 
+PANE_ENTRIES_CUT = """() => Array.from(document.querySelectorAll('div.dtsp-searchPane td')).filter(td => {
+    const name = td.querySelector('.dtsp-name'), pill = td.querySelector('.dtsp-pill');
+    const pane = td.closest('.dt-scroll-body, .dataTables_scrollBody').getBoundingClientRect();
+    return name && (name.scrollWidth > name.clientWidth + 1
+        || (pill && pill.getBoundingClientRect().right > pane.right + 1)); }).map(td => td.innerText)"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_explore_filter_panes_show_whole_names_and_counts(site, browser, width):
+    base, _ = site
+    visit = visit_at(browser, base, width)
+    visit.page.goto(urljoin(base, "book/explore.html"), wait_until="load")
+    visit.page.wait_for_selector("div.dtsp-searchPane td .dtsp-name", timeout=20000)
+    assert visit.page.locator("div.dtsp-searchPane td").count() > len(rows("systems"))
+    assert visit.page.evaluate(PANE_ENTRIES_CUT) == []
+    visit.close()
+
+
 def test_explore_without_javascript_shows_every_item(site, browser):
     base, _ = site
     visit = visit_at(browser, base, 390, javascript=False)
@@ -95,13 +113,21 @@ def test_compare_shows_the_chosen_two_and_keeps_the_choice_in_the_address(site, 
     visit = visit_at(browser, base, 390)
     visit.page.goto(urljoin(base, f"book/compare.html?a={first}&b={second}"), wait_until="load")
     shown = visit.page.locator("th[data-system]:visible")
-    assert sorted(shown.evaluate_all("els => els.map(e => e.dataset.system)")) == sorted([first, second])
+    assert shown.evaluate_all("els => els.map(e => e.dataset.system)") == [first, second]
     visit.page.select_option("#ics-compare-b", third)
     query = parse_qs(urlparse(visit.page.url).query)
     assert query == {"a": [first], "b": [third]}
     visit.page.goto(visit.page.url, wait_until="load")  # the link opens the same comparison
-    assert sorted(shown.evaluate_all("els => els.map(e => e.dataset.system)")) == sorted([first, third])
+    assert shown.evaluate_all("els => els.map(e => e.dataset.system)") == [first, third]
     assert visit.page.locator("#ics-compare-b").input_value() == third
+    # The columns follow the order chosen, not the book's: the later system first when asked.
+    visit.page.goto(urljoin(base, f"book/compare.html?a={third}&b={first}"), wait_until="load")
+    assert shown.evaluate_all("els => els.map(e => e.dataset.system)") == [third, first]
+    body_rows = visit.page.locator(".ics-compare tbody tr").evaluate_all(
+        "rows => rows.map(r => Array.from(r.querySelectorAll('td[data-system]'))"
+        ".filter(td => !td.hidden).map(td => td.dataset.system))"
+    )
+    assert body_rows and all(row == [third, first] for row in body_rows)
     assert visit.foreign == [] and visit.errors == []
     visit.close()
 
@@ -158,6 +184,19 @@ def test_every_page_has_opengraph_and_description_metadata(site):
             if tag not in text:
                 missing.append(f"{name}: {tag}")
     assert missing == []
+
+
+def test_every_footer_gives_one_date_and_says_whose_words_are_whose(site):
+    _, root = site
+    wrong = []
+    for name in pages(root):
+        footer = re.sub(
+            r"<[^>]+>", " ", (root / name).read_text(encoding="utf-8").split('<footer class="bd-footer-content"', 1)[-1]
+        )
+        dates = re.findall(r"\b\d{1,2} [A-Z][a-z]+ \d{4}\b|\b[A-Z][a-z]{2} \d{1,2}, \d{4}\b", footer)
+        if len(dates) != 1 or "NHS Confederation" not in footer or "Last updated" in footer:
+            wrong.append(f"{name}: dates {dates}")
+    assert wrong == []
 
 
 CHART_FITS = """() => Array.from(document.querySelectorAll('.ics-chart')).map(el => {

@@ -43,6 +43,15 @@
       root.querySelectorAll("[data-system]").forEach(function (cell) {
         cell.hidden = chosen.indexOf(cell.getAttribute("data-system")) < 0;
       });
+      // The columns read in the order chosen: the first system's cell, then the second's, at the
+      // end of every row (the others are hidden, so only the two shown change place).
+      root.querySelectorAll("tr").forEach(function (row) {
+        chosen.forEach(function (id) {
+          Array.prototype.forEach.call(row.children, function (cell) {
+            if (cell.getAttribute("data-system") === id) row.appendChild(cell);
+          });
+        });
+      });
       var query = "?a=" + encodeURIComponent(first.value) + "&b=" + encodeURIComponent(second.value);
       if (updateAddress && window.history && window.history.replaceState) {
         window.history.replaceState(null, "", query + window.location.hash);

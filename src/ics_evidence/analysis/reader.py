@@ -468,6 +468,8 @@ def explore_table_html(items: pd.DataFrame, caption: str) -> str:
         maxBytes=0,
         layout={"top1": "searchPanes"},
         searchPanes={"cascadePanes": True, "viewTotal": True, "initCollapsed": False, "layout": "columns-3"},
+        # A pane's entry for items with no care area, level or method says so in words.
+        language={"searchPanes": {"emptyMessage": "None stated"}},
         autoWidth=False,
         columnDefs=[
             *({"targets": columns.index(c), "width": w} for c, w in EXPLORE_WIDTHS.items()),

@@ -34,6 +34,15 @@ def _stamp(app, config) -> None:
         "edition_doi": doi or "not yet minted",
     }
     config.version = config.release = version
+    # One date in the footer (the edition's, above), not also Sphinx's build date.
+    config.html_last_updated_fmt = None
+    # What is the project's and what is the report's (LICENSE.md says it in full).
+    year = releases[0].date.year if releases else ""
+    config.copyright = (
+        f"{year} the ICS improvement evidence project: this edition's text, data structure and code "
+        "(CC BY 4.0 and MIT). Quotations from the report and its companion documents remain "
+        "© NHS Confederation 2023, reproduced as short attributed extracts"
+    ).strip()
 
 
 SYSTEM_PAGES = "book/systems/"
