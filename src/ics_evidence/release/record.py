@@ -10,12 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import yaml
 
 from ics_evidence.build.edition import CITATION, RELEASES, Release, read_citation, read_releases, version_key
+from ics_evidence.build.pages import sync_citation
+from ics_evidence.data.validate import read_tables, validate_package
+from ics_evidence.project import Project
 from ics_evidence.release import ReleaseError
+from ics_evidence.release.bundle import build_bundle, git
 
 CHANGELOG = "CHANGELOG.md"
 ZENODO = ".zenodo.json"
@@ -79,3 +84,26 @@ def set_package_version(descriptor: Path, version: str) -> None:
         package["version"] = version
         updated = json.dumps(package, indent=2, ensure_ascii=False) + "\n"
     descriptor.write_text(updated, encoding="utf-8")
+
+
+def make_release(version: str, summary: str, project: Project, pdf: bool = True) -> Path:
+    root = project.root
+    version_key(version)
+    if git(root, "status", "--porcelain"):
+        raise ReleaseError("the working tree has uncommitted changes; commit or stash them first")
+    # A release always checks the evidence: --without-sources cannot make one.
+    problems = validate_package(project.data_dir, project.sources_dir, require_sources=True)
+    if problems:
+        raise ReleaseError("the data package is invalid:\n" + "\n".join(f"  {p}" for p in problems))
+    if subprocess.run(["git", "rev-parse", "-q", "--verify", f"refs/tags/v{version}"], cwd=root,
+                      capture_output=True).returncode == 0:  # fmt: skip
+        raise ReleaseError(f"tag v{version} already exists")
+    # The abstract's count of systems follows the data being released.
+    sync_citation(root, len(read_tables(project.data_dir)[1].get("systems", [])))
+    release = record(version, summary, root)
+    git(root, "add", RELEASES, CITATION, CHANGELOG, ZENODO, DATAPACKAGE)
+    git(root, "commit", "-q", "-m", f"Release {version}")
+
+    bundle = build_bundle(release, project, pdf)
+    git(root, "tag", "-a", f"v{version}", "-m", f"Release {version}: {summary}")
+    return bundle
