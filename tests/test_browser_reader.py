@@ -208,6 +208,14 @@ CHART_FITS = """() => Array.from(document.querySelectorAll('.ics-chart')).map(el
     return marks && inside && svg.right <= box.right + 1 && svg.left >= box.left - 1
         && el.scrollWidth <= el.clientWidth + 1; })"""
 
+# How much each chart is shrunk to fit its column: drawn width / natural width (the SVG's viewBox).
+CHART_SCALES = """() => Array.from(document.querySelectorAll('.ics-chart')).map(el => {
+    const svg = el.querySelector('svg');
+    return [el.getAttribute('aria-label'), svg.getBoundingClientRect().width / svg.viewBox.baseVal.width]; })"""
+# On a phone no chart's text may be shrunk below this share of its size (a chart too wide for the
+# column is drawn in its narrow layout instead).
+PHONE_MIN_SCALE = 0.85
+
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_chart_fits_its_column_and_has_its_downloads(site, browser, width):
@@ -225,6 +233,10 @@ def test_every_chart_fits_its_column_and_has_its_downloads(site, browser, width)
         fits = visit.page.evaluate(CHART_FITS)
         if not all(fits):
             problems.append(f"{name}: {fits.count(False)} chart(s) clipped at {width}px")
+        if width < 560:
+            for label, scale in visit.page.evaluate(CHART_SCALES):
+                if scale < PHONE_MIN_SCALE:
+                    problems.append(f"{name}: chart drawn at {scale:.2f} of its size at {width}px: {label[:60]}")
         if visit.page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") > 0:
             problems.append(f"{name}: page scrolls sideways at {width}px")
         tools = visit.page.locator(".ics-figure-tools")

@@ -8,7 +8,10 @@ Every chart in the book goes through this module:
   and the page loads Vega, Vega-Lite and Vega-Embed once from the book's own static files
   (``vega-bundle.js``, written from the bundle ``vl-convert-python`` ships), never from a CDN;
 * accessibility: every chart must carry a text description, which becomes the SVG's
-  accessible name, and is shown with its data as a table beside it.
+  accessible name, and is shown with its data as a table beside it;
+* phones: a chart too wide for a phone's column can carry a second layout designed for it
+  (:func:`with_narrow_layout`), which the page draws instead in a column narrower than
+  :data:`NARROW_BELOW` pixels, so that its text is not shrunk to an unreadable size.
 """
 
 from __future__ import annotations
@@ -44,6 +47,10 @@ TEXT = "#1A1A1A"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 RENDERER = "ics_book"
 BUNDLE_NAME = "vega-bundle.js"
+# The chart column of a 390 px phone screen, which a narrow layout is designed to fit.
+PHONE_COLUMN = 342
+# A chart with a narrow layout is drawn in it in a column narrower than this (in pixels).
+NARROW_BELOW = 560
 
 
 def system_colours(system_ids: Sequence[str]) -> dict[str, str]:
@@ -92,16 +99,89 @@ def _safe_json(spec: dict) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def with_narrow_layout(chart, narrow):
+    """``chart`` carrying ``narrow``, its layout for a phone's column, in its ``usermeta``.
+
+    The narrow layout shows the same data in the same system order and colours, arranged to fit
+    :data:`PHONE_COLUMN` pixels without being scaled down (a matrix transposed or given narrower
+    columns with upright labels, panels stacked, shorter labels). Without a description of its
+    own it takes the wide chart's, so give it one when its layout reads differently (rows and
+    columns swapped, panels one above the other). Downloads are drawn from the wide layout.
+    """
+    narrow_spec = narrow.to_dict()
+    if not narrow_spec.get("description"):
+        narrow_spec["description"] = chart.to_dict().get("description")
+    usermeta = chart.usermeta if isinstance(chart.usermeta, dict) else {}
+    return chart.properties(usermeta={**usermeta, "narrow": narrow_spec})
+
+
+def split_narrow(spec: dict) -> tuple[dict, dict | None]:
+    """The wide spec without its narrow layout, and the narrow layout (``None`` if it has none)."""
+    usermeta = spec.get("usermeta")
+    if not isinstance(usermeta, dict) or "narrow" not in usermeta:
+        return spec, None
+    wide = dict(spec)
+    rest = {key: value for key, value in usermeta.items() if key != "narrow"}
+    if rest:
+        wide["usermeta"] = rest
+    else:
+        del wide["usermeta"]
+    return wide, usermeta["narrow"]
+
+
+def _label_lines(chars: int) -> str:
+    """An expression: the axis label broken at spaces into lines of about ``chars`` characters."""
+    return (
+        rf"split(replace(replace(datum.label, regexp('(.{{1,{int(chars)}}})(\\s+|$)', 'g'), '$1|'), "
+        r"regexp('\\|$'), ''), '|')"
+    )
+
+
+def wrapped_labels(chars: int) -> str:
+    """An axis ``labelExpr`` that breaks each label at spaces into lines of about ``chars``
+    characters, two at most (the second ending in "…" when text is left out).
+
+    The expression is fixed code that reads only the label, never data spliced into it.
+    """
+    lines = _label_lines(chars)
+    return f"length({lines}) > 2 ? [{lines}[0], {lines}[1] + '…'] : {lines}"
+
+
+def wrapped_axis(chars: int, limit: int, **properties) -> alt.Axis:
+    """An axis whose labels wrap onto two lines of about ``chars`` characters (:func:`wrapped_labels`),
+    each at most ``limit`` pixels long, a two-line label centred on its tick like a one-line one."""
+    font_size = properties.get("labelFontSize", theme()["config"]["axis"]["labelFontSize"])
+    centred = {"condition": {"test": f"length({_label_lines(chars)}) > 1", "value": -(font_size + 2) / 2}, "value": 0}
+    return alt.Axis(labelExpr=wrapped_labels(chars), labelLimit=limit, labelOffset=centred, **properties)
+
+
 def render_html(spec: dict) -> str:
     """The HTML a chart becomes in the executed notebook and the built page.
 
-    The element id derives from the spec, so rebuilding the same data gives identical pages.
+    The element id derives from the spec, so rebuilding the same data gives identical pages. A
+    narrow layout (:func:`with_narrow_layout`) is embedded beside the wide one, as inert as it,
+    sharing the wide layout's data sets, and drawn instead in a column narrower than
+    :data:`NARROW_BELOW` pixels; the chart's accessible name is then the narrow layout's
+    description.
     """
+    spec, narrow = split_narrow(spec)
     description = spec.get("description")
     if not description:
         raise ValueError("every chart needs a description (chart.properties(description=...)) for screen readers")
     body = _safe_json(spec)
-    element = "vega-" + hashlib.sha256(body.encode()).hexdigest()[:12]
+    identity = body
+    narrow_body = "null"
+    if narrow is not None:
+        if not narrow.get("description"):
+            raise ValueError("a chart's narrow layout needs a description too")
+        wide_data = spec.get("datasets") or {}
+        narrow = dict(narrow)
+        narrow["datasets"] = {
+            key: values for key, values in (narrow.get("datasets") or {}).items() if wide_data.get(key) != values
+        }  # data sets the wide layout holds too are taken from it in the page
+        narrow_body = _safe_json(narrow)
+        identity = body + narrow_body
+    element = "vega-" + hashlib.sha256(identity.encode()).hexdigest()[:12]
     return (
         # tabindex: a chart wider than a phone scrolls, and keyboard users must be able to scroll it.
         f'<div class="ics-chart" id="{element}" role="figure" tabindex="0" aria-label="{html.escape(description)}">'
@@ -109,6 +189,7 @@ def render_html(spec: dict) -> str:
         '<script type="text/javascript">\n'
         "(function () {\n"
         f"  var spec = {body};\n"
+        f"  var narrow = {narrow_body};\n"
         f'  var target = document.getElementById("{element}");\n'
         "  if (window.vegaEmbed) {\n"
         # A single view wider than its column is laid out to the column's width (on a phone
@@ -117,6 +198,14 @@ def render_html(spec: dict) -> str:
         "    var room = target.clientWidth;\n"
         "    var single = !(spec.facet || spec.hconcat || spec.vconcat || spec.concat || spec.repeat);\n"
         "    var phone = room > 0 && room < 560;\n"
+        # A layout designed for a phone's column is drawn as designed, and named by its own words.
+        f"    if (narrow && room > 0 && room < {NARROW_BELOW}) {{\n"
+        "      narrow.datasets = Object.assign({}, spec.datasets, narrow.datasets);\n"
+        "      narrow.config = narrow.config || spec.config;\n"
+        "      spec = narrow; phone = false; single = false;\n"
+        '      target.setAttribute("aria-label", spec.description);\n'
+        '      target.setAttribute("data-layout", "narrow");\n'
+        "    }\n"
         "    if (phone) {\n"
         # Shorter axis labels everywhere (the full names are in the tooltip and the data table).
         "      var cap = function (node) {\n"

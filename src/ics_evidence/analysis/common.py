@@ -38,3 +38,27 @@ def quote(text, source_id, section) -> str:
     if text is None or pd.isna(text):
         return ""
     return f"“{text}” ({source_id}: {section})"
+
+
+def short_names(systems: pd.DataFrame) -> dict[str, str]:
+    """Each system's name and the shorter label a phone's chart gives it: its abbreviation where
+    ``systems.csv`` has one, else its name. An abbreviation two systems share, or that is another
+    system's name, is not used (the names stay)."""
+    names = [str(name) for name in systems["name"]]
+    if "abbreviation" in systems.columns:
+        abbreviations = [str(a).strip() if pd.notna(a) else "" for a in systems["abbreviation"]]
+    else:
+        abbreviations = [""] * len(names)
+    chosen = [abbreviation or name for name, abbreviation in zip(names, abbreviations, strict=True)]
+    taken = set(names)
+    return {
+        name: short if short == name or (chosen.count(short) == 1 and short not in taken) else name
+        for name, short in zip(names, chosen, strict=True)
+    }
+
+
+def with_labels(chart: alt.Chart, key: str, labels: dict[str, str], as_: str) -> alt.Chart:
+    """``chart`` with a field ``as_`` holding ``labels[value of key]`` for each row, looked up
+    from a small data set (so the labels stay data, never code in an expression)."""
+    frame = pd.DataFrame({key: list(labels), as_: list(labels.values())}).astype(object)
+    return chart.transform_lookup(lookup=key, from_=alt.LookupData(data=frame, key=key, fields=[as_]))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ics_evidence.analysis import derive
+from ics_evidence.analysis import charts, derive
 from ics_evidence.analysis.common import data_order
 
 
@@ -83,27 +83,36 @@ def items_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, pd.Da
     top = max(int(grid["items"].max()), 1) if len(grid) else 1
     kind_order = list(dict.fromkeys(grid["label"]))
     case_order = list(dict.fromkeys(grid["short"]))
-    base = alt.Chart(grid).encode(
-        x=alt.X("label:N", title=None, sort=kind_order, axis=alt.Axis(orient="top", labelAngle=0)),
-        y=alt.Y("short:N", title=None, sort=case_order, axis=alt.Axis(labelLimit=420)),
-        tooltip=[
-            alt.Tooltip("title:N", title="Earlier case study"),
-            alt.Tooltip("label:N", title="Kind of item"),
-            alt.Tooltip("items:Q", title="Items"),
-        ],
+
+    def cells_and_counts(x_axis: alt.Axis, y_axis: alt.Axis) -> alt.LayerChart:
+        base = alt.Chart(grid).encode(
+            x=alt.X("label:N", title=None, sort=kind_order, axis=x_axis),
+            y=alt.Y("short:N", title=None, sort=case_order, axis=y_axis),
+            tooltip=[
+                alt.Tooltip("title:N", title="Earlier case study"),
+                alt.Tooltip("label:N", title="Kind of item"),
+                alt.Tooltip("items:Q", title="Items"),
+            ],
+        )
+        cells = base.mark_rect(stroke="#FFFFFF", strokeWidth=2).encode(
+            color=alt.Color("items:Q", scale=alt.Scale(domain=[0, top], range=["#F7F7F7", "#6FA8DC"]), legend=None)
+        )
+        counts = base.mark_text(fontWeight="bold", color="#1A1A1A").encode(text=alt.Text("items:Q"))
+        return cells + counts
+
+    description = (
+        "Grid of the earlier case studies (rows) against the kinds of item recorded from them (columns); "
+        "each cell gives the number of items of that kind."
     )
-    cells = base.mark_rect(stroke="#FFFFFF", strokeWidth=2).encode(
-        color=alt.Color("items:Q", scale=alt.Scale(domain=[0, top], range=["#F7F7F7", "#6FA8DC"]), legend=None)
+    chart = cells_and_counts(alt.Axis(orient="top", labelAngle=0), alt.Axis(labelLimit=420)).properties(
+        width=alt.Step(112), height=alt.Step(34), description=description
     )
-    counts = base.mark_text(fontWeight="bold", color="#1A1A1A").encode(text=alt.Text("items:Q"))
-    chart = (cells + counts).properties(
-        width=alt.Step(112),
-        height=alt.Step(34),
-        description=(
-            "Grid of the earlier case studies (rows) against the kinds of item recorded from them (columns); "
-            "each cell gives the number of items of that kind."
-        ),
-    )
+    # On a phone: the kinds named upright over narrower columns, case studies on two lines.
+    narrow = cells_and_counts(
+        alt.Axis(orient="top", labelAngle=-90, labelLimit=220),
+        charts.wrapped_axis(20, 140),
+    ).properties(width=alt.Step(36), height=alt.Step(40), description=description)
+    chart = charts.with_narrow_layout(chart, narrow)
     return chart, grid[["title", "label", "items"]].rename(
         columns={"title": "Earlier case study", "label": "Kind", "items": "Items"}
     )

@@ -9,8 +9,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ics_evidence.analysis import derive
-from ics_evidence.analysis.common import data_order
+from ics_evidence.analysis import charts, derive
+from ics_evidence.analysis.common import data_order, short_names, with_labels
 
 
 def system_links(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -59,30 +59,36 @@ def systems_by_kind_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerCh
     kind_order = list(kinds.sort_values("partners", ascending=False)["label"])
     system_order = list(tables["systems"]["name"])
     top = max(int(matrix["partners"].max()), 1)
-    base = alt.Chart(matrix).encode(
-        x=alt.X("label:N", title=None, sort=kind_order, axis=alt.Axis(orient="top", labelAngle=-40)),
-        y=alt.Y("name:N", title=None, sort=system_order, scale=alt.Scale(domain=system_order)),
-        tooltip=[
-            alt.Tooltip("name:N", title="System"),
-            alt.Tooltip("label:N", title="Kind of partner"),
-            alt.Tooltip("partners:Q", title="Partners"),
-            alt.Tooltip("partner_names:N", title="Who"),
-        ],
-    )
-    cells = base.mark_rect(stroke="#FFFFFF", strokeWidth=2).encode(
-        color=alt.Color(
-            "partners:Q",
-            title="Partners",
-            scale=alt.Scale(domain=[0, top], range=["#F7F7F7", "#6FA8DC"]),
-            legend=None,
+    tooltip = [
+        alt.Tooltip("name:N", title="System"),
+        alt.Tooltip("label:N", title="Kind of partner"),
+        alt.Tooltip("partners:Q", title="Partners"),
+        alt.Tooltip("partner_names:N", title="Who"),
+    ]
+
+    def grid(base: alt.Chart) -> alt.LayerChart:
+        cells = base.mark_rect(stroke="#FFFFFF", strokeWidth=2).encode(
+            color=alt.Color(
+                "partners:Q",
+                title="Partners",
+                scale=alt.Scale(domain=[0, top], range=["#F7F7F7", "#6FA8DC"]),
+                legend=None,
+            )
         )
-    )
-    counts = (
-        base.transform_filter("datum.partners > 0")
-        .mark_text(fontWeight="bold", color="#1A1A1A")
-        .encode(text=alt.Text("partners:Q"))
-    )
-    chart = (cells + counts).properties(
+        counts = (
+            base.transform_filter("datum.partners > 0")
+            .mark_text(fontWeight="bold", color="#1A1A1A")
+            .encode(text=alt.Text("partners:Q"))
+        )
+        return cells + counts
+
+    chart = grid(
+        alt.Chart(matrix).encode(
+            x=alt.X("label:N", title=None, sort=kind_order, axis=alt.Axis(orient="top", labelAngle=-40)),
+            y=alt.Y("name:N", title=None, sort=system_order, scale=alt.Scale(domain=system_order)),
+            tooltip=tooltip,
+        )
+    ).properties(
         width=alt.Step(52),
         height=alt.Step(30),
         description=(
@@ -90,6 +96,26 @@ def systems_by_kind_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerCh
             "of partners of that kind recorded as helping the system, and is blank where there are none."
         ),
     )
+    # On a phone, transposed: kinds of partner down the side, systems across by their short names.
+    short = short_names(tables["systems"])
+    short_order = [short[name] for name in system_order]
+    narrow = grid(
+        with_labels(alt.Chart(matrix), "name", short, "short").encode(
+            x=alt.X("short:N", title=None, sort=short_order, scale=alt.Scale(domain=short_order),
+                    axis=alt.Axis(orient="top", labelAngle=-90, labelLimit=220)),
+            y=alt.Y("label:N", title=None, sort=kind_order,
+                    axis=charts.wrapped_axis(18, 125)),
+            tooltip=tooltip,
+        )
+    ).properties(
+        width=alt.Step(25),
+        height=alt.Step(32),
+        description=(
+            "Grid of kinds of outside partner (rows) against systems (columns); each cell gives the number "
+            "of partners of that kind recorded as helping the system, and is blank where there are none."
+        ),
+    )  # fmt: skip
+    chart = charts.with_narrow_layout(chart, narrow)
     return chart, matrix[matrix["partners"] > 0][["name", "label", "partners", "partner_names"]].rename(
         columns={"name": "System", "label": "Kind of partner", "partners": "Partners", "partner_names": "Who"}
     )

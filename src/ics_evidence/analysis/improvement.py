@@ -11,7 +11,7 @@ import altair as alt
 import pandas as pd
 
 from ics_evidence.analysis import charts, derive
-from ics_evidence.analysis.common import data_order
+from ics_evidence.analysis.common import data_order, short_names, with_labels
 
 # The method codebook's kinds as this chapter words them; an unlisted kind shows its id.
 KINDS = {"qi-method": "Improvement method", "programme": "Programme", "approach": "Approach",
@@ -76,34 +76,43 @@ def level_theme_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart,
     """Heat map of themes (rows) × levels (columns): the examples at each level illustrating each theme."""
     grid = level_theme_grid(tables)
     theme_labels = list(tables["themes"]["label"])
-    grid_base = alt.Chart(grid).encode(
-        x=alt.X("level_label:N", sort=level_labels(tables), title=None, axis=alt.Axis(labelAngle=-30, orient="top")),
-        y=alt.Y("label:N", sort=theme_labels, title=None),
-        tooltip=[
-            alt.Tooltip("level_label:N", title="Level"),
-            alt.Tooltip("label:N", title="Theme"),
-            alt.Tooltip("examples:Q", title="Examples"),
-        ],
-    )
-    grid_chart = (
-        grid_base.mark_rect(stroke="#FFFFFF", strokeWidth=2).encode(
+
+    def heat_map(x_axis: alt.Axis, y_axis: alt.Axis, legend: alt.Legend) -> alt.LayerChart:
+        grid_base = alt.Chart(grid).encode(
+            x=alt.X("level_label:N", sort=level_labels(tables), title=None, axis=x_axis),
+            y=alt.Y("label:N", sort=theme_labels, title=None, axis=y_axis),
+            tooltip=[
+                alt.Tooltip("level_label:N", title="Level"),
+                alt.Tooltip("label:N", title="Theme"),
+                alt.Tooltip("examples:Q", title="Examples"),
+            ],
+        )
+        return grid_base.mark_rect(stroke="#FFFFFF", strokeWidth=2).encode(
             color=alt.Color(
                 "examples:Q",
                 # Light shades only, so that the dark text stays readable on every cell.
                 scale=alt.Scale(range=["#F5F8FB", "#4F93CF"], domainMin=0),
-                legend=alt.Legend(title="Examples", format="d", orient="bottom"),
+                legend=legend,
             )
-        )
-        + grid_base.mark_text(fontSize=13).encode(text=alt.Text("examples:Q", format="d"))
-    ).properties(
-        width={"step": 96},
-        height={"step": 28},
-        description=(
-            "Heat map with one row per theme and one column per level, giving the number of "
-            "improvement examples at that level that illustrate the theme; the count is written in "
-            "each cell."
-        ),
+        ) + grid_base.mark_text(fontSize=13).encode(text=alt.Text("examples:Q", format="d"))
+
+    description = (
+        "Heat map with one row per theme and one column per level, giving the number of "
+        "improvement examples at that level that illustrate the theme; the count is written in "
+        "each cell."
     )
+    grid_chart = heat_map(
+        alt.Axis(labelAngle=-30, orient="top"),
+        alt.Axis(),
+        alt.Legend(title="Examples", format="d", orient="bottom"),
+    ).properties(width={"step": 96}, height={"step": 28}, description=description)
+    # On a phone: narrower columns named upright, theme names on two lines.
+    narrow = heat_map(
+        alt.Axis(labelAngle=-90, orient="top", labelLimit=220),
+        charts.wrapped_axis(18, 125),
+        alt.Legend(title="Examples", format="d", orient="bottom", gradientLength=160),
+    ).properties(width={"step": 38}, height={"step": 32}, description=description)
+    grid_chart = charts.with_narrow_layout(grid_chart, narrow)
     return grid_chart, grid[["label", "level_label", "examples"]].rename(
         columns={"label": "Theme", "level_label": "Level", "examples": "Examples"}
     )
@@ -252,28 +261,42 @@ def care_areas_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.Chart, pd.Da
     systems = tables["systems"]
     programmes = set(systems.loc[~systems["system_id"].isin(derive.peer_ids(tables)), "name"])
     care["column"] = [f"{n} (programme)" if n in programmes else n for n in care["name"]]
-    chart = (
-        alt.Chart(care)
-        .mark_rect(stroke="#FFFFFF", strokeWidth=2)
-        .encode(
-            x=alt.X("column:N", sort=list(dict.fromkeys(care["column"])), title=None,
-                    axis=alt.Axis(labelAngle=-30, orient="top")),
-            y=alt.Y("label:N", sort=list(tables["care_areas"]["label"]), title=None),
+    columns = list(dict.fromkeys(care["column"]))
+    short = short_names(systems)
+    short_columns = {
+        column: f"{short[name]} (programme)" if name in programmes else short[name]
+        for column, name in zip(care["column"], care["name"], strict=True)
+    }
+
+    def grid(base: alt.Chart, x: alt.X, y_axis: alt.Axis, legend_columns=alt.Undefined) -> alt.Chart:
+        return base.mark_rect(stroke="#FFFFFF", strokeWidth=2).encode(
+            x=x,
+            y=alt.Y("label:N", sort=list(tables["care_areas"]["label"]), title=None, axis=y_axis),
             color=alt.Color("coding:N", scale=alt.Scale(domain=CARE_CODES, range=["#4F93CF", "#BFD7EE", "#F5F8FB"]),
-                            legend=alt.Legend(title=None, orient="bottom")),
+                            legend=alt.Legend(title=None, orient="bottom", columns=legend_columns)),
             tooltip=[alt.Tooltip("name:N", title="Case study"), alt.Tooltip("label:N", title="Care area"),
                      alt.Tooltip("coding:N", title="Coded")],
-        )
-        .properties(
-            width={"step": 70},
-            height={"step": 24},
-            description=(
-                "Grid with one row per care area and one column per case study; each cell is shaded by "
-                "its coding: improvement work, mentioned only, or not evident. The multi-system "
-                "programme's column is labelled as a programme."
-            ),
-        )
-    )  # fmt: skip
+        )  # fmt: skip
+
+    description = (
+        "Grid with one row per care area and one column per case study; each cell is shaded by "
+        "its coding: improvement work, mentioned only, or not evident. The multi-system "
+        "programme's column is labelled as a programme."
+    )
+    chart = grid(
+        alt.Chart(care),
+        alt.X("column:N", sort=columns, title=None, axis=alt.Axis(labelAngle=-30, orient="top")),
+        alt.Axis(),
+    ).properties(width={"step": 70}, height={"step": 24}, description=description)
+    # On a phone: columns named upright by the systems' short names, care areas on two lines.
+    narrow = grid(
+        with_labels(alt.Chart(care), "column", short_columns, "short"),
+        alt.X("short:N", sort=[short_columns[c] for c in columns], title=None,
+              axis=alt.Axis(labelAngle=-90, orient="top", labelLimit=220)),
+        charts.wrapped_axis(18, 125),
+        legend_columns=1,
+    ).properties(width={"step": 24}, height={"step": 32}, description=description)  # fmt: skip
+    chart = charts.with_narrow_layout(chart, narrow)
     shown = care[["name", "label", "coding"]].rename(
         columns={"name": "Case study", "label": "Care area", "coding": "Coded"}
     )

@@ -10,6 +10,7 @@ import altair as alt
 import pandas as pd
 
 from ics_evidence.analysis import charts, derive
+from ics_evidence.analysis.common import short_names, with_labels
 
 # The method codebook's kinds in words; any kind added later falls back to its id.
 METHOD_KINDS = {"qi-method": "Quality improvement method", "programme": "Programme", "approach": "Approach",
@@ -38,23 +39,17 @@ def systems_grid_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.Chart, pd.
     method_order = list(usage["name"])
     system_order = list(systems["name"])
     grid = links.assign(kind_words=links["kind"].map(method_kind))
-    dots = (
-        alt.Chart(grid)
-        .mark_circle(size=170, opacity=1)
-        .encode(
-            x=alt.X(
-                "name_system:N",
-                title=None,
-                sort=system_order,
-                scale=alt.Scale(domain=system_order),
-                axis=alt.Axis(orient="top", labelAngle=-40),
-            ),
+    short = short_names(systems)
+
+    def dot_chart(base: alt.Chart, x: alt.X, label_limit: int, size: int) -> alt.Chart:
+        return base.mark_circle(size=size, opacity=1).encode(
+            x=x,
             y=alt.Y(
                 "name_method:N",
                 title=None,
                 sort=method_order,
                 scale=alt.Scale(domain=method_order),
-                axis=alt.Axis(labelLimit=360),
+                axis=alt.Axis(labelLimit=label_limit),
             ),
             color=alt.Color("name_system:N", scale=charts.system_colour_scale(systems), legend=None),
             tooltip=[
@@ -65,15 +60,28 @@ def systems_grid_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.Chart, pd.
                 alt.Tooltip("quote:N", title="Evidence"),
             ],
         )
-        .properties(
-            width=alt.Step(44),
-            height=alt.Step(20),
-            description=(
-                "Dot chart with one row per improvement method, most widely used first, and one column per "
-                "system, named along the top; a dot marks each method a system is recorded as using."
-            ),
-        )
+
+    description = (
+        "Dot chart with one row per improvement method, most widely used first, and one column per "
+        "system, named along the top; a dot marks each method a system is recorded as using."
     )
+    dots = dot_chart(
+        alt.Chart(grid),
+        alt.X("name_system:N", title=None, sort=system_order, scale=alt.Scale(domain=system_order),
+              axis=alt.Axis(orient="top", labelAngle=-40)),
+        360,
+        170,
+    ).properties(width=alt.Step(44), height=alt.Step(20), description=description)  # fmt: skip
+    # On a phone: systems named upright by their short names over narrower columns (same colours).
+    short_order = [short[name] for name in system_order]
+    narrow = dot_chart(
+        with_labels(alt.Chart(grid), "name_system", short, "short"),
+        alt.X("short:N", title=None, sort=short_order, scale=alt.Scale(domain=short_order),
+              axis=alt.Axis(orient="top", labelAngle=-90, labelLimit=220)),
+        160,
+        110,
+    ).properties(width=alt.Step(20), height=alt.Step(20), description=description)  # fmt: skip
+    dots = charts.with_narrow_layout(dots, narrow)
     return dots, grid[["name_system", "name_method", "kind_words", "how_used", "quote"]].rename(
         columns={
             "name_system": "System", "name_method": "Method", "kind_words": "Kind", "how_used": "How it is used",

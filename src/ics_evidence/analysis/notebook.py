@@ -68,8 +68,9 @@ def figure(name: str, chart, data: pd.DataFrame, *, table_caption: str | None = 
     from myst_nb import glue
 
     spec = chart.to_dict()
-    caption = table_caption or spec.get("description", "")
-    content = charts.render_html(spec) + charts.data_table(data, caption) + _figure_tools(name, spec, data)
+    wide, _narrow = charts.split_narrow(spec)  # downloads are drawn from the wide layout
+    caption = table_caption or wide.get("description", "")
+    content = charts.render_html(spec) + charts.data_table(data, caption) + _figure_tools(name, wide, data)
     glue(name, HTML(content), display=False)
 
 

@@ -34,12 +34,14 @@ def summary_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     )
 
 
-def count_panel(frame: pd.DataFrame, title: str, systems: pd.DataFrame) -> alt.LayerChart:
+def count_panel(
+    frame: pd.DataFrame, title: str, systems: pd.DataFrame, *, width: int = 360, label_axis: alt.Axis | None = None
+) -> alt.LayerChart:
     """One panel of the counts chart: the figures of one kind in each system, bars labelled."""
     order = list(systems["name"])
     data = frame[["name", "kind_label", "count"]].astype({"name": object, "kind_label": object, "count": int})
     base = alt.Chart(data, title=title).encode(
-        y=alt.Y("name:N", sort=order, title=None),
+        y=alt.Y("name:N", sort=order, title=None, axis=label_axis or alt.Axis()),
         x=alt.X("count:Q", title="Figures", axis=alt.Axis(tickMinStep=1, format="d")),
         tooltip=[
             alt.Tooltip("name:N", title="System"),
@@ -49,32 +51,42 @@ def count_panel(frame: pd.DataFrame, title: str, systems: pd.DataFrame) -> alt.L
     )
     bars = base.mark_bar().encode(color=system_colour(systems))
     numbers = base.mark_text(align="left", dx=4, color=charts.TEXT).encode(text="count:Q")
-    return (bars + numbers).properties(width=360)
+    panel = (bars + numbers).properties(width=width)
+    return panel if label_axis is None else panel.properties(height={"step": 30})
 
 
 def counts_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.VConcatChart, pd.DataFrame]:
-    """One panel per kind of figure, the systems' counts on one shared scale; data table wide."""
+    """One panel per kind of figure, the systems' counts on one shared scale; data table wide.
+
+    On a phone the panels are narrower and the systems' names wrap onto two lines."""
     systems = tables["systems"]
     order = list(systems["name"])
     counts = derive.result_counts(tables)
     described = kinds()
     shown_counts = counts.assign(kind_label=counts["kind"].map(lambda kind: described.get(kind, (kind, ""))[0]))
+    groups = [group for _kind, group in shown_counts.groupby("kind", sort=False)]
+    description = (
+        "Three horizontal bar charts, one above the other, for results, targets and scale figures: the number "
+        "of figures of that kind in each system's case study, each bar labelled with its count and each "
+        "system named on the vertical axis; the three panels share one horizontal scale."
+    )
     counts_chart = (
+        alt.vconcat(*[count_panel(group, group["kind_label"].iloc[0], systems) for group in groups])
+        .resolve_scale(x="shared")
+        .properties(description=description)
+    )
+    narrow_axis = charts.wrapped_axis(16, 110)
+    narrow = (
         alt.vconcat(
             *[
-                count_panel(group, group["kind_label"].iloc[0], systems)
-                for _kind, group in shown_counts.groupby("kind", sort=False)
+                count_panel(group, group["kind_label"].iloc[0], systems, width=200, label_axis=narrow_axis)
+                for group in groups
             ]
         )
         .resolve_scale(x="shared")
-        .properties(
-            description=(
-                "Three horizontal bar charts, one above the other, for results, targets and scale figures: the number "
-                "of figures of that kind in each system's case study, each bar labelled with its count and each "
-                "system named on the vertical axis; the three panels share one horizontal scale."
-            )
-        )
+        .properties(description=description)
     )
+    counts_chart = charts.with_narrow_layout(counts_chart, narrow)
     return counts_chart, (
         shown_counts.pivot(index="name", columns="kind_label", values="count")
         .reindex(index=order, columns=list(dict.fromkeys(shown_counts["kind_label"])))

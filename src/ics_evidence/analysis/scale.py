@@ -175,14 +175,16 @@ def income_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     )
 
 
-def organisation_panel(frame: pd.DataFrame, title: str, systems: pd.DataFrame) -> alt.Chart:
-    """One panel of the people-per-organisation chart: one bar per system, in data order."""
-    return (
+def organisation_panel(frame: pd.DataFrame, title: str, systems: pd.DataFrame, *, narrow: bool = False) -> alt.Chart:
+    """One panel of the people-per-organisation chart: one bar per system, in data order (on a
+    phone, ``narrow``: a narrower panel, fewer ticks and the systems' names on two lines)."""
+    label_axis = charts.wrapped_axis(16, 110) if narrow else alt.Axis()
+    panel = (
         alt.Chart(plain(frame), title=title)
         .mark_bar()
         .encode(
-            y=alt.Y("name:N", sort=list(systems["name"]), title=None),
-            x=alt.X("value:Q", title="People", axis=alt.Axis(format=",.0f")),
+            y=alt.Y("name:N", sort=list(systems["name"]), title=None, axis=label_axis),
+            x=alt.X("value:Q", title="People", axis=alt.Axis(format=",.0f", tickCount=4 if narrow else alt.Undefined)),
             color=system_colour(systems),
             tooltip=[
                 alt.Tooltip("name:N", title="System"),
@@ -194,8 +196,9 @@ def organisation_panel(frame: pd.DataFrame, title: str, systems: pd.DataFrame) -
                 alt.Tooltip("denominator_quote:N", title="Evidence "),
             ],
         )
-        .properties(width=440)
+        .properties(width=210 if narrow else 440)
     )
+    return panel.properties(height={"step": 30}) if narrow else panel
 
 
 def organisations_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.VConcatChart, pd.DataFrame]:
@@ -205,16 +208,18 @@ def organisations_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.VConcatCh
     per_trust = derive.ratio_inputs(tables, "people_per_trust").assign(measure="People per NHS trust")
     organisations = pd.concat([per_pcn, per_trust], ignore_index=True)
     organisations = organisations[organisations["system_id"].isin(ics_ids(tables))]
-    panels = [
-        organisation_panel(group, measure, systems) for measure, group in organisations.groupby("measure", sort=False)
-    ]
-    panels = panels or [organisation_panel(organisations, "No system reports these figures", systems)]
+    groups = list(organisations.groupby("measure", sort=False)) or [("No system reports these figures", organisations)]
+    panels = [organisation_panel(group, measure, systems) for measure, group in groups]
+    narrow_panels = [organisation_panel(group, measure, systems, narrow=True) for measure, group in groups]
     organisation_chart = alt.vconcat(*panels).properties(
         description=(
             "Two horizontal bar charts, one above the other: the average number of people per primary care "
             "network, and per NHS trust, for each integrated care system that reports the figures; systems are "
             "named on the vertical axis in the data's order."
         )
+    )
+    organisation_chart = charts.with_narrow_layout(
+        organisation_chart, alt.vconcat(*narrow_panels).properties(description=organisation_chart.description)
     )
     return organisation_chart, organisations.assign(value=organisations["value"].round(0))[
         ["name", "measure", "value", "numerator_as_stated", "denominator_as_stated"]

@@ -11,7 +11,7 @@ import altair as alt
 import pandas as pd
 
 from ics_evidence.analysis import charts, derive
-from ics_evidence.analysis.common import STRENGTH_WORDS, quote
+from ics_evidence.analysis.common import STRENGTH_WORDS, quote, short_names, with_labels
 
 # The two counts of the prevalence chart, as its panel titles.
 PREVALENCE_MEASURES = {"systems_present": "Present or central (code 1 or 2)", "systems_central": "Central (code 2)"}
@@ -83,38 +83,56 @@ MATRIX_TOOLTIP = [
 
 
 def matrix_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, pd.DataFrame]:
-    """The framework matrix as a heat map (themes × systems) with the code written in each cell."""
+    """The framework matrix as a heat map (themes × systems) with the code written in each cell.
+
+    On a phone the same matrix has narrower columns named upright by the systems' short names,
+    and theme names wrapped onto two lines."""
     cells = matrix_cells(tables)
     system_names = list(tables["systems"]["name"])
     theme_labels = list(tables["themes"]["label"])
-    base = alt.Chart(cells).encode(
-        x=alt.X("name:N", sort=system_names, title=None, axis=alt.Axis(labelAngle=-40, orient="top")),
-        y=alt.Y("label:N", sort=theme_labels, title=None),
-    )
-    tiles = base.mark_rect(stroke="#FFFFFF", strokeWidth=2).encode(
-        color=alt.Color(
-            "coded_as:N",
-            scale=alt.Scale(
-                domain=[f"{s} {w}" for s, w in STRENGTH_WORDS.items()], range=["#F0F0F0", "#9CC3E4", "#0B4F8C"]
+    short = short_names(tables["systems"])
+
+    def matrix(base: alt.Chart, text_size: int, legend_columns=alt.Undefined) -> alt.LayerChart:
+        tiles = base.mark_rect(stroke="#FFFFFF", strokeWidth=2).encode(
+            color=alt.Color(
+                "coded_as:N",
+                scale=alt.Scale(
+                    domain=[f"{s} {w}" for s, w in STRENGTH_WORDS.items()], range=["#F0F0F0", "#9CC3E4", "#0B4F8C"]
+                ),
+                legend=alt.Legend(title="Code", orient="bottom", columns=legend_columns),
             ),
-            legend=alt.Legend(title="Code", orient="bottom"),
+            tooltip=MATRIX_TOOLTIP,
+        )
+        numbers = base.mark_text(fontSize=text_size, fontWeight="bold").encode(
+            text=alt.Text("strength:Q", format="d"),
+            color=alt.condition(alt.datum.strength == 2, alt.value("#FFFFFF"), alt.value(charts.TEXT)),
+            tooltip=MATRIX_TOOLTIP,
+        )
+        return tiles + numbers
+
+    description = (
+        "Heat map of the framework matrix: one row per theme and one column per system; each cell "
+        "shows the code 0 (not evident), 1 (present) or 2 (central) as a number, shaded darker for "
+        "stronger codes."
+    )
+    wide = matrix(
+        alt.Chart(cells).encode(
+            x=alt.X("name:N", sort=system_names, title=None, axis=alt.Axis(labelAngle=-40, orient="top")),
+            y=alt.Y("label:N", sort=theme_labels, title=None),
         ),
-        tooltip=MATRIX_TOOLTIP,
-    )
-    numbers = base.mark_text(fontSize=13, fontWeight="bold").encode(
-        text=alt.Text("strength:Q", format="d"),
-        color=alt.condition(alt.datum.strength == 2, alt.value("#FFFFFF"), alt.value(charts.TEXT)),
-        tooltip=MATRIX_TOOLTIP,
-    )
-    matrix_chart = (tiles + numbers).properties(
-        width={"step": 58},
-        height={"step": 28},
-        description=(
-            "Heat map of the framework matrix: one row per theme and one column per system; each cell "
-            "shows the code 0 (not evident), 1 (present) or 2 (central) as a number, shaded darker for "
-            "stronger codes."
+        13,
+    ).properties(width={"step": 58}, height={"step": 28}, description=description)
+    narrow = matrix(
+        with_labels(alt.Chart(cells), "name", short, "short").encode(
+            x=alt.X("short:N", sort=[short[n] for n in system_names], title=None,
+                    axis=alt.Axis(labelAngle=-90, orient="top", labelLimit=220)),
+            y=alt.Y("label:N", sort=theme_labels, title=None,
+                    axis=charts.wrapped_axis(18, 125)),
         ),
-    )
+        12,
+        legend_columns=1,
+    ).properties(width={"step": 24}, height={"step": 32}, description=description)  # fmt: skip
+    matrix_chart = charts.with_narrow_layout(wide, narrow)
     return matrix_chart, cells.rename(
         columns={
             "name": "System", "label": "Theme", "strength": "Code", "coded_as": "Meaning",
@@ -160,24 +178,28 @@ def prevalence_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.FacetChart, 
     ).assign(measure=lambda frame: frame["measure"].map(measures))
     bars_data = bars_data.astype({"label": str, "systems": int})
     theme_order = list(ranked["label"])
-    bar_base = alt.Chart().encode(
-        y=alt.Y("label:N", sort=theme_order, title=None),
-        x=alt.X("systems:Q", title="Number of systems", scale=alt.Scale(domain=[0, max(n_systems, 1)]),
-                axis=alt.Axis(tickMinStep=1, format="d")),
-        tooltip=[
-            alt.Tooltip("label:N", title="Theme"),
-            alt.Tooltip("measure:N", title="Counted"),
-            alt.Tooltip("systems:Q", title="Systems"),
-        ],
-    )  # fmt: skip
-    prevalence_chart = (
-        alt.layer(
+
+    def bars(label_axis: alt.Axis, width: int) -> alt.LayerChart:
+        bar_base = alt.Chart().encode(
+            y=alt.Y("label:N", sort=theme_order, title=None, axis=label_axis),
+            x=alt.X("systems:Q", title="Number of systems", scale=alt.Scale(domain=[0, max(n_systems, 1)]),
+                    axis=alt.Axis(tickMinStep=1, format="d")),
+            tooltip=[
+                alt.Tooltip("label:N", title="Theme"),
+                alt.Tooltip("measure:N", title="Counted"),
+                alt.Tooltip("systems:Q", title="Systems"),
+            ],
+        )  # fmt: skip
+        return alt.layer(
             bar_base.mark_bar(color=charts.ACCENT),
             bar_base.mark_text(align="left", dx=4).encode(text=alt.Text("systems:Q", format="d")),
             data=bars_data,
-        )
-        .properties(width=220)
-        .facet(column=alt.Column("measure:N", sort=list(measures.values()), title=None,
+        ).properties(width=width)
+
+    panel_order = list(measures.values())
+    prevalence_chart = (
+        bars(alt.Axis(), 220)
+        .facet(column=alt.Column("measure:N", sort=panel_order, title=None,
                                  header=alt.Header(labelFontSize=13, labelFontWeight="bold")))
         .properties(
             description=(
@@ -188,6 +210,23 @@ def prevalence_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.FacetChart, 
             )
         )
     )  # fmt: skip
+    # On a phone: the two panels one above the other, each titled from the left edge.
+    stacked = alt.vconcat(
+        *[
+            bars(charts.wrapped_axis(18, 125), 175)
+            .transform_filter(alt.FieldEqualPredicate(field="measure", equal=measure))
+            .properties(height={"step": 32},
+                        title=alt.TitleParams(measure, anchor="start", frame="bounds", fontSize=13))
+            for measure in panel_order
+        ]
+    ).properties(
+        description=(
+            f"Two bar charts, one above the other, one bar per theme: above, the number of systems, out of "
+            f"{n_systems} integrated care systems, in which the theme is present or central; below, the "
+            "number in which it is central. Themes run from most to least widely shared."
+        )
+    )  # fmt: skip
+    prevalence_chart = charts.with_narrow_layout(prevalence_chart, stacked)
     return prevalence_chart, ranked[["label", "systems_present", "systems_central", "mean_strength"]].rename(
         columns={
             "label": "Theme", "systems_present": "Systems where present or central",
@@ -244,36 +283,49 @@ def similarity_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, 
         }
     )
     compared = [name for name in system_names if name in set(both_ways["name_a"])]
-    similarity_base = alt.Chart(both_ways).encode(
-        x=alt.X("name_b:N", sort=compared, title=None, axis=alt.Axis(labelAngle=-40, orient="top")),
-        y=alt.Y("name_a:N", sort=compared, title=None),
-        tooltip=[
-            alt.Tooltip("name_a:N", title="System"),
-            alt.Tooltip("name_b:N", title="Compared with"),
-            alt.Tooltip("similarity:Q", title="Similarity", format=".2f"),
-        ],
-    )
-    similarity_chart = (
-        similarity_base.mark_rect(stroke="#FFFFFF", strokeWidth=2).encode(
+    tooltip = [
+        alt.Tooltip("name_a:N", title="System"),
+        alt.Tooltip("name_b:N", title="Compared with"),
+        alt.Tooltip("similarity:Q", title="Similarity", format=".2f"),
+    ]
+
+    def heat_map(base: alt.Chart, text_size: int) -> alt.LayerChart:
+        return base.mark_rect(stroke="#FFFFFF", strokeWidth=2).encode(
             color=alt.Color(
                 "similarity:Q",
                 # Light shades only, so that the dark text stays readable on every cell.
                 scale=alt.Scale(range=["#F0F5FA", "#4F93CF"], zero=False),
                 legend=alt.Legend(title="Similarity", format=".2f", orient="bottom"),
             )
-        )
-        + similarity_base.mark_text(fontSize=12).encode(
-            text=alt.Text("similarity:Q", format=".2f"),
-        )
-    ).properties(
-        width={"step": 70},
-        height={"step": 34},
-        description=(
-            "Heat map of how alike each pair of systems' theme profiles are, with the similarity "
-            "(cosine, from 0 to 1) written in each cell; systems are named on both axes and the "
-            "diagonal is left blank."
-        ),
+        ) + base.mark_text(fontSize=text_size).encode(text=alt.Text("similarity:Q", format=".2f"))
+
+    description = (
+        "Heat map of how alike each pair of systems' theme profiles are, with the similarity "
+        "(cosine, from 0 to 1) written in each cell; systems are named on both axes and the "
+        "diagonal is left blank."
     )
+    similarity_chart = heat_map(
+        alt.Chart(both_ways).encode(
+            x=alt.X("name_b:N", sort=compared, title=None, axis=alt.Axis(labelAngle=-40, orient="top")),
+            y=alt.Y("name_a:N", sort=compared, title=None),
+            tooltip=tooltip,
+        ),
+        12,
+    ).properties(width={"step": 70}, height={"step": 34}, description=description)
+    # On a phone: the systems' short names, upright along the top, and smaller cells.
+    short = short_names(systems)
+    short_base = with_labels(with_labels(alt.Chart(both_ways), "name_a", short, "short_a"), "name_b", short, "short_b")
+    narrow = heat_map(
+        short_base.encode(
+            x=alt.X("short_b:N", sort=[short[n] for n in compared], title=None,
+                    axis=alt.Axis(labelAngle=-90, orient="top", labelLimit=220)),
+            y=alt.Y("short_a:N", sort=[short[n] for n in compared], title=None,
+                    axis=charts.wrapped_axis(15, 100)),
+            tooltip=tooltip,
+        ),
+        11,
+    ).properties(width={"step": 27}, height={"step": 32}, description=description)  # fmt: skip
+    similarity_chart = charts.with_narrow_layout(similarity_chart, narrow)
     return similarity_chart, pairs[["name_a", "name_b", "similarity"]].rename(
         columns={"name_a": "System", "name_b": "Compared with", "similarity": "Similarity (0 to 1)"}
     )
