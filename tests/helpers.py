@@ -7,8 +7,6 @@ source texts, so a test that breaks a copy cannot touch the checkout.
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,18 +16,16 @@ from ics_evidence.project import SOURCES_ENV, Project
 PROJECT = Project.find(Path(__file__).parent)
 ROOT = PROJECT.root
 DATA_DIR = PROJECT.data_dir
-COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", ".pytest_cache", ".ruff_cache",
-                                     "node_modules", "book/generated")  # fmt: skip
 
 
 def copy_project(target: Path) -> Path:
     """A copy of the checkout's files (no environment, build products or history)."""
-    shutil.copytree(ROOT, target, ignore=COPY_IGNORE)
-    return target
+    return PROJECT.copy_to(target).root
 
 
 def project_environment(project: Path) -> dict[str, str]:
-    return dict(os.environ, PYTHONPATH=str(project / "src"), **{SOURCES_ENV: str(PROJECT.sources_dir)})
+    """The copy's own package, with the real source texts so quotations are still checked."""
+    return Project(project).command_environment() | {SOURCES_ENV: str(PROJECT.sources_dir)}
 
 
 def run(project: Path, *args: str) -> tuple[float, str]:

@@ -24,6 +24,29 @@ def test_found_from_a_subfolder_and_refused_outside(tmp_path):
         Project.find(tmp_path)
 
 
+def test_a_copy_leaves_out_environments_build_products_and_history(tmp_path):
+    original = tmp_path / "original"
+    for path in (
+        "_config.yml",
+        "notebooks/pipeline.yml",
+        "data/x.csv",
+        "book/index.md",
+        "book/generated/cite.md",
+        "_build/html/index.html",
+        ".git/HEAD",
+        "tests/browser/node_modules/axe.js",
+        "src/a/__pycache__/m.pyc",
+    ):
+        (original / path).parent.mkdir(parents=True, exist_ok=True)
+        (original / path).write_text("x", encoding="utf-8")
+    (original / "notebooks" / "generated").mkdir()  # only book/generated is a build product
+    copy = Project(original).copy_to(tmp_path / "copy")
+    kept = sorted(str(p.relative_to(copy.root)) for p in copy.root.rglob("*"))
+    assert kept == ["_config.yml", "book", "book/index.md", "data", "data/x.csv", "notebooks", "notebooks/generated",
+                    "notebooks/pipeline.yml", "src", "src/a", "tests", "tests/browser"]  # fmt: skip
+    assert copy.command_environment({})["PYTHONPATH"] == str(copy.root / "src")
+
+
 def test_a_copied_checkout_uses_its_own_data(tmp_path):
     copy = copy_project(tmp_path / "copy")
     edit_cell(copy / "data" / "system_figures.csv", {"system_id": "dorset", "measure_id": "population"}, "value", "-5")

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -31,7 +30,6 @@ from ics_evidence.benchmark_floor import against_floors, floors_and_breakdown, p
 from ics_evidence.data.csvfiles import edit_cell, read_rows, write_rows
 from ics_evidence.project import SOURCES_ENV, Project
 
-COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", ".pytest_cache", ".ruff_cache")
 PER_SYSTEM_TABLES = (
     "systems", "system_figures", "system_dimensions", "theme_coding", "improvement_examples",
     "results", "system_methods", "system_partners", "lessons",
@@ -46,11 +44,6 @@ class Measurement:
     seconds: float
     notebooks_run: int
     note: str = ""
-
-
-def copy_project(project: Project, target: Path) -> Path:
-    shutil.copytree(project.root, target, ignore=COPY_IGNORE)
-    return target
 
 
 def grow_to(data_dir: Path, count: int) -> None:
@@ -90,8 +83,9 @@ def grow_to(data_dir: Path, count: int) -> None:
 
 
 def project_environment(project: Path) -> dict[str, str]:
-    """Run the copy's own package, with the real source texts so quotations are still checked."""
-    return dict(os.environ, PYTHONPATH=str(project / "src"))
+    """Run the copy's own package; the source texts come through ICS_SOURCES_DIR, which the
+    benchmark command sets while it runs, so quotations are still checked."""
+    return Project(project).command_environment()
 
 
 def run(project: Path, *args: str) -> tuple[float, str]:
@@ -221,14 +215,14 @@ def benchmark(project: Project, *, systems: int = 42, jobs: int | None = None, s
     measurements: list[Measurement] = []
     with tempfile.TemporaryDirectory(prefix="ics-benchmark-") as scratch:
         scratch_dir = Path(scratch)
-        shipped = copy_project(project, scratch_dir / "shipped")
+        shipped = project.copy_to(scratch_dir / "shipped").root
         measurements += pipeline_scenarios(shipped, "shipped", jobs)
         measurements.append(pipeline_freshness(shipped))
         measurements += floors_and_breakdown(shipped, Measurement)
         progress("Jupyter Book's own cache, for comparison")
-        measurements += jupyter_book_cache_scenario(copy_project(project, scratch_dir / "jupyter-book-cache"))
+        measurements += jupyter_book_cache_scenario(project.copy_to(scratch_dir / "jupyter-book-cache").root)
         if not skip_large:
-            large = copy_project(project, scratch_dir / "large")
+            large = project.copy_to(scratch_dir / "large").root
             grow_to(large / "data", systems)
             measurements += pipeline_scenarios(large, f"{systems} systems", jobs)
     print(report(measurements))

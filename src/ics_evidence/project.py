@@ -9,6 +9,7 @@ Every stage takes a :class:`Project` (or paths derived from one) instead of modu
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,18 @@ LOCAL_SOURCES = "sources"  # documents the project may redistribute, kept in the
 # Set (by ``--without-sources``) to build without checking quotations; inherited by the
 # notebook kernels, so their loader agrees with the command that started them.
 WITHOUT_SOURCES_ENV = "ICS_WITHOUT_SOURCES"
+# What a copy of a checkout leaves behind: environments, build products, history and caches.
+# Names match at any depth; paths (with a slash) match from the project root.
+NOT_COPIED = (
+    ".venv",
+    "_build",
+    ".git",
+    "__pycache__",
+    ".pytest_cache",
+    ".ruff_cache",
+    "node_modules",
+    "book/generated",
+)
 
 
 def sources_required() -> bool:
@@ -48,6 +61,23 @@ class Project:
             f"{here} is not inside a checkout of the project (no {' and '.join(MARKERS)} found here or above); "
             "run the command from the repository, or pass --root"
         )
+
+    def copy_to(self, target: Path) -> Project:
+        """A throw-away copy of the checkout's files (for tests and the benchmark to build in),
+        without what :data:`NOT_COPIED` names."""
+        names = {n for n in NOT_COPIED if "/" not in n}
+        paths = {self.root / n for n in NOT_COPIED if "/" in n}
+
+        def ignore(folder: str, entries: list[str]) -> set[str]:
+            return {e for e in entries if e in names or Path(folder, e) in paths}
+
+        shutil.copytree(self.root, target, ignore=ignore)
+        return Project(target)
+
+    def command_environment(self, base: dict[str, str] | None = None) -> dict[str, str]:
+        """Environment variables for running ``python -m ics_evidence`` with this checkout's own
+        package, whichever checkout the interpreter has installed."""
+        return dict(os.environ if base is None else base, PYTHONPATH=str(self.root / "src"))
 
     @property
     def data_dir(self) -> Path:
