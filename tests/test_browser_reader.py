@@ -128,6 +128,12 @@ def test_compare_shows_the_chosen_two_and_keeps_the_choice_in_the_address(site, 
         ".filter(td => !td.hidden).map(td => td.dataset.system))"
     )
     assert body_rows and all(row == [third, first] for row in body_rows)
+    # The two fit a phone's screen side by side: the table does not scroll sideways in its box.
+    fits = (
+        "() => { const t = document.querySelector('.ics-compare-table');"
+        " return t.scrollWidth - t.parentElement.clientWidth; }"
+    )
+    assert visit.page.evaluate(fits) <= 1
     assert visit.foreign == [] and visit.errors == []
     visit.close()
 

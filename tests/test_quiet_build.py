@@ -105,6 +105,23 @@ def test_what_the_book_is_built_from_is_watched(project_copy, fake_sphinx, chang
         (project.static_dir / "extra.css").write_text("p { margin: 0 }\n", encoding="utf-8")
     assert book.build_book(project) == 0
     assert len(fake_sphinx) == before + 1
+    if change == "static file":
+        # Sphinx copies static files only when it writes a page; the build brings them up to date.
+        assert (project.site_dir / "_static" / "extra.css").read_text(encoding="utf-8") == "p { margin: 0 }\n"
+
+
+def test_static_files_are_brought_up_to_date_in_the_output(tmp_path):
+    static, output = tmp_path / "static", tmp_path / "out" / "_static"
+    (static / "figures").mkdir(parents=True)
+    (static / "ics.css").write_text("new", encoding="utf-8")
+    (static / "figures" / "f.svg").write_text("<svg/>", encoding="utf-8")
+    output.mkdir(parents=True)
+    (output / "ics.css").write_text("old", encoding="utf-8")
+    (output / "theme.css").write_text("theme", encoding="utf-8")
+    assert book.sync_static(static, output) == [output / "figures" / "f.svg", output / "ics.css"]
+    assert (output / "ics.css").read_text(encoding="utf-8") == "new"
+    assert (output / "theme.css").read_text(encoding="utf-8") == "theme"  # the theme's own files stay
+    assert book.sync_static(static, output) == []
 
 
 def test_build_ends_with_one_line(project_copy, fake_sphinx, monkeypatch, capsys):

@@ -40,6 +40,7 @@
 
     function apply(updateAddress) {
       var chosen = [first.value, second.value];
+      root.querySelectorAll(".ics-compare-table").forEach(function (table) { table.classList.add("ics-two"); });
       root.querySelectorAll("[data-system]").forEach(function (cell) {
         cell.hidden = chosen.indexOf(cell.getAttribute("data-system")) < 0;
       });

@@ -126,12 +126,28 @@ def run_sphinx(project: Project, work_dir: Path, builder: str = "html", verbose:
     return status
 
 
+def sync_static(static_dir: Path, output_static: Path) -> list[Path]:
+    """Bring the book's own static files (stylesheet, scripts, the Vega bundle) up to date in the
+    output. Sphinx copies them only when it writes at least one page: after a change to
+    ``ics.css`` alone it reports "no targets are out of date" and the site would keep the old
+    stylesheet. Returns the files it replaced or added."""
+    updated = []
+    for source in sorted(p for p in static_dir.rglob("*") if p.is_file()):
+        target = output_static / source.relative_to(static_dir)
+        if not target.is_file() or target.read_bytes() != source.read_bytes():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+            updated.append(target)
+    return updated
+
+
 def build_single_page(project: Project) -> Path:
     """The whole book as one HTML page (for the PDF edition, printed by Chromium)."""
     work = project.build_dir / "work-single"
     if run_sphinx(project, work, "singlehtml") != 0:
         raise RuntimeError("the single-page book did not build")
     output = work / "_build" / "singlehtml"
+    sync_static(project.static_dir, output / "_static")
     # With the root document in book/, Sphinx writes the page to book/index.html but links its
     # assets relative to the output root (and puts a redirect there): move the page up so the
     # styles and the chart scripts resolve.
@@ -165,6 +181,7 @@ def build_book(
         print(f"book build failed (exit {status}); {project.site_dir} is unchanged", file=sys.stderr)
         return status
     book_inputs.forget(project)
+    sync_static(project.static_dir, project.work_dir / "_build" / "html" / "_static")
     publish(project.work_dir / "_build" / "html", project.site_dir)
     book_inputs.record(project, inputs)
     outcome.sphinx = "built"
