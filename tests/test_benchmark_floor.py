@@ -33,3 +33,16 @@ def test_scenarios_are_compared_with_the_floors():
     assert lines[1].startswith("one-system edit: 12.00s against 10.00s for one notebook and one Sphinx page (1.20×")
     table = report(measurements)
     assert "| floor | bare papermill run, empty notebook (one-notebook floor) | 2.00 |" in table
+
+
+def test_the_benchmarks_data_edit_is_valid_data(tmp_path):
+    """The benchmark times rebuilds after an edit; an edit the validator refuses would stop it
+    before any notebook ran (as one did after values had to match their quotations)."""
+    import shutil
+
+    from ics_evidence import validate_package
+    from ics_evidence.benchmark import edit_population
+
+    data = shutil.copytree(PROJECT.data_dir, tmp_path / "data")
+    edit_population(data)
+    assert validate_package(data, PROJECT.sources_dir) == []

@@ -2,10 +2,11 @@
 system's page the values revised since the earlier edition.
 
 Listed in ``_config.yml``'s extensions, it puts the version and date in the footer of every
-page and offers ``{{ edition_version }}`` and ``{{ edition_date }}`` to the Markdown pages, so
-no page types the version by hand. The revision notices come from
-``book/generated/revisions.json`` (written by :mod:`ics_evidence.build.pages`), which every
-system page declares as a dependency, so a changed notice rebuilds exactly those pages.
+page and offers ``{{ edition_version }}``, ``{{ edition_date }}`` and the validator's quotation
+limits to the Markdown pages (the project's own values, never data), so no page types them by
+hand. The revision notices come from ``book/generated/revisions.json`` (written by
+:mod:`ics_evidence.build.pages`), which every system page declares as a dependency, so a
+changed notice rebuilds exactly those pages.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import json
 from pathlib import Path
 
 from ics_evidence.build.edition import long_date, read_releases
+from ics_evidence.data.evidence import QUOTE_MAX_WORDS, QUOTE_MIN_WORDS
 
 
 def _stamp(app, config) -> None:
@@ -32,6 +34,9 @@ def _stamp(app, config) -> None:
         "edition_version": version,
         "edition_date": date,
         "edition_doi": doi or "not yet minted",
+        # The validator's limits on a quotation's length, so the method pages state the rule it enforces.
+        "quote_min_words": str(QUOTE_MIN_WORDS),
+        "quote_max_words": str(QUOTE_MAX_WORDS),
     }
     config.version = config.release = version
     # One date in the footer (the edition's, above), not also Sphinx's build date.
