@@ -59,9 +59,6 @@ class Row:
     raw: dict[str, str]
 
 
-_display_path = display_path
-
-
 class _Collector:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
@@ -126,7 +123,7 @@ def _shown_bytes(text: str) -> str:
 
 
 def _read_rows(resource: Resource, path: Path, out: _Collector) -> list[Row] | None:
-    shown = _display_path(path)
+    shown = display_path(path)
     table = read_table(path, shown)
     out.problems.extend(table.problems)
     if not table.header:
@@ -207,7 +204,7 @@ def _read_tables(package: Package, tables: dict[str, list[Row]]):
     """(resource, rows, shown path) for every table that could be read."""
     for resource in package.resources:
         if resource.name in tables:
-            yield resource, tables[resource.name], _display_path(package.directory / resource.path)
+            yield resource, tables[resource.name], display_path(package.directory / resource.path)
 
 
 def _check_foreign_keys(package: Package, tables: dict[str, list[Row]], out: _Collector) -> None:
@@ -242,7 +239,7 @@ def _section_texts(package: Package, tables: dict[str, list[Row]], texts: Source
     for row in tables["sections"]:
         if row.values["occurrence"] is not None:
             entries[row.raw["source_id"]].append((row.raw["section"], row.raw["heading"], row.values["occurrence"]))
-    shown = _display_path(package.directory / package.resource("sections").path)
+    shown = display_path(package.directory / package.resource("sections").path)
     regions = {}
     for source, listed in entries.items():
         lines = texts.lines(source_files.get(source, ""))
@@ -326,7 +323,7 @@ def _report_missing_sources(
         tables_named = ", ".join(f"{count} in {Path(table).name}" for table, count in sorted(counts.items()))
         fetch = f"get it from {row.raw['url']}" if row.raw.get("url") else "see data/README.md for how to get it"
         out.add(
-            _display_path(package.directory / package.resource("sources").path),
+            display_path(package.directory / package.resource("sources").path),
             row.number,
             "file",
             row.raw["file"],
@@ -347,7 +344,7 @@ def _check_values_stated(package: Package, tables: dict[str, list[Row]], out: _C
         if name not in tables:
             continue
         resource = package.resource(name)
-        shown = _display_path(package.directory / resource.path)
+        shown = display_path(package.directory / resource.path)
         has = set(resource.field_names)
         for row in tables[name]:
             low, high = row.values.get("low"), row.values.get("high")
@@ -391,7 +388,7 @@ def _check_package_rules(package: Package, tables: dict[str, list[Row]], out: _C
     """Rules that span tables: plausible figures, one reference value, complete coverage."""
 
     def shown(name: str) -> str:
-        return _display_path(package.directory / package.resource(name).path)
+        return display_path(package.directory / package.resource(name).path)
 
     measures = {row.raw["measure_id"]: row.values for row in tables.get("measures", [])}
     figures = tables.get("system_figures")
@@ -467,14 +464,14 @@ def read_tables(directory: Path) -> tuple[Package | None, dict[str, list[Row]], 
     try:
         package = read_package(directory)
     except FileNotFoundError:
-        out.add(_display_path(directory / DESCRIPTOR), None, None, None, "file", "missing descriptor")
+        out.add(display_path(directory / DESCRIPTOR), None, None, None, "file", "missing descriptor")
         return None, {}, out.problems
     except DescriptorError as error:
         for where, what in error.problems:
-            out.add(_display_path(directory / DESCRIPTOR), None, where, None, "descriptor", what)
+            out.add(display_path(directory / DESCRIPTOR), None, where, None, "descriptor", what)
         return None, {}, out.problems
     except (ValueError, KeyError) as error:
-        out.add(_display_path(directory / DESCRIPTOR), None, None, None, "descriptor", f"unreadable: {error}")
+        out.add(display_path(directory / DESCRIPTOR), None, None, None, "descriptor", f"unreadable: {error}")
         return None, {}, out.problems
     tables = {}
     for resource in package.resources:

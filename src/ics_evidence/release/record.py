@@ -18,13 +18,12 @@ import yaml
 from ics_evidence.build.edition import CITATION, RELEASES, Release, read_citation, read_releases, version_key
 from ics_evidence.build.pages import sync_citation
 from ics_evidence.data.validate import read_tables, validate_package
-from ics_evidence.project import Project
+from ics_evidence.project import DESCRIPTOR, Project
 from ics_evidence.release import ReleaseError
 from ics_evidence.release.bundle import build_bundle, git
 
 CHANGELOG = "CHANGELOG.md"
 ZENODO = ".zenodo.json"
-DATAPACKAGE = "data/datapackage.json"
 
 
 def zenodo_metadata(cff: dict, release: Release) -> dict:
@@ -68,22 +67,17 @@ def record(version: str, summary: str, root: Path, today: dt.date | None = None)
     )
     (root / CHANGELOG).write_text(changelog, encoding="utf-8")
     (root / ZENODO).write_text(json.dumps(zenodo_metadata(read_citation(root), release), indent=2) + "\n")
-    set_package_version(root / DATAPACKAGE, version)
+    set_package_version(Project(root).data_dir / DESCRIPTOR, version)
     return release
 
 
 def set_package_version(descriptor: Path, version: str) -> None:
     """The data package carries the edition's version, so a downloaded package says which
-    edition it is. Only the top-level "version" line changes, which keeps the diff to one line."""
-    text = descriptor.read_text(encoding="utf-8")
-    package = json.loads(text)
-    line = f'  "version": {json.dumps(version)}'
-    updated, count = re.subn(r'^  "version": "[^"\n]*"', lambda _: line, text, count=1, flags=re.M)
-    if count != 1 or json.loads(updated).get("version") != version:
-        # No version yet, or not laid out one key per line: rewrite the descriptor whole.
-        package["version"] = version
-        updated = json.dumps(package, indent=2, ensure_ascii=False) + "\n"
-    descriptor.write_text(updated, encoding="utf-8")
+    edition it is. The descriptor is kept in the layout ``json.dumps(indent=2)`` writes, so
+    only its "version" line changes."""
+    package = json.loads(descriptor.read_text(encoding="utf-8"))
+    package["version"] = version
+    descriptor.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def make_release(version: str, summary: str, project: Project, pdf: bool = True) -> Path:
@@ -101,7 +95,7 @@ def make_release(version: str, summary: str, project: Project, pdf: bool = True)
     # The abstract's count of systems follows the data being released.
     sync_citation(root, len(read_tables(project.data_dir)[1].get("systems", [])))
     release = record(version, summary, root)
-    git(root, "add", RELEASES, CITATION, CHANGELOG, ZENODO, DATAPACKAGE)
+    git(root, "add", RELEASES, CITATION, CHANGELOG, ZENODO, str(project.data_dir / DESCRIPTOR))
     git(root, "commit", "-q", "-m", f"Release {version}")
 
     bundle = build_bundle(release, project, pdf)
