@@ -11,6 +11,7 @@ scale, so a value in GBP billion (6.6) and one in people (2,400,000) both match.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 _UNITS = [
     "zero",
@@ -55,39 +56,71 @@ _WORD = re.compile(
 _FRACTION = re.compile(r"\b(" + "|".join(_FRACTIONS) + r")\b", re.I)
 
 
-def stated_numbers(quote: str) -> set[float]:
-    """Every number the quotation states, as written and as scaled (a set of floats)."""
-    text = quote.replace("\u2013", "-").replace("\u2014", "-").replace("\u00a0", " ")
-    found: set[float] = set()
+@dataclass(frozen=True)
+class Mention:
+    """One number in a quotation: where it is (``start``, ``end`` in the normalised text) and
+    the values it can stand for (as written, and multiplied by its scale)."""
+
+    start: int
+    end: int
+    values: frozenset[float]
+
+
+def plain(quote: str) -> str:
+    """The quotation with typographic dashes and spaces made plain (offsets are kept)."""
+    return quote.replace("\u2013", "-").replace("\u2014", "-").replace("\u00a0", " ")
+
+
+def mentions(quote: str) -> list[Mention]:
+    """Every number the quotation states, in order of position."""
+    text = plain(quote)
+    found: list[Mention] = []
     for match in _DIGITS.finditer(text):
         whole, fraction, scale = match.groups()
         number = float(whole.replace(",", "") + (f".{fraction}" if fraction else ""))
-        found.add(number)
-        if scale:
-            found.add(number * _SCALES[scale.lower()])
+        values = {number, number * _SCALES[scale.lower()]} if scale else {number}
+        found.append(Mention(match.start(), match.end(), frozenset(values)))
     for match in _WORD.finditer(text):
         first, second, scale = match.groups()
         number = WORDS[first.lower()] + (WORDS[second.lower()] if second else 0)
-        found.add(number)
-        if scale:
-            found.add(number * _SCALES[scale.lower()])
+        values = {number, number * _SCALES[scale.lower()]} if scale else {number}
+        found.append(Mention(match.start(), match.end(), frozenset(values)))
     for match in _FRACTION.finditer(text):
         value = _FRACTIONS[match.group(1).lower()]
-        found |= {value, value * 100}  # "halved": 0.5 or 50 (per cent)
-    return found
+        found.append(Mention(match.start(), match.end(), frozenset({value, value * 100})))  # "halved": 0.5 or 50%
+    return sorted(found, key=lambda m: (m.start, m.end))
+
+
+def stated_numbers(quote: str) -> set[float]:
+    """Every number the quotation states, as written and as scaled (a set of floats)."""
+    return {value for mention in mentions(quote) for value in mention.values}
 
 
 def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
 
-def states_value(quote: str, value: float, unit: str = "") -> bool:
-    """True when the quotation states ``value`` (in ``unit``: GBP million/billion rescale)."""
-    numbers = stated_numbers(quote)
-    candidates = {float(value)}
+def candidates(value: float, unit: str = "") -> set[float]:
+    """``value`` and, in a unit of GBP million or billion, the same amount in pounds."""
+    found = {float(value)}
     lowered = (unit or "").lower()
     if "million" in lowered:
-        candidates.add(float(value) * 1e6)
+        found.add(float(value) * 1e6)
     if "billion" in lowered:
-        candidates.add(float(value) * 1e9)
-    return any(_close(n, c) for n in numbers for c in candidates)
+        found.add(float(value) * 1e9)
+    return found
+
+
+def same_number(a: float, b: float) -> bool:
+    return _close(a, b)
+
+
+def mentions_of(quote: str, value: float, unit: str = "") -> list[Mention]:
+    """The mentions in ``quote`` that state ``value`` (in ``unit``)."""
+    wanted = candidates(value, unit)
+    return [m for m in mentions(quote) if any(_close(n, c) for n in m.values for c in wanted)]
+
+
+def states_value(quote: str, value: float, unit: str = "") -> bool:
+    """True when the quotation states ``value`` (in ``unit``: GBP million/billion rescale)."""
+    return bool(mentions_of(quote, value, unit))

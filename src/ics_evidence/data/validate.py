@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ics_evidence.data.csvfiles import Problem, display_path, read_table
+from ics_evidence.data import field_rules
 from ics_evidence.data.evidence import QUOTE_MAX_WORDS, QUOTE_MIN_WORDS, SourceTexts, normalise, word_count
 from ics_evidence.data.numbers import states_value
 from ics_evidence.data.schema import DescriptorError, Field, Package, Resource, read_package
@@ -364,6 +365,28 @@ def _check_values_stated(package: Package, tables: dict[str, list[Row]], out: _C
                     )  # fmt: skip
 
 
+def _check_fields_against_quotes(package: Package, tables: dict[str, list[Row]], out: _Collector) -> None:
+    """Each evidenced field agrees with its own quotation: qualifier, basis, a person's name."""
+    units = {row.raw["measure_id"]: row.raw["unit"] for row in tables.get("measures", [])}
+    for name in _STATED_VALUES:
+        if name in tables and "qualifier" in package.resource(name).field_names:
+            shown = display_path(package.directory / package.resource(name).path)
+            for finding in field_rules.qualifier_findings(tables[name], units):
+                out.add(shown, finding.row, finding.column, finding.value, finding.rule, finding.message)
+    if "system_figures" in tables:
+        shown = display_path(package.directory / package.resource("system_figures").path)
+        for row in tables["system_figures"]:
+            problem = field_rules.check_basis(row.raw["quote"], row.raw["basis"])
+            if problem:
+                out.add(shown, row.number, "basis", row.raw["basis"], "basis-stated", problem)
+    if "systems" in tables:
+        shown = display_path(package.directory / package.resource("systems").path)
+        for row in tables["systems"]:
+            problem = field_rules.check_person(row.raw["chief_executive"], row.raw["chief_executive_quote"])
+            if problem:
+                out.add(shown, row.number, "chief_executive", row.raw["chief_executive"], "person-named", problem)
+
+
 def _check_care_areas(tables: dict[str, list[Row]], shown, out: _Collector) -> None:
     """A system is coded improvement-work for a care area exactly when one of its improvement
     examples is linked to that area."""
@@ -511,5 +534,6 @@ def validate_package(
     _check_foreign_keys(package, tables, out)
     _check_evidence(package, tables, texts, out)
     _check_values_stated(package, tables, out)
+    _check_fields_against_quotes(package, tables, out)
     _check_package_rules(package, tables, out)
     return out.problems

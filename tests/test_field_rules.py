@@ -1,0 +1,120 @@
+"""Each evidenced field is checked against its own quotation: a careless edit of a qualifier, a
+budget's basis or a person's name is refused with the rule that names it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ics_evidence.data.field_rules import check_basis, check_person, check_qualifier, hedges
+
+from .test_validator import _row_of, edit, problems_of
+
+
+@pytest.mark.parametrize(
+    ("quote", "value", "qualifier"),
+    [
+        ("more than three million people", 3_000_000, "more-than"),
+        ("over 5,000 square miles", 5000, "over"),
+        ("across around 1,442 square miles", 1442, "around"),
+        ("total income of circa £4 billion", 4e9, "circa"),
+        ("WYAAT trusts provide a c.£2m budget", 2e6, "circa"),
+        ("was in excess of £2 billion", 2e9, "more-than"),
+        ("serves an estimated 645,000 people", 645000, "estimated"),
+        ("provide at-home care for up to five days", 5, "up-to"),
+        ("impact became evident within three months of the work starting", 3, "within"),
+        ("typically for populations of between 250,000 and 300,000", 300000, "typically"),
+        ("reduce smoking rates among adults to 5 per cent or below by 2030", 5, "or-below"),
+        ("approximately 170 improvement staff", 170, "approximately"),
+        # The hedge belongs to another number, or is not next to this one: exact is right.
+        ("over 2,000 staff were engaged in the first six weeks", 6, "exact"),
+        ("over a period of six months", 6, "exact"),
+        ("It receives an NHS allocation of £1.5 billion", 1.5e9, "exact"),
+    ],
+)
+def test_a_qualifier_the_quote_states_is_accepted(quote, value, qualifier):
+    assert check_qualifier(quote, value, qualifier) is None
+
+
+@pytest.mark.parametrize(
+    ("quote", "value", "qualifier"),
+    [
+        ("more than three million people", 3_000_000, "exact"),  # dropped
+        ("over 5,000 square miles", 5000, "exact"),
+        ("over 2,000 staff were engaged in the first six weeks", 2000, "exact"),
+        ("Dorset ICS serves 800,000 people", 800000, "around"),  # added
+        ("It receives an NHS allocation of £1.5 billion", 1.5e9, "circa"),  # the next number's hedge
+        ("over 2,000 staff were engaged in the first six weeks", 6, "over"),  # another number's hedge
+        ("serving 2.4 million people", 2_400_000, "more-than"),
+    ],
+)
+def test_a_qualifier_the_quote_does_not_state_is_refused(quote, value, qualifier):
+    assert check_qualifier(quote, value, qualifier)
+
+
+def test_hedges_are_read_per_mention_of_the_value():
+    assert hedges("over 2,000 staff were engaged in the first six weeks", 2000) == [{"over": "over"}]
+    assert hedges("Dorset ICS serves 800,000 people", 810000) is None  # not stated
+
+
+@pytest.mark.parametrize(
+    ("quote", "basis", "ok"),
+    [
+        ("It receives an NHS allocation of £1.5 billion", "nhs-allocation", True),
+        ("It receives an NHS allocation of £1.5 billion", "nhs-budget", False),
+        ("It receives an NHS allocation of £1.5 billion", "budget", False),
+        ("an NHS budget of £1.6 billion.", "nhs-budget", True),
+        ("an NHS budget of £1.6 billion.", "budget", False),
+        ("an NHS budget of £1.6 billion.", "nhs-allocation", False),
+        ("a budget of £6.6 billion", "budget", True),
+        ("a budget of £6.6 billion", "nhs-budget", False),
+    ],
+)
+def test_basis_words_must_appear(quote, basis, ok):
+    assert (check_basis(quote, basis) is None) is ok
+
+
+def test_person_must_be_named_in_their_quote():
+    assert check_person("Sam Allen", "Sam Allen, chief executive of the ICB") is None
+    assert check_person("Samantha Allen", "Sam Allen, chief executive of the ICB")
+
+
+def _figure_row(data: Path, system: str, measure: str) -> int:
+    return _row_of(data, "system_figures", system_id=system, measure_id=measure, source_id="report-2023")
+
+
+def test_validator_refuses_a_dropped_qualifier(data_copy):
+    row = _figure_row(data_copy, "north-east-and-north-cumbria", "population")
+    edit(data_copy, "system_figures", row, qualifier="exact")
+    assert ("system_figures.csv", row, "qualifier", "exact", "qualifier-stated") in problems_of(data_copy)
+
+
+def test_validator_refuses_an_added_qualifier(data_copy):
+    row = _figure_row(data_copy, "dorset", "population")
+    edit(data_copy, "system_figures", row, qualifier="around")
+    assert ("system_figures.csv", row, "qualifier", "around", "qualifier-stated") in problems_of(data_copy)
+
+
+def test_validator_refuses_a_changed_basis(data_copy):
+    row = _figure_row(data_copy, "cambridgeshire-and-peterborough", "nhs_budget_gbp_bn")
+    edit(data_copy, "system_figures", row, basis="nhs-budget")
+    assert ("system_figures.csv", row, "basis", "nhs-budget", "basis-stated") in problems_of(data_copy)
+    row = _figure_row(data_copy, "west-yorkshire", "nhs_budget_gbp_bn")
+    edit(data_copy, "system_figures", row, basis="nhs-budget")
+    assert ("system_figures.csv", row, "basis", "nhs-budget", "basis-stated") in problems_of(data_copy)
+
+
+def test_validator_refuses_a_renamed_chief_executive(data_copy):
+    row = _row_of(data_copy, "systems", system_id="dorset")
+    edit(data_copy, "systems", row, chief_executive="Patricia Millar")
+    assert ("systems.csv", row, "chief_executive", "Patricia Millar", "person-named") in problems_of(data_copy)
+
+
+def test_results_and_exemplar_qualifiers_are_checked_too(data_copy):
+    row = _row_of(data_copy, "results", result_id="cp-cbyc-wraparound-days")
+    edit(data_copy, "results", row, qualifier="exact")
+    assert ("results.csv", row, "qualifier", "exact", "qualifier-stated") in problems_of(data_copy)
+    row = _row_of(data_copy, "exemplar_figures", figure_id="his-improvement-staff")
+    edit(data_copy, "exemplar_figures", row, qualifier="around")
+    assert ("exemplar_figures.csv", row, "qualifier", "around", "qualifier-stated") in problems_of(data_copy)
