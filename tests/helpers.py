@@ -38,3 +38,43 @@ def run(project: Path, *args: str) -> tuple[float, str]:
     if result.returncode != 0:
         raise AssertionError(f"{' '.join(args)} failed in {project}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
     return time.perf_counter() - started, result.stdout
+
+
+# The ninth-system fixture: a fictional system ("Wessex Vale") with its own fictional source
+# document, added the way CONTRIBUTING.md describes (one row in systems.csv and its rows in
+# the other tables, the document in the repository's sources/ folder). The suite must pass
+# with it applied, so no test may depend on the shipped data being the shipped data.
+NINTH_SYSTEM = ROOT / "tests" / "fixtures" / "ninth_system"
+NINTH_SYSTEM_ID = "wessex-vale"
+
+
+def add_ninth_system(data_dir: Path, sources_dir: Path | None = None) -> Path:
+    """Append the fixture's rows to the tables of ``data_dir`` and put its document in
+    ``sources_dir`` (default: the ``sources/`` folder beside ``data_dir``, where the validator
+    looks first). Refuses a package that already has the system. Returns ``data_dir``."""
+    import shutil
+
+    from ics_evidence.data.csvfiles import read_rows, write_rows
+
+    data_dir = Path(data_dir)
+    if any(row["system_id"] == NINTH_SYSTEM_ID for row in read_rows(data_dir / "systems.csv")[1]):
+        raise ValueError(f"{data_dir} already has the system {NINTH_SYSTEM_ID!r}")
+    for extra in sorted((NINTH_SYSTEM / "data").glob("*.csv")):
+        header, rows = read_rows(data_dir / extra.name)
+        extra_header, extra_rows = read_rows(extra)
+        if extra_header != header:
+            raise ValueError(f"{extra}: header {extra_header} differs from {data_dir / extra.name}: {header}")
+        write_rows(data_dir / extra.name, header, rows + extra_rows)
+    target = Path(sources_dir) if sources_dir is not None else data_dir.parent / "sources"
+    target.mkdir(parents=True, exist_ok=True)
+    for document in (NINTH_SYSTEM / "sources").iterdir():
+        shutil.copy(document, target / document.name)
+    return data_dir
+
+
+def copy_project_with_ninth_system(target: Path) -> Path:
+    """A copy of the checkout (as :func:`copy_project`) with the ninth-system fixture applied
+    to its ``data/`` and ``sources/``."""
+    project = copy_project(target)
+    add_ninth_system(project / "data", project / "sources")
+    return project

@@ -244,7 +244,8 @@ def parser() -> argparse.ArgumentParser:
     commands = main_parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, handler, text: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=text, description=text)
+        # argparse expands % in help strings (for %(prog)s): a literal one is written %%.
+        sub = commands.add_parser(name, help=text.replace("%", "%%"), description=text)
         sub.set_defaults(handler=handler)
         return sub
 

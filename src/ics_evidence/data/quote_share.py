@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ics_evidence.data.csvfiles import read_rows
-from ics_evidence.data.evidence import normalise
+from ics_evidence.data.evidence import SourceTexts, normalise
 from ics_evidence.data.schema import read_package
+from ics_evidence.project import local_sources_for
 
 REPORT = "report-2023"
 LIMITS = {REPORT: 0.15}
@@ -66,15 +67,18 @@ def covered_words(text: str, quotes: set[str]) -> tuple[int, int]:
 
 
 def quote_shares(data: Path, sources: Path) -> list[Share]:
-    """The share of each source's words the package republishes, in sources.csv order."""
+    """The share of each source's words the package republishes, in sources.csv order; each
+    document is found as the validator finds it (the repository's ``sources/`` folder, then
+    ``sources``)."""
     _, rows = read_rows(data / "sources.csv")
     quotes = package_quotes(data)
+    texts = SourceTexts(Path(sources), local_sources_for(data))
     out = []
     for row in rows:
-        path = sources / row["file"]
-        if not path.is_file():
+        text = texts.text(row["file"])
+        if text is None:
             continue
-        hit, words = covered_words(normalise(path.read_text(encoding="utf-8")), quotes)
+        hit, words = covered_words(text, quotes)
         out.append(Share(row["source_id"], hit, words, LIMITS.get(row["source_id"], DEFAULT_LIMIT)))
     return out
 
