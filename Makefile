@@ -8,6 +8,16 @@ STAMP   := $(VENV)/.installed
 AXE     := tests/browser/node_modules/axe-core/axe.min.js
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
+# What is typed after `make` (ID, NAME, SUMMARY, VERSION) reaches the program byte for byte.
+# Make keeps each one's raw text ($(value ...): a `$(shell ...)` in it is never expanded, not
+# even by `make -n`) and passes it in the environment; recipes read it as "$$NAME", so the
+# shell does not expand backticks, $(...), $VAR or quotes in it either. Never write $(NAME).
+override ID := $(value ID)
+override NAME := $(value NAME)
+override SUMMARY := $(value SUMMARY)
+override VERSION := $(value VERSION)
+export ID NAME SUMMARY VERSION
+
 .PHONY: help book test check validate quote-share lint format serve lock clean status watch benchmark browser-deps release site pdf new-system
 
 help: ## List the targets
@@ -52,8 +62,8 @@ validate: $(STAMP) ## Check the data package and list every problem
 	$(PYTHON) -m ics_evidence validate
 
 new-system: $(STAMP) ## Add the rows a new system needs: make new-system ID=north-somerset NAME="North Somerset"
-	@test -n "$(ID)" -a -n "$(NAME)" || { echo 'usage: make new-system ID=slug NAME="..."'; exit 2; }
-	$(PYTHON) -m ics_evidence new-system "$(ID)" --name "$(NAME)"
+	@test -n "$$ID" -a -n "$$NAME" || { echo 'usage: make new-system ID=slug NAME="..."'; exit 2; }
+	$(PYTHON) -m ics_evidence new-system --name="$$NAME" -- "$$ID"
 
 quote-share: $(STAMP) ## Share of each source the package quotes (limits: report 15%, others 30%)
 	$(PYTHON) -m ics_evidence quote-share
@@ -76,8 +86,8 @@ clean: ## Remove build products (keeps the environment)
 	rm -rf _build book/generated
 
 release: $(STAMP) browser-deps ## Release an edition: make release VERSION=1.1.0 SUMMARY="..."
-	@test -n "$(VERSION)" -a -n "$(SUMMARY)" || { echo 'usage: make release VERSION=x.y.z SUMMARY="..."'; exit 2; }
-	$(PYTHON) -m ics_evidence release "$(VERSION)" --summary "$(SUMMARY)"
+	@test -n "$$VERSION" -a -n "$$SUMMARY" || { echo 'usage: make release VERSION=x.y.z SUMMARY="..."'; exit 2; }
+	$(PYTHON) -m ics_evidence release --summary="$$SUMMARY" -- "$$VERSION"
 
 pdf: $(STAMP) browser-deps ## The print edition: _build/pdf/<name>-<version>.pdf (A4, cover, page numbers)
 	$(PYTHON) -m ics_evidence pdf
