@@ -64,6 +64,7 @@ def test_results_with_examples_orders_by_kind_then_system_and_links_titles(table
         ((5, "or-below", None, None, "percent"), "5 per cent or below"),
         ((2, "exact", None, None, "count"), "2"),
         ((20, "exact", 15, 20, "years"), "15–20 years"),
+        ((None, None, None, None, None), derive.NO_NUMBER),
     ],
 )
 def test_results_are_shown_as_the_source_words_them(args, expected):

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ics_evidence.data.field_rules import check_basis, check_person, check_qualifier, hedges
+from ics_evidence import load_package
+from ics_evidence.data.field_rules import check_basis, check_kind, check_person, check_qualifier, hedges
+from tests.helpers import DATA_DIR
 
 from .test_validator import _row_of, edit, problems_of
 
@@ -80,6 +82,11 @@ def test_person_must_be_named_in_their_quote():
     assert check_person("Samantha Allen", "Sam Allen, chief executive of the ICB")
 
 
+@pytest.fixture(scope="module")
+def tables():
+    return load_package(DATA_DIR)
+
+
 def _figure_row(data: Path, system: str, measure: str) -> int:
     return _row_of(data, "system_figures", system_id=system, measure_id=measure, source_id="report-2023")
 
@@ -118,3 +125,52 @@ def test_results_and_exemplar_qualifiers_are_checked_too(data_copy):
     row = _row_of(data_copy, "exemplar_figures", figure_id="his-improvement-staff")
     edit(data_copy, "exemplar_figures", row, qualifier="around")
     assert ("exemplar_figures.csv", row, "qualifier", "around", "qualifier-stated") in problems_of(data_copy)
+
+
+@pytest.mark.parametrize(
+    ("kind", "quote", "ok"),
+    [
+        ("target", "reduce smoking rates among adults to 5 per cent or below by 2030", True),
+        ("target", "a target of 75 per cent of the population", True),
+        ("target", "We will save 55,000 children from being overweight by 2040.", True),
+        ("target", "the service has supported 4,241 people", False),
+        ("result", "the service has supported 4,241 people", True),
+        ("result", "Around 2,000 clinically unnecessary cardiac investigations have been avoided.", True),
+        ("result", "a target of 75 per cent of the population", False),
+        ("result", "We will save 55,000 children from being overweight by 2040.", False),
+        ("scale", "a target of 75 per cent of the population", True),  # no wording rule for scale
+    ],
+)
+def test_kind_must_agree_with_the_quote(kind, quote, ok):
+    assert (check_kind(kind, quote) is None) is ok
+
+
+def test_validator_refuses_a_target_recoded_as_a_result(data_copy):
+    row = _row_of(data_copy, "results", result_id="nenc-target-adult-smoking")
+    edit(data_copy, "results", row, kind="result")
+    assert ("results.csv", row, "kind", "result", "kind-stated") in problems_of(data_copy)
+    row = _row_of(data_copy, "results", result_id="cp-cbyc-people-supported")
+    edit(data_copy, "results", row, kind="target")
+    assert ("results.csv", row, "kind", "target", "kind-stated") in problems_of(data_copy)
+
+
+def test_a_result_without_a_number_has_no_qualifier_or_unit(data_copy):
+    row = _row_of(data_copy, "results", result_id="wy-result-faster-diagnosis-standard")
+    edit(data_copy, "results", row, qualifier="exact")
+    assert ("results.csv", row, "qualifier", "exact", "no-value") in problems_of(data_copy)
+    row = _row_of(data_copy, "results", result_id="cp-cbyc-people-supported")
+    edit(data_copy, "results", row, unit="")
+    assert ("results.csv", row, "unit", "", "required") in problems_of(data_copy)
+
+
+def test_the_issue_data_fixes_hold(tables):
+    results = tables["results"].set_index("result_id")
+    assert results.loc["wy-result-faster-diagnosis-standard", "kind"] == "result"
+    assert results.loc["wy-result-62-day-backlog", "kind"] == "result"
+    assert results.loc["dorset-older-people-living-well", "kind"] == "target"
+    for not_an_outcome in ("tvs-adjacent-trust-joined", "wy-result-wakefield-impact-time", "wy-target-srp-specialties"):
+        assert results.loc[not_an_outcome, "kind"] in ("scale", "context"), not_an_outcome
+    figures = tables["system_figures"]
+    allocation = figures[(figures["system_id"] == "cambridgeshire-and-peterborough")
+                         & (figures["measure_id"] == "nhs_budget_gbp_bn")]  # fmt: skip
+    assert set(allocation["qualifier"]) == {"exact"}

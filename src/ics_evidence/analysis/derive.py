@@ -235,9 +235,13 @@ def as_stated(value, qualifier) -> str | None:
     return f"{word} {text}".strip()
 
 
+NO_NUMBER = "stated without a number"
+
+
 def result_as_stated(value, qualifier=None, low=None, high=None, unit=None) -> str:
     """A result, target or scale figure as its source words it: 'around 300', 'over 4,400',
-    'typically 250,000–300,000', 'within 3 months', '5 per cent or below'."""
+    'typically 250,000–300,000', 'within 3 months', '5 per cent or below'; a result or target
+    the source states without a number is shown as such (NO_NUMBER)."""
 
     def number(x) -> str:
         x = float(x)
@@ -247,7 +251,7 @@ def result_as_stated(value, qualifier=None, low=None, high=None, unit=None) -> s
     if not missing(low) and not missing(high):
         text = f"{number(low)}–{number(high)}"
     elif missing(value):
-        return ""
+        return NO_NUMBER
     else:
         text = number(value)
     unit_text = "" if missing(unit) or str(unit) in ("count", "") else str(unit)

@@ -182,3 +182,36 @@ def qualifier_findings(rows: Iterable, units: dict[str, str], value_column: str 
         if problem:
             out.append(Finding(row.number, "qualifier", qualifier, "qualifier-stated", problem))
     return out
+
+
+# A target is worded as an aim; a result reports something done. A scale or context figure
+# (the size of an activity, a characteristic of the population) has no wording of its own.
+TARGET_WORDING = re.compile(
+    r"\b(target|targets|aim|aims|aimed|ambition|ambitions|goal|goals|will|would|plan to|plans to|intends?|"
+    r"with a view to|to achieve|set out to|seeks?|by 20\d\d)\b",
+    re.I,
+)
+RESULT_WORDING = re.compile(
+    r"\b(has|have|had|was|were)\s+(?:been\s+|now\s+|also\s+)?\w+(?:ed|en|t)\b|"
+    r"\b(achieved|resulted|reduced|halved|doubled|avoided|supported|enabled|enabling|improved|delivered|"
+    r"secured|saved|engaged|enrolled|cut|fell|rose|led to|reached)\b",
+    re.I,
+)
+KIND_WORDING = {"target": TARGET_WORDING, "result": RESULT_WORDING}
+KIND_MEANING = {
+    "target": "an aim (target, aim, will, by 2030...)",
+    "result": "something achieved (has reduced, resulted in, avoided...)",
+}
+
+
+def check_kind(kind: str, quote: str) -> str | None:
+    """Why the quotation does not read as a figure of ``kind``, or None: a target must be worded
+    as an aim and a result must report something done; a result worded only as an aim is refused
+    too."""
+    wording = KIND_WORDING.get(kind)
+    if wording is None or not quote:
+        return None
+    text = normalise(quote)
+    if not wording.search(text):
+        return f"the quotation does not read as {KIND_MEANING[kind]}; quote the words that show it is a {kind}"
+    return None

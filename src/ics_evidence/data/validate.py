@@ -379,6 +379,23 @@ def _check_fields_against_quotes(package: Package, tables: dict[str, list[Row]],
             problem = field_rules.check_basis(row.raw["quote"], row.raw["basis"])
             if problem:
                 out.add(shown, row.number, "basis", row.raw["basis"], "basis-stated", problem)
+    for name in ("results", "exemplar_figures"):
+        if name not in tables:
+            continue
+        shown = display_path(package.directory / package.resource(name).path)
+        for row in tables[name]:
+            problem = field_rules.check_kind(row.raw["kind"], row.raw["quote"])
+            if problem:
+                out.add(shown, row.number, "kind", row.raw["kind"], "kind-stated", problem)
+            if row.raw["value"]:
+                for column in ("qualifier", "unit"):
+                    if not row.raw[column]:
+                        out.add(shown, row.number, column, "", "required", "must not be empty when there is a value")
+            else:
+                for column in ("qualifier", "unit", "low", "high", "derivation"):
+                    if row.raw.get(column):
+                        message = "must be empty when the source states the figure without a number (no value)"
+                        out.add(shown, row.number, column, row.raw[column], "no-value", message)
     if "systems" in tables:
         shown = display_path(package.directory / package.resource("systems").path)
         for row in tables["systems"]:
