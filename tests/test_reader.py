@@ -202,6 +202,23 @@ def test_narrative_pages_type_no_count_of_systems_or_sources():
     assert offenders == []
 
 
+def test_narrative_pages_type_no_fact_about_the_report():
+    """The report's facts (its case studies, interviews, roundtables, date) come from
+    report_facts.csv through glue, like every other number."""
+    typed = re.compile(
+        r"\b(around|about|some) (40|forty)\b|\b(40|forty) leaders\b|\b(six|6) in each\b"
+        r"|\b(two|three|four|five|\d) roundtables\b|\b(about|around) (a|one) year\b|\bNovember 2023\b"
+        r"|\ball but one published\b",
+        re.I,
+    )
+    offenders = []
+    for path in [*sorted((PROJECT.root / "book").glob("*.md")), *sorted((PROJECT.root / "notebooks").glob("*.md"))]:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if typed.search(line):
+                offenders.append(f"{path.name}:{number}: {line.strip()}")
+    assert offenders == []
+
+
 def test_a_profile_opens_with_figures_as_people_write_them_and_each_quote_once(tables):
     page = reader.at_a_glance_html(tables, "dorset")
     assert "£1.6bn" in page and "800,000 people" in page and "GBP" not in page

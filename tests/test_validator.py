@@ -255,3 +255,50 @@ def test_cli_build_stops_on_bad_data_and_writes_nothing(data_copy):
     assert "system_figures.csv:2 value '-1' — minimum" in result.stderr
     assert "the last good outputs and book are unchanged" in result.stderr
     assert [_tree_digest(p) if p.exists() else None for p in watched] == before
+
+
+# --- Facts about the report itself, and each system's evidence origin ---------------------------
+
+
+def _fact_row(data: Path, fact_id: str) -> int:
+    return 2 + [row["fact_id"] for row in read(data / "report_facts.csv")].index(fact_id)
+
+
+@requires_sources
+@pytest.mark.parametrize(
+    ("fact", "changes", "column", "rule"),
+    [
+        ("roundtables", {"value": "4"}, "value", "value-stated"),  # the quote says three
+        ("leaders-interviewed", {"qualifier": "over"}, "qualifier", "report-fact"),  # it says around
+        ("leaders-interviewed", {"qualifier": ""}, "qualifier", "report-fact"),
+        ("publication-date", {"date": "2023-11-22"}, "date", "value-stated"),
+        ("publication-date", {"value": "21"}, "value", "report-fact"),  # a value and a date
+        ("case-studies", {"quote": "resulting in nine case studies that illustrate the range"}, "quote", "evidence"),
+    ],
+)
+def test_a_report_fact_must_be_what_its_quote_states(data_copy, sources, fact, changes, column, rule):
+    row = _fact_row(data_copy, fact)
+    edit(data_copy, "report_facts", row, **changes)
+    found = [p for p in problems_of(data_copy, sources) if p[0] == "report_facts.csv"]
+    assert (row, column, rule) in [(p[1], p[2], p[4]) for p in found]
+    assert {p[1] for p in found} == {row}  # that row only
+
+
+def test_the_facts_the_book_states_about_the_report_cannot_be_removed(data_copy):
+    rows = [row for row in read(data_copy / "report_facts.csv") if row["fact_id"] != "roundtables"]
+    write(data_copy / "report_facts.csv", rows)
+    assert ("report_facts.csv", None, "fact_id", "roundtables", "report-fact") in problems_of(data_copy)
+
+
+def test_a_systems_evidence_origin_must_fit_the_document_its_row_cites(data_copy):
+    edit(data_copy, "systems", 2, evidence_origin="own-document")  # its row cites the report
+    assert ("systems.csv", 2, "evidence_origin", "own-document", "consistency") in problems_of(data_copy)
+    edit(data_copy, "systems", 2, evidence_origin="earlier-case-study")
+    assert ("systems.csv", 2, "evidence_origin", "earlier-case-study", "consistency") in problems_of(data_copy)
+    edit(data_copy, "systems", 2, evidence_origin="")
+    assert ("systems.csv", 2, "evidence_origin", "", "required") in problems_of(data_copy)
+
+
+def test_no_more_systems_are_the_reports_case_studies_than_the_report_presents(data_copy):
+    edit(data_copy, "report_facts", _fact_row(data_copy, "case-studies"), value="7")
+    assert ("systems.csv", None, "evidence_origin", "report-case-study", "consistency") in problems_of(data_copy)

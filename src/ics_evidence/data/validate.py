@@ -20,6 +20,7 @@ from ics_evidence.data import field_rules
 from ics_evidence.data.csvfiles import Problem, display_path, read_table
 from ics_evidence.data.evidence import QUOTE_MAX_WORDS, QUOTE_MIN_WORDS, SourceTexts, normalise, word_count
 from ics_evidence.data.numbers import states_value
+from ics_evidence.data.report_facts import check as check_report_facts
 from ics_evidence.data.schema import DescriptorError, Field, Package, Resource, read_package
 from ics_evidence.data.sections import section_regions
 from ics_evidence.data.suggest import did_you_mean
@@ -334,7 +335,7 @@ def _report_missing_sources(
 
 
 # Tables whose numeric values must be stated by their own quote (or say how they were derived).
-_STATED_VALUES = ("system_figures", "results", "exemplar_figures")
+_STATED_VALUES = ("system_figures", "results", "exemplar_figures", "report_facts")
 
 
 def _check_values_stated(package: Package, tables: dict[str, list[Row]], out: _Collector) -> None:
@@ -482,6 +483,7 @@ def _check_package_rules(package: Package, tables: dict[str, list[Row]], out: _C
                 f"example belongs to {examples[example]}, not {row.raw['system_id']}",
             )
     _check_care_areas(tables, shown, out)
+    check_report_facts(tables, shown, out.add)
     themed = defaultdict(int)
     for row in tables.get("example_themes", []):
         themed[row.raw["example_id"]] += 1
