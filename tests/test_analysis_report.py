@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from ics_evidence.analysis import report
-from ics_evidence.data.report_facts import REPORT_FACTS, qualifier_worded, stated_date
+from ics_evidence.data.report_facts import REPORT_FACTS, stated_date
 
 
 def _facts() -> pd.DataFrame:
@@ -79,22 +79,6 @@ def test_a_missing_fact_is_named():
 def test_every_fact_the_book_needs_is_in_the_shipped_table(shipped_tables):
     assert set(REPORT_FACTS) <= set(shipped_tables["report_facts"]["fact_id"])
     assert report.statements(shipped_tables)["report-case-studies-word"] == "eight"
-
-
-@pytest.mark.parametrize(
-    ("quote", "qualifier", "worded"),
-    [
-        ("interviewed (around 40 in total)", "around", True),
-        ("interviewed (40 in total)", "around", False),
-        ("Up to six people", "up-to", True),
-        ("six people, up top", "up-to", False),
-        ("three roundtables", "exact", True),
-        ("more than 4,400 patients", "more-than", True),
-        ("over 4,400", "more-than", False),
-    ],
-)
-def test_a_qualifier_must_be_worded_in_the_quote(quote, qualifier, worded):
-    assert qualifier_worded(quote, qualifier) is worded
 
 
 def test_a_date_is_stated_with_its_day_month_and_year():

@@ -18,6 +18,9 @@ from tests.helpers import ROOT
 
 NEW = "north-somerset"
 EVIDENCED = ("case_study_title", "source_id", "section", "quote")
+# Not one of the report's case studies (the report presents no more than it has): a system from
+# another document, whose quotation this check (without source texts) takes on trust.
+OWN_DOCUMENT = {"evidence_origin": "own-document", "source_id": "blog-2023", "section": "Taking a closer look"}
 
 
 def _new_system(data: Path, *args: str) -> subprocess.CompletedProcess:
@@ -78,10 +81,7 @@ def test_filling_the_placeholders_makes_the_package_valid(data_copy, tmp_path):
     add_system(data_copy, NEW, "North Somerset")
     donor = read_rows(data_copy / "systems.csv")[1][0]  # borrow real evidence to fill the cells
     for table, fill in (
-        # Not one of the report's case studies (the report presents no more than it has): a
-        # system from another document, which this check (without source texts) takes on trust.
-        ("systems.csv", lambda row: row.update({k: donor[k] for k in EVIDENCED}, evidence_origin="own-document",
-                                               source_id="blog-2023", section="Taking a closer look")),  # fmt: skip
+        ("systems.csv", lambda row: row.update({k: donor[k] for k in EVIDENCED}, **OWN_DOCUMENT)),
         ("system_dimensions.csv", lambda row: row.update(summary="Not described in the sources.")),
         ("theme_coding.csv", lambda row: row.update(strength="0", summary="Not evident.", source_id="report-2023")),
     ):

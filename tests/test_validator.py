@@ -269,7 +269,7 @@ def _fact_row(data: Path, fact_id: str) -> int:
     ("fact", "changes", "column", "rule"),
     [
         ("roundtables", {"value": "4"}, "value", "value-stated"),  # the quote says three
-        ("leaders-interviewed", {"qualifier": "over"}, "qualifier", "report-fact"),  # it says around
+        ("leaders-interviewed", {"qualifier": "over"}, "qualifier", "qualifier-stated"),  # it says around
         ("leaders-interviewed", {"qualifier": ""}, "qualifier", "report-fact"),
         ("publication-date", {"date": "2023-11-22"}, "date", "value-stated"),
         ("publication-date", {"value": "21"}, "value", "report-fact"),  # a value and a date
