@@ -34,6 +34,8 @@ PAYLOADS = (JINJA, ROLE, RAW, LINK, IMAGE, MATH, SUBST)
 DIRECTIVE = 'Directive\n\n```{raw} html\n<b id="pwned">x</b>\n```\n\nend'
 BIDI = "Bidi \u202eevil\u202c end"
 LONG = "Long " + "x" * 5000 + " end"
+# A DOI the release schema accepts that Markdown would still read as emphasis (issue 20).
+DOI = "10.5281/zenodo.1/_x_;(y):z"
 
 
 def _git(root: Path, *args: str) -> None:
@@ -86,6 +88,7 @@ def site(tmp_path_factory) -> Path:
     releases_path = root / "releases.yml"
     releases = yaml.safe_load(releases_path.read_text(encoding="utf-8"))
     releases["releases"][0]["summary"] = JINJA + " " + LINK
+    releases["releases"][0]["doi"] = DOI
     releases_path.write_text(yaml.safe_dump(releases, sort_keys=False, allow_unicode=True), encoding="utf-8")
     _git(root, "add", "-A")
     _git(root, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "hostile")
@@ -139,3 +142,23 @@ def test_payload_is_shown_as_typed(pages, page, shown):
     text = _text(pages[page])
     for payload in shown:
         assert " ".join(payload.split()) in text, f"{payload[:60]!r} not shown verbatim on {page}"
+
+
+@pytest.mark.parametrize("page", ["book/index.html", "book/cite.html", "book/versions.html", "book/data.html"])
+def test_release_doi_is_shown_as_typed_and_linked_exactly(pages, page):
+    """The edition's DOI reaches the title page, the cite page, the Versions page and every
+    footer as the characters typed (no emphasis), and its link is exactly doi.org's address."""
+    soup = pages[page]
+    assert DOI in _text(soup), f"the DOI is not shown verbatim on {page}"
+    links = [a["href"] for a in soup.find_all("a", href=True) if "doi.org" in a["href"]]
+    if page != "book/index.html":  # the title page names it in text
+        assert "https://doi.org/10.5281/zenodo.1/_x_%3B%28y%29%3Az" in links, links
+    footer = soup.select_one(".ics-edition")
+    assert footer is not None and DOI in footer.get_text(), f"the footer of {page} lacks the DOI"
+
+
+def test_release_versions_page_links_each_archived_edition(pages):
+    versions = yaml.safe_load((Path(__file__).parent.parent / "releases.yml").read_text(encoding="utf-8"))
+    hrefs = {a["href"] for a in pages["book/versions.html"].find_all("a", href=True)}
+    for entry in versions["releases"]:
+        assert f"../../v{entry['version']}/index.html" in hrefs

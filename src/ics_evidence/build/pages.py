@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import zipfile
 from pathlib import Path
 
 from ics_evidence.analysis import charts
 from ics_evidence.build.changes import (
     CHANGELOG,
-    _md,
     changelog_reasons,
     diff_markdown,
     diff_tables,
@@ -33,9 +33,11 @@ from ics_evidence.build.edition import (
     bibtex,
     citation_with_abstract,
     comparison_release,
+    doi_html,
     long_date,
     read_citation,
     read_releases,
+    versions_html,
 )
 from ics_evidence.build.markdown import text
 from ics_evidence.data.schema import read_package
@@ -143,10 +145,13 @@ def write_edition_pages(generated_dir: Path, root: Path, data_dir: Path) -> None
     cff = read_citation(root)
     releases = read_releases(root)
     edition = releases[0] if releases else Release("unreleased draft", dt.date.today(), "")
+    entries = bibtex(cff).strip()
+    # The fence is longer than any run of backticks in the entries, so no value can close it.
+    fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", entries)), default=0))
     cite = [
         "<!-- Generated from CITATION.cff by ics_evidence.build.pages. Do not edit. -->",
         "",
-        f"## This edition ({edition.version}, {long_date(edition.date)})",
+        f"## This edition ({text(edition.version)}, {text(long_date(edition.date))})",
         "",
         "APA, formatted by citeproc-py with the APA CSL style:",
         "",
@@ -162,24 +167,15 @@ def write_edition_pages(generated_dir: Path, root: Path, data_dir: Path) -> None
         "",
         "## BibTeX",
         "",
-        "```bibtex",
-        bibtex(cff).strip(),
-        "```",
+        f"{fence}bibtex",
+        entries,
+        fence,
     ]
     if edition.doi:
-        cite[3:3] = [f"DOI: [{edition.doi}](https://doi.org/{edition.doi})", ""]
+        cite[3:3] = ["```{raw} html", doi_html(edition.doi), "```", ""]
     write_atomic(generated_dir / "how-to-cite.md", "\n".join(cite) + "\n")
 
-    rows = ["| Version | Date | DOI | Summary | Archived copy |", "|---|---|---|---|---|"]
-    if not releases:
-        rows = ["No edition has been released yet."]
-    for release in releases:
-        doi = f"[{release.doi}](https://doi.org/{release.doi})" if release.doi else "not yet minted"
-        rows.append(
-            f"| {release.version} | {long_date(release.date)} | {doi} | {_md(release.summary)} "
-            # Raw HTML: the edition sits beside this one on the published site, outside this build.
-            f'| <a href="../../v{release.version}/index.html">v{release.version}/</a> |'
-        )
+    rows = ["```{raw} html", versions_html(releases), "```"] if releases else ["No edition has been released yet."]
     write_atomic(generated_dir / "versions.md", "\n".join(rows) + "\n")
 
     write_changes(generated_dir, root, data_dir)

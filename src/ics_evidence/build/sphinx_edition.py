@@ -15,7 +15,8 @@ import html
 import json
 from pathlib import Path
 
-from ics_evidence.build.edition import long_date, read_releases
+from ics_evidence.build.edition import footer_html, long_date, read_releases
+from ics_evidence.build.markdown import text
 from ics_evidence.data.evidence import QUOTE_MAX_WORDS, QUOTE_MIN_WORDS
 
 
@@ -25,15 +26,13 @@ def _stamp(app, config) -> None:
         version, date, doi = releases[0].version, long_date(releases[0].date), releases[0].doi
     else:
         version, date, doi = "unreleased draft", "not yet released", None
-    footer = f"Edition {html.escape(version)}, {html.escape(date)}"
-    if doi:
-        footer += f' · DOI <a href="https://doi.org/{html.escape(doi)}">{html.escape(doi)}</a>'
-    config.html_theme_options = {**config.html_theme_options, "extra_footer": f'<p class="ics-edition">{footer}</p>'}
+    config.html_theme_options = {**config.html_theme_options, "extra_footer": footer_html(version, date, doi)}
+    # A substitution's value is parsed as Markdown: each one is literal text (the one escaping rule).
     config.myst_substitutions = {
         **getattr(config, "myst_substitutions", {}),
-        "edition_version": version,
-        "edition_date": date,
-        "edition_doi": doi or "not yet minted",
+        "edition_version": text(version),
+        "edition_date": text(date),
+        "edition_doi": text(doi) if doi else "not yet minted",
         # The validator's limits on a quotation's length, so the method pages state the rule it enforces.
         "quote_min_words": str(QUOTE_MIN_WORDS),
         "quote_max_words": str(QUOTE_MAX_WORDS),

@@ -15,7 +15,15 @@ from pathlib import Path
 
 import yaml
 
-from ics_evidence.build.edition import CITATION, RELEASES, Release, read_citation, read_releases, version_key
+from ics_evidence.build.edition import (
+    CITATION,
+    RELEASES,
+    Release,
+    checked_release,
+    read_citation,
+    read_releases,
+    version_key,
+)
 from ics_evidence.build.pages import sync_citation
 from ics_evidence.data.validate import read_tables, validate_package
 from ics_evidence.project import DESCRIPTOR, Project
@@ -46,11 +54,11 @@ def zenodo_metadata(cff: dict, release: Release) -> dict:
 def record(version: str, summary: str, root: Path, today: dt.date | None = None) -> Release:
     """Add the release to releases.yml, CITATION.cff, CHANGELOG.md, .zenodo.json and datapackage.json."""
     today = today or dt.date.today()
+    release = checked_release(version, today, summary)
     new = version_key(version)
     releases = read_releases(root)
     if releases and new <= version_key(releases[0].version):
         raise ReleaseError(f"version {version} is not newer than the current {releases[0].version}")
-    release = Release(version, today, summary)
     entries = [{"version": r.version, "date": r.date, "doi": r.doi, "summary": r.summary} for r in [release, *releases]]
     text = (root / RELEASES).read_text(encoding="utf-8")
     header = "".join(line for line in text.splitlines(keepends=True) if line.startswith("#"))
@@ -82,7 +90,8 @@ def set_package_version(descriptor: Path, version: str) -> None:
 
 def make_release(version: str, summary: str, project: Project, pdf: bool = True) -> Path:
     root = project.root
-    version_key(version)
+    checked_release(version, dt.date.today(), summary)
+    read_releases(root)  # the record it adds to is well formed
     if git(root, "status", "--porcelain"):
         raise ReleaseError("the working tree has uncommitted changes; commit or stash them first")
     # A release always checks the evidence: --without-sources cannot make one.
