@@ -16,10 +16,15 @@ import unicodedata
 UNSAFE_CATEGORIES = ("Cc", "Cf", "Cs", "Zl", "Zp")  # control, format, lone surrogate, separators
 
 
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
 def _shown(character: str) -> str:
     if unicodedata.category(character) not in UNSAFE_CATEGORIES:
         return character
     code = ord(character)
+    if character in _SHORT:
+        return _SHORT[character]
     if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (decoded with surrogateescape)
         return f"\\x{code - 0xDC00:02x}"
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"

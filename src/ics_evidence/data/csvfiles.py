@@ -11,8 +11,12 @@ least one data row, and as many cells in every row as the header has. Anything e
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from ics_evidence.files import unsafe_reason
+from ics_evidence.terminal import escaped
 
 BOM = "\ufeff"
 
@@ -34,7 +38,8 @@ class Problem:
         if self.value is not None:
             shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
             parts.append(f"'{shown}'")
-        return f"{' '.join(parts)} — {self.rule}: {self.message}"
+        # One line, whatever the file, header, cell or message holds (the terminal's one rule).
+        return escaped(f"{' '.join(parts)} — {self.rule}: {self.message}")
 
 
 @dataclass
@@ -67,7 +72,10 @@ def parse(text: str, shown: str) -> Table:
 
     text = text.removeprefix(BOM)
     try:
-        records = list(csv.reader(text.splitlines(keepends=True), strict=True))
+        # The csv module finds the row ends itself (\n, \r\n inside or outside quotes); never
+        # str.splitlines, which also splits on U+2028, U+2029, \x85, \v, \f and \x1c-\x1e and
+        # would cut a row in two (and misnumber every row after it).
+        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as error:
         problem(None, None, None, "csv", f"malformed CSV: {error}")
         return table
@@ -105,9 +113,20 @@ def read_table(path: Path, shown: str | None = None) -> Table:
     """Read one CSV file. Bytes that are not UTF-8 survive as lone surrogates
     (``surrogateescape``) so that the validator can report the cell they are in."""
     shown = shown or display_path(path)
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return Table(problems=[Problem(shown, None, None, None, "file", "missing (the descriptor lists it)")])
+    unsafe = unsafe_reason(path, path.parent)
+    if unsafe:  # refused before a byte is read, so nothing of what it points at is shown
+        return Table(problems=[Problem(shown, None, None, None, "file", _refusal(path))])
     return parse(path.read_bytes().decode("utf-8", errors="surrogateescape"), shown)
+
+
+def _refusal(path: Path) -> str:
+    if path.is_symlink():
+        return "is a symbolic link; only regular files in the data package are read (put the table itself there)"
+    if not path.resolve().is_relative_to(path.parent.resolve()):
+        return "resolves outside the data package; only files inside it are read"
+    return "is not a regular file; only regular files in the data package are read"
 
 
 class CsvError(ValueError):

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from ics_evidence.data.csvfiles import read_rows, write_rows
 from ics_evidence.data.schema import Package, Resource, read_package
+from ics_evidence.data.validate import check_cell, same_text_key
+from ics_evidence.terminal import escaped
 
 # Codebooks every system is coded against, one row per entry (the validator's coverage rule).
 # Care areas are coded sparsely (no row = not evident), so a new system starts with none.
@@ -86,17 +88,20 @@ def plan_new_system(data_dir: Path, system_id: str, name: str, abbreviation: str
             f"{system_id!r} is not a valid system id: use a lowercase slug of letters, digits and single "
             f"hyphens, e.g. 'north-somerset' (pattern {pattern})"
         )
-    name = name.strip()
-    if not name:
+    if not name.strip():
         raise ScaffoldError("--name must not be empty")
-    limit = systems.field("name").constraints.get("maxLength")
-    if limit and len(name) > limit:
-        raise ScaffoldError(f"--name is longer than {limit} characters")
-
+    # What was typed obeys the validator's text rules, checked before anything is written.
+    for option, column, value in (("ID", "system_id", system_id), ("--name", "name", name),
+                                  ("--abbreviation", "abbreviation", abbreviation)):  # fmt: skip
+        if column in systems.field_names:
+            problems = check_cell(systems.field(column), value)[1]
+            if problems:
+                shown, rule, message = problems[0]
+                raise ScaffoldError(f"{option} {escaped(repr(shown))} — {rule}: {message}")
     header, existing = read_rows(data_dir / systems.path)
     if any(row["system_id"] == system_id for row in existing):
         raise ScaffoldError(f"system {system_id!r} already exists in {systems.path}; edit its rows instead")
-    same_name = [row["system_id"] for row in existing if row["name"].strip().casefold() == name.casefold()]
+    same_name = [row["system_id"] for row in existing if same_text_key(row["name"].strip()) == same_text_key(name)]
     if same_name:
         raise ScaffoldError(f"system {same_name[0]!r} already has the name {name!r}")
 

@@ -39,11 +39,17 @@ FORMULA_START = ("=", "+", "-", "@")
 ID_MAX_LENGTH = 100
 
 
+# Control, format (bidi overrides, zero-width) and line or paragraph separator characters.
+HIDDEN_CATEGORIES = ("Cc", "Cf", "Zl", "Zp")
+
+
 def _hidden_character(text: str) -> str | None:
     """The first control, bidi-override, zero-width or other format character (Unicode
-    categories Cc and Cf): they reorder or hide text, or make two ids look identical."""
+    categories Cc and Cf): they reorder or hide text, or make two ids look identical. And the
+    line and paragraph separators U+2028 and U+2029 (Zl, Zp): a chart library or a script that
+    splits lines on them breaks (six notebooks failed with a Vega stack trace)."""
     for character in text:
-        if unicodedata.category(character) in ("Cc", "Cf"):
+        if unicodedata.category(character) in HIDDEN_CATEGORIES:
             return f"U+{ord(character):04X} {unicodedata.name(character, 'control character')}"
     return None
 
@@ -124,6 +130,38 @@ def _shown_bytes(text: str) -> str:
     return text.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="backslashreplace")
 
 
+def check_cell(field: Field, cell: str) -> tuple[Any, list[tuple[str, str, str]]]:
+    """The text rules every cell obeys (the scaffold applies them to what it is given too):
+    its parsed value (None when missing or unusable) and each problem as (value shown, rule,
+    message)."""
+    if _has_invalid_bytes(cell):
+        return None, [(_shown_bytes(cell), "encoding", "not valid UTF-8")]
+    if cell == "":
+        return None, [(cell, "required", "must not be empty")] if field.required else []
+    found: list[tuple[str, str, str]] = []
+    if cell != cell.strip():
+        found.append((cell, "whitespace", "leading or trailing white space"))
+    hidden = _hidden_character(cell)
+    if hidden:
+        shown = cell.encode("unicode_escape").decode("ascii")
+        found.append((shown, "characters", f"contains {hidden}; retype the value without it"))
+        return None, found
+    if field.name.endswith("_id") and len(cell) > ID_MAX_LENGTH:
+        message = f"longer than {ID_MAX_LENGTH} characters; ids name files and web addresses, shorten it"
+        found.append((cell, "id-length", message))
+    if field.type == "string" and cell.startswith(FORMULA_START):
+        found.append((cell, "formula", f"starts with {cell[0]!r}, which a spreadsheet opening the download runs as "
+                      "a formula; reword it to start with a letter or digit"))  # fmt: skip
+    value, error = _parse(field, cell)
+    if error:
+        found.append((cell, "type", f"{error} (type {field.type})"))
+        return None, found
+    found += [(cell, rule, message) for rule, message in _check_constraints(field, value, cell)]
+    if field.type == "string" and EMAIL.search(cell):
+        found.append((cell, "personal-data", "contains an e-mail address"))
+    return value, found
+
+
 def _read_rows(resource: Resource, path: Path, out: _Collector) -> list[Row] | None:
     shown = display_path(path)
     table = read_table(path, shown)
@@ -148,38 +186,9 @@ def _read_rows(resource: Resource, path: Path, out: _Collector) -> list[Row] | N
     for number, raw in table.rows:
         values: dict[str, Any] = {}
         for field in resource.fields:
-            cell = raw[field.name]
-            values[field.name] = None
-            if _has_invalid_bytes(cell):
-                out.add(shown, number, field.name, _shown_bytes(cell), "encoding", "not valid UTF-8")
-                continue
-            if cell == "":
-                if field.required:
-                    out.add(shown, number, field.name, cell, "required", "must not be empty")
-                continue
-            if cell != cell.strip():
-                out.add(shown, number, field.name, cell, "whitespace", "leading or trailing white space")
-            hidden = _hidden_character(cell)
-            if hidden:
-                out.add(shown, number, field.name, cell.encode("unicode_escape").decode("ascii"), "characters",
-                        f"contains {hidden}; retype the value without it")  # fmt: skip
-                continue
-            if field.name.endswith("_id") and len(cell) > ID_MAX_LENGTH:
-                message = f"longer than {ID_MAX_LENGTH} characters; ids name files and web addresses, shorten it"
-                out.add(shown, number, field.name, cell, "id-length", message)
-            if field.type == "string" and cell.startswith(FORMULA_START):
-                out.add(shown, number, field.name, cell, "formula",
-                        f"starts with {cell[0]!r}, which a spreadsheet opening the download runs as a formula; "
-                        "reword it to start with a letter or digit")  # fmt: skip
-            value, error = _parse(field, cell)
-            if error:
-                out.add(shown, number, field.name, cell, "type", f"{error} (type {field.type})")
-                continue
-            for rule, message in _check_constraints(field, value, cell):
-                out.add(shown, number, field.name, cell, rule, message)
-            if field.type == "string" and EMAIL.search(cell):
-                out.add(shown, number, field.name, cell, "personal-data", "contains an e-mail address")
-            values[field.name] = value
+            values[field.name], found = check_cell(field, raw[field.name])
+            for value, rule, message in found:
+                out.add(shown, number, field.name, value, rule, message)
         rows.append(Row(number, values, raw))
 
     for field in resource.fields:
