@@ -18,28 +18,34 @@ from pathlib import Path
 class UnsafeFile(ValueError):
     """A file that is a link, not a regular file, or outside the folder it is read from."""
 
+    def __init__(self, path: Path, reason: str):
+        self.path, self.reason = path, reason
+        super().__init__(f"{path} {reason}")
+
+
+def _reason(path: Path, inside: Path) -> str | None:
+    info = os.lstat(path)
+    if stat.S_ISLNK(info.st_mode):
+        return "is a symbolic link; only regular files in the repository are read (put the file itself there)"
+    if not stat.S_ISREG(info.st_mode):
+        return "is not a regular file; only regular files in the repository are read"
+    if not path.resolve().is_relative_to(inside.resolve()):
+        return f"resolves to {path.resolve()}, outside {inside}; only files inside it are read"
+    return None
+
 
 def regular_file(path: Path, inside: Path) -> Path:
     """``path``, once it is known to be a regular file whose real path is inside ``inside``;
     :class:`UnsafeFile` otherwise (``FileNotFoundError`` if it does not exist)."""
-    info = os.lstat(path)
-    if stat.S_ISLNK(info.st_mode):
-        raise UnsafeFile(
-            f"{path} is a symbolic link; only regular files in the repository are read (replace the link with the file)"
-        )
-    if not stat.S_ISREG(info.st_mode):
-        raise UnsafeFile(f"{path} is not a regular file; only regular files in the repository are read")
-    if not path.resolve().is_relative_to(inside.resolve()):
-        raise UnsafeFile(f"{path} resolves to {path.resolve()}, outside {inside}; only files inside it are read")
+    reason = _reason(path, inside)
+    if reason:
+        raise UnsafeFile(path, reason)
     return path
 
 
 def unsafe_reason(path: Path, inside: Path) -> str | None:
-    """Why ``path`` would be refused (None if it is a regular file inside ``inside`` or missing)."""
+    """Why ``path`` would be refused (None if it is a regular file inside ``inside``, or missing)."""
     try:
-        regular_file(path, inside)
+        return _reason(path, inside)
     except FileNotFoundError:
         return None
-    except UnsafeFile as error:
-        return str(error)
-    return None

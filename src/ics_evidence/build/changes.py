@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ics_evidence.build.markdown import code, text
-from ics_evidence.data.csvfiles import parse
+from ics_evidence.data.csvfiles import parse, read_table
 from ics_evidence.data.schema import read_package
 
 
@@ -49,7 +49,12 @@ def tables_at(ref: str, root: Path) -> dict[str, list[dict[str, str]]]:
 
 
 def tables_in(directory: Path) -> dict[str, list[dict[str, str]]]:
-    return {path.stem: _parse_csv(path.read_text(encoding="utf-8")) for path in sorted(directory.glob("*.csv"))}
+    """Every table the descriptor lists, through the one reader (which refuses a linked file);
+    never a walk of the folder, which would read whatever else is there."""
+    return {
+        Path(resource.path).stem: [cells for _, cells in read_table(directory / resource.path).rows]
+        for resource in read_package(directory).resources
+    }
 
 
 def diff_tables(

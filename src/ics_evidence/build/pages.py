@@ -42,6 +42,7 @@ from ics_evidence.build.edition import (
 from ics_evidence.build.markdown import text
 from ics_evidence.data.schema import read_package
 from ics_evidence.data.validate import read_tables
+from ics_evidence.files import regular_file
 from ics_evidence.project import DESCRIPTOR, Project
 
 CHANGES_DETAIL = "changes-detail.md"  # every changed cell: the release notes' list
@@ -110,19 +111,29 @@ def quote_share_markdown(data_dir: Path, sources: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
+def package_files(data_dir: Path, package) -> list[Path]:
+    """The data package's files, named one by one (the download and the release bundle copy
+    exactly these, never a walk of the folder): descriptor, README and every table."""
+    return [data_dir / DESCRIPTOR, data_dir / "README.md", *(data_dir / r.path for r in package.resources)]
+
+
 def write_downloads(data_dir: Path, generated_dir: Path, package) -> None:
     """The data package as one zip (fixed times, so the same data give the same bytes) and a
     page of download links to it, the descriptor and every table."""
     archive = generated_dir / "downloads" / "data-package.zip"
     archive.parent.mkdir(parents=True, exist_ok=True)
-    files = [data_dir / DESCRIPTOR, data_dir / "README.md", *(data_dir / r.path for r in package.resources)]
     temporary = archive.with_name(f".{archive.name}.tmp-{os.getpid()}")
-    with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as bundle:
-        for path in files:
-            if path.exists():
-                info = zipfile.ZipInfo(f"data/{path.name}", date_time=(1980, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                bundle.writestr(info, path.read_bytes())
+    try:
+        with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as bundle:
+            for path in package_files(data_dir, package):
+                if path.exists() or path.is_symlink():
+                    regular_file(path, data_dir)  # a link is refused, never followed into the download
+                    info = zipfile.ZipInfo(f"data/{path.name}", date_time=(1980, 1, 1, 0, 0, 0))
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    bundle.writestr(info, path.read_bytes())
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
     if archive.exists() and archive.read_bytes() == temporary.read_bytes():
         temporary.unlink()
     else:

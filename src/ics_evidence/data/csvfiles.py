@@ -117,16 +117,8 @@ def read_table(path: Path, shown: str | None = None) -> Table:
         return Table(problems=[Problem(shown, None, None, None, "file", "missing (the descriptor lists it)")])
     unsafe = unsafe_reason(path, path.parent)
     if unsafe:  # refused before a byte is read, so nothing of what it points at is shown
-        return Table(problems=[Problem(shown, None, None, None, "file", _refusal(path))])
+        return Table(problems=[Problem(shown, None, None, None, "file", unsafe)])
     return parse(path.read_bytes().decode("utf-8", errors="surrogateescape"), shown)
-
-
-def _refusal(path: Path) -> str:
-    if path.is_symlink():
-        return "is a symbolic link; only regular files in the data package are read (put the table itself there)"
-    if not path.resolve().is_relative_to(path.parent.resolve()):
-        return "resolves outside the data package; only files inside it are read"
-    return "is not a regular file; only regular files in the data package are read"
 
 
 class CsvError(ValueError):

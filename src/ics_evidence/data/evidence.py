@@ -6,6 +6,8 @@ import re
 from functools import cached_property
 from pathlib import Path
 
+from ics_evidence.files import unsafe_reason
+
 # Typographic variants a copy-and-paste (or a PDF-to-text step) may swap; a quotation is
 # still verbatim if it differs from its source only by these and by white space.
 _TYPOGRAPHY = str.maketrans(
@@ -60,7 +62,8 @@ class SourceTexts:
     def path(self, file_name: str) -> Path | None:
         for folder in self.folders:
             candidate = folder / file_name
-            if candidate.is_file():
+            # A link is never read (the validator reports one in the repository's sources/).
+            if candidate.is_file() and unsafe_reason(candidate, folder) is None:
                 return candidate
         return None
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ics_evidence.data.rules import check_descriptor
 from ics_evidence.data.suggest import did_you_mean
+from ics_evidence.files import regular_file
 from ics_evidence.project import DESCRIPTOR
 
 
@@ -118,7 +119,8 @@ def _resource(raw: dict) -> Resource:
 
 
 def read_package(directory: Path) -> Package:
-    descriptor = json.loads((directory / DESCRIPTOR).read_text(encoding="utf-8"))
+    path = regular_file(directory / DESCRIPTOR, directory)  # never a link to another package
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
     # Checked on every read, so no caller (pages, loader, notebooks) sees an unchecked one.
     problems = check_descriptor(descriptor)
     if problems:

@@ -24,6 +24,7 @@ from ics_evidence.data.report_facts import check as check_report_facts
 from ics_evidence.data.schema import DescriptorError, Field, Package, Resource, read_package
 from ics_evidence.data.sections import section_regions
 from ics_evidence.data.suggest import did_you_mean
+from ics_evidence.files import UnsafeFile, unsafe_reason
 from ics_evidence.project import DESCRIPTOR, SOURCES_ENV, local_sources_for, sources_for, sources_required
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
@@ -509,6 +510,22 @@ def _check_package_rules(package: Package, tables: dict[str, list[Row]], out: _C
                 )
 
 
+def _check_linked_files(folders: list[Path | None], out: _Collector) -> None:
+    """Every file in data/ and in the repository's sources/ is a regular file inside it: a link
+    would put whatever it points at into the site's download or the release bundle."""
+    reported = {problem.file for problem in out.problems}
+    for folder in folders:
+        if folder is None or not folder.is_dir():
+            continue
+        for entry in sorted(folder.iterdir()):
+            shown = display_path(entry)
+            if shown in reported:
+                continue
+            reason = unsafe_reason(entry, folder) if not entry.is_dir() or entry.is_symlink() else None
+            if reason:
+                out.add(shown, None, None, None, "file", reason)
+
+
 def read_tables(directory: Path) -> tuple[Package | None, dict[str, list[Row]], list[Problem]]:
     """Parse every table the descriptor lists; schema-level problems only."""
     out = _Collector()
@@ -516,6 +533,9 @@ def read_tables(directory: Path) -> tuple[Package | None, dict[str, list[Row]], 
         package = read_package(directory)
     except FileNotFoundError:
         out.add(display_path(directory / DESCRIPTOR), None, None, None, "file", "missing descriptor")
+        return None, {}, out.problems
+    except UnsafeFile as error:
+        out.add(display_path(directory / DESCRIPTOR), None, None, None, "file", error.reason)
         return None, {}, out.problems
     except DescriptorError as error:
         for where, what in error.problems:
@@ -559,6 +579,7 @@ def validate_package(
                 f"with --sources DIR or {SOURCES_ENV}=DIR, or build without checking them with --without-sources "
                 "(the book and the build then say that the quotations were not checked)",
             )  # fmt: skip
+    _check_linked_files([directory, texts.local], out)
     _check_foreign_keys(package, tables, out)
     _check_evidence(package, tables, texts, out)
     _check_values_stated(package, tables, out)

@@ -15,7 +15,9 @@ from pathlib import Path
 from ics_evidence.build import book, pipeline
 from ics_evidence.build.edition import RELEASES, Release, long_date, read_releases, release_commits
 from ics_evidence.build.jobs import load_jobs
-from ics_evidence.build.pages import CHANGES_DETAIL
+from ics_evidence.build.pages import CHANGES_DETAIL, package_files
+from ics_evidence.data.schema import read_package
+from ics_evidence.files import regular_file
 from ics_evidence.project import DESCRIPTOR, Project
 from ics_evidence.release import BUNDLE_NAME, ReleaseError
 from ics_evidence.release.pdf import make_pdf
@@ -31,15 +33,33 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def write_bundle(release: Release, root: Path, target: Path, pdf: Path | None) -> Path:
-    """HTML, PDF, data package, executed notebooks, release notes, manifest and SHA256SUMS."""
+def _copy_regular(source: Path, target: Path, inside: Path) -> None:
+    regular_file(source, inside)  # a link (to a file outside, or anywhere) is refused, not followed
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+
+
+def write_bundle(release: Release, root: Path, target: Path, pdf: Path | None, notebooks: list[Path]) -> Path:
+    """HTML, PDF, data package, executed notebooks, release notes, manifest and SHA256SUMS.
+
+    The data package and the notebooks are copied from explicit lists (the descriptor's files,
+    the manifest's outputs), never a walk of their folders, and each must be a regular file
+    inside the repository: a link committed beside them would otherwise ship whatever it points at.
+    The HTML is this build's own output; a link found in it is refused all the same."""
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
-    shutil.copytree(root / "_build" / "html", target / "html")
-    shutil.copytree(root / "data", target / "data")
-    for folder in ("analyses", "systems"):
-        shutil.copytree(root / "book" / folder, target / "notebooks" / folder)
+    site = (root / "_build" / "html").resolve()
+    shutil.copytree(site, target / "html", copy_function=lambda s, d: _copy_regular(Path(s), Path(d), site))
+    data_dir = root / "data"
+    data_files = [
+        path for path in package_files(data_dir, read_package(data_dir)) if path.exists() or path.is_symlink()
+    ]
+    for path in data_files:
+        _copy_regular(path, target / "data" / path.name, data_dir)
+    book_dir = root / "book"
+    for notebook in sorted(notebooks):
+        _copy_regular(notebook, target / "notebooks" / notebook.relative_to(book_dir), book_dir)
     if pdf is not None:
         shutil.copy(pdf, target / f"{BUNDLE_NAME.format(version=release.version)}.pdf")
     generated = root / "book" / "generated"
@@ -54,7 +74,7 @@ def write_bundle(release: Release, root: Path, target: Path, pdf: Path | None) -
     ]
     (target / "RELEASE_NOTES.md").write_text("\n".join(notes), encoding="utf-8")
     data_digest = hashlib.sha256()
-    for path in sorted((root / "data").iterdir()):
+    for path in sorted(data_files):
         data_digest.update(path.name.encode() + b"\0" + path.read_bytes())
     manifest = {
         "version": release.version,
@@ -106,7 +126,8 @@ def build_bundle(release: Release, project: Project, pdf: bool = True) -> Path:
     if pdf:
         pdf_path = make_pdf(project)
     target = project.build_dir / "releases" / BUNDLE_NAME.format(version=release.version)
-    bundle = write_bundle(release, root, target, pdf_path)
+    notebooks = [job.output for job in load_jobs(project)]
+    bundle = write_bundle(release, root, target, pdf_path, notebooks)
     archive(bundle)
     shutil.copy(bundle / "RELEASE_NOTES.md", bundle.parent / "RELEASE_NOTES.md")
     return bundle
