@@ -149,6 +149,9 @@ def lesson_html(row, *, sources: dict[str, str], themes: dict[str, str], names: 
         facts.append(f'theme: <a href="{prefix}analyses/themes.html">{_e(themes.get(row.theme_id, row.theme_id))}</a>')
     if addressees:
         facts.append("addressed to: " + "; ".join(_e(a) for a in addressees))
+    speaker = speaker_of(row)
+    if speaker:
+        facts.append(f"the view of {_e(speaker)}, as the report quotes it")
     parts = [f'<article class="ics-lesson" id="lesson-{lesson_id}">', f"<p>{_e(row.summary)}</p>",
              f'<p class="ics-lesson-facts">{" · ".join(facts)}</p>']  # fmt: skip
     if bearing and (bearing.central or bearing.own_lessons):
@@ -256,6 +259,8 @@ def explore_items(tables: dict[str, pd.DataFrame], prefix: str = "") -> pd.DataF
     def item(row, title, link) -> str:
         """The item's title and summary, its evidence collapsed, and where to read more."""
         heading = f"<strong>{_e(title)}</strong>. " if not _blank(title) else ""
+        if speaker_of(row):
+            heading = f"<strong>The view of {_e(speaker_of(row))}</strong>: "
         return (
             f"{heading}{_e(row.summary)}"
             f'<details class="ics-evidence"><summary>Evidence</summary>{evidence(row)}</details>'
@@ -338,7 +343,7 @@ def compare_rows(tables: dict[str, pd.DataFrame], prefix: str = "") -> tuple[lis
         rows.append([_e(label), *(values.get(s) or '<span class="ics-missing">not reported</span>' for s in ids)])
 
     add("Case study title", dict(zip(ids, (_e(x) for x in systems["case_study_title"]), strict=True)))
-    add("Chief executive", dict(zip(ids, (_e(x) for x in systems["chief_executive"]), strict=True)))
+    add("Who leads", {s: _e(who_leads(row)) for s, (_, row) in zip(ids, systems.iterrows(), strict=True)})
 
     figures = tables["system_figures"]
     figures = figures[figures["is_reference"]]
@@ -502,6 +507,36 @@ GLANCE_MEASURES = ("population", "nhs_budget_gbp_bn", "nhs_trusts", "place_partn
                    "upper_tier_local_authorities")  # fmt: skip
 
 
+def people(system: pd.Series) -> list[tuple[str, str, str]]:
+    """(term, text, quotation) for who leads a system and who chairs its board, as the source
+    gives them: a programme's lead ("Jane Hogg, senior responsible officer of the programme"),
+    else the ICB's chief executive; a board chair with the role the source gives."""
+    out = []
+    if not _blank(system.get("lead")):
+        role = "" if _blank(system.get("lead_role")) else f", {system['lead_role']}"
+        out.append(("Who leads", f"{system['lead']}{role}", system.get("lead_quote")))
+    elif not _blank(system.get("chief_executive")):
+        out.append(("Who leads", f"{system['chief_executive']}, chief executive", system.get("chief_executive_quote")))
+    if not _blank(system.get("chair")):
+        role = "" if _blank(system.get("chair_role")) else f", {system['chair_role']}"
+        out.append(("Board chair", f"{system['chair']}{role}", system.get("chair_quote")))
+    return out
+
+
+def who_leads(system: pd.Series) -> str:
+    """The "Who leads" text of :func:`people` (empty when the sources name no one)."""
+    return next((text for term, text, _ in people(system) if term == "Who leads"), "")
+
+
+def speaker_of(row) -> str:
+    """Whose remark a lesson is ("Fiona Edwards, chief executive of Frimley ICB"), or ''."""
+    speaker = getattr(row, "speaker", None)
+    if _blank(speaker):
+        return ""
+    role = getattr(row, "speaker_role", None)
+    return f"{speaker}, {role}" if not _blank(role) else str(speaker)
+
+
 def at_a_glance_html(tables: dict[str, pd.DataFrame], system_id: str) -> str:
     """Who leads the system and its key figures as people write them, hedges kept ("around
     1.1 million", "£1.6bn"), then each quotation they come from once, collapsed."""
@@ -511,9 +546,9 @@ def at_a_glance_html(tables: dict[str, pd.DataFrame], system_id: str) -> str:
     figures = tables["system_figures"]
     figures = figures[(figures["system_id"] == system_id) & figures["is_reference"]]
     items, quotes = [], {}
-    if not _blank(system.get("chief_executive")):
-        items.append(("Who leads", f"{_e(system['chief_executive'])}, chief executive"))
-        quotes.setdefault(system["chief_executive_quote"], (system["source_id"], system["section"]))
+    for term, text, quote in people(system):
+        items.append((term, _e(text)))
+        quotes.setdefault(quote, (system["source_id"], system["section"]))
     for measure_id in GLANCE_MEASURES:
         row = figures[figures["measure_id"] == measure_id]
         if not len(row) or measure_id not in measures.index:
