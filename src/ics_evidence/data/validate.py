@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from ics_evidence.data import field_rules
+from ics_evidence.data.attribution import check as check_attribution
 from ics_evidence.data.csvfiles import Problem, display_path, read_table
 from ics_evidence.data.evidence import QUOTE_MAX_WORDS, QUOTE_MIN_WORDS, SourceTexts, normalise, word_count
 from ics_evidence.data.numbers import states_value
-from ics_evidence.data.attribution import check as check_attribution
 from ics_evidence.data.report_facts import check as check_report_facts
 from ics_evidence.data.schema import DescriptorError, Field, Package, Resource, read_package
 from ics_evidence.data.sections import section_regions
