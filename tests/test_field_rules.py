@@ -11,7 +11,7 @@ from ics_evidence import load_package
 from ics_evidence.data.field_rules import check_basis, check_kind, check_person, check_qualifier, hedges
 from tests.helpers import DATA_DIR
 
-from .test_validator import _row_of, edit, problems_of
+from .test_validator import _row_of, edit, problems_of, read, write
 
 
 @pytest.mark.parametrize(
@@ -132,6 +132,7 @@ def test_results_and_exemplar_qualifiers_are_checked_too(data_copy):
     [
         ("target", "reduce smoking rates among adults to 5 per cent or below by 2030", True),
         ("target", "a target of 75 per cent of the population", True),
+        ("target", "reduce delayed discharges by half by March 2026", True),
         ("target", "We will save 55,000 children from being overweight by 2040.", True),
         ("target", "the service has supported 4,241 people", False),
         ("result", "the service has supported 4,241 people", True),
@@ -174,3 +175,48 @@ def test_the_issue_data_fixes_hold(tables):
     allocation = figures[(figures["system_id"] == "cambridgeshire-and-peterborough")
                          & (figures["measure_id"] == "nhs_budget_gbp_bn")]  # fmt: skip
     assert set(allocation["qualifier"]) == {"exact"}
+
+
+def test_validator_refuses_a_result_moved_to_another_system(data_copy, sources):
+    row = _row_of(data_copy, "results", result_id="cp-cbyc-people-supported")
+    edit(data_copy, "results", row, system_id="gloucestershire", example_id="")
+    found = problems_of(data_copy, sources)
+    assert ("results.csv", row, "section", "Case studies > Cambridgeshire and Peterborough > Example of improvement",
+            "quote-system") in found  # fmt: skip
+
+
+def test_a_comparison_table_cell_belongs_to_its_column(data_copy, sources):
+    # "Five place partnerships lead improvements in their areas" is West Yorkshire's cell.
+    row = _row_of(data_copy, "system_figures", system_id="west-yorkshire", measure_id="place_partnerships",
+                  source_id="case-study-summary-2023")  # fmt: skip
+    edit(data_copy, "system_figures", row, system_id="dorset")
+    found = problems_of(data_copy, sources)
+    assert any(p[:2] == ("system_figures.csv", row) and p[4] == "quote-system" for p in found)
+
+
+def test_a_quote_that_names_the_system_may_come_from_another_systems_section(data_copy, sources):
+    row = _row_of(data_copy, "lessons", lesson_id="lsc-emergent-icb-collaborative-roles")
+    assert not [p for p in problems_of(data_copy, sources) if p[:2] == ("lessons.csv", row)]
+    edit(data_copy, "lessons", row, system_id="dorset")
+    assert any(p[:2] == ("lessons.csv", row) and p[4] == "quote-system" for p in problems_of(data_copy, sources))
+
+
+def test_a_document_needs_its_sections_or_its_system(data_copy, sources):
+    sections = [r for r in read(data_copy / "sections.csv") if r["source_id"] != "blog-2023"]
+    write(data_copy / "sections.csv", sections)
+    row = _row_of(data_copy, "sources", source_id="blog-2023")
+    found = problems_of(data_copy, sources)
+    assert ("sources.csv", row, "system_id", "", "section-registry") in found
+    edit(data_copy, "sources", row, system_id="west-yorkshire")  # a document about one system
+    found = problems_of(data_copy, sources)
+    assert ("sources.csv", row, "system_id", "", "section-registry") not in found
+    # ...whose quotations are then about that system only
+    assert any(p[0] == "lessons.csv" and p[4] == "quote-system" for p in found)
+
+
+def test_a_section_names_one_system(data_copy):
+    rows = read(data_copy / "sections.csv")
+    index = next(i for i, r in enumerate(rows) if r["section"] == "Case studies > Dorset")
+    rows.append(dict(rows[index], occurrence="2", system_id="gloucestershire"))
+    write(data_copy / "sections.csv", rows)
+    assert any(p[0] == "sections.csv" and p[4] == "section-system" for p in problems_of(data_copy))

@@ -186,9 +186,11 @@ def qualifier_findings(rows: Iterable, units: dict[str, str], value_column: str 
 
 # A target is worded as an aim; a result reports something done. A scale or context figure
 # (the size of an activity, a characteristic of the population) has no wording of its own.
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 TARGET_WORDING = re.compile(
     r"\b(target|targets|aim|aims|aimed|ambition|ambitions|goal|goals|will|would|plan to|plans to|intends?|"
-    r"with a view to|to achieve|set out to|seeks?|by 20\d\d)\b",
+    r"with a view to|to achieve|set out to|seeks?|"
+    rf"by (?:(?:the end of )?(?:{_MONTHS}|spring|summer|autumn|winter) )?20\d\d)\b",
     re.I,
 )
 RESULT_WORDING = re.compile(

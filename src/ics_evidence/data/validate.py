@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ics_evidence.data import field_rules
+from ics_evidence.data import field_rules, quote_systems
 from ics_evidence.data.attribution import check as check_attribution
 from ics_evidence.data.csvfiles import Problem, display_path, read_table
 from ics_evidence.data.evidence import QUOTE_MAX_WORDS, QUOTE_MIN_WORDS, SourceTexts, normalise, word_count
@@ -416,6 +416,87 @@ def _check_fields_against_quotes(package: Package, tables: dict[str, list[Row]],
                 out.add(shown, row.number, "chief_executive", row.raw["chief_executive"], "person-named", problem)
 
 
+def _row_system(table: str, row: Row, owners: dict[str, dict[str, str]]) -> str:
+    """The system a row is about: its own ``system_id``, or its example's or case study's."""
+    if row.raw.get("system_id"):
+        return row.raw["system_id"]
+    for column, owner in owners.items():
+        if row.raw.get(column) in owner:
+            return owner[row.raw[column]]
+    return ""
+
+
+def _check_quote_systems(package: Package, tables: dict[str, list[Row]], texts: SourceTexts, out: _Collector) -> None:
+    """A row about a system quotes a passage about it (see :mod:`quote_systems`); a document cited
+    without its sections in sections.csv must be tied to one system in sources.csv."""
+    systems = {row.raw["system_id"]: row.raw for row in tables.get("systems", [])}
+    part_of = {sid: raw.get("part_of", "") for sid, raw in systems.items()}
+    documents = {row.raw["source_id"]: row for row in tables.get("sources", [])}
+    document_system = {sid: row.raw.get("system_id", "") for sid, row in documents.items()}
+    section_system: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for row in tables.get("sections", []):
+        section_system[(row.raw["source_id"], row.raw["section"])].add(row.raw.get("system_id", ""))
+    sections_shown = display_path(package.directory / package.resource("sections").path)
+    for (source, section), found in sorted(section_system.items()):
+        if len(found) > 1:
+            out.add(sections_shown, None, "system_id", f"{source}: {section}", "section-system",
+                    f"the rows of this section name different systems ({', '.join(sorted(found))})")  # fmt: skip
+    registered = {source for source, _section in section_system}
+    owners = {
+        "example_id": {row.raw["example_id"]: row.raw["system_id"] for row in tables.get("improvement_examples", [])},
+        "case_id": {row.raw["case_id"]: row.raw["system_id"] for row in tables.get("earlier_case_studies", [])},
+    }
+    cells: dict[str, list] = {}
+
+    def columns_of(source: str, quote: str) -> set[str]:
+        if source not in cells:
+            lines = texts.lines(documents[source].raw["file"]) if source in documents else None
+            cells[source] = quote_systems.table_cells(lines) if lines else []
+        names = {raw["name"]: sid for sid, raw in systems.items()}
+        return {names[c] for c in quote_systems.cell_columns(cells[source], quote) if c in names}
+
+    def names_system(quote: str, system: str) -> bool:
+        raw = systems.get(system, {})
+        text = normalise(quote)
+        return any(
+            n and re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text) for n in (raw.get("name"), raw.get("abbreviation"))
+        )
+
+    cited: dict[str, int] = Counter()
+    for resource, rows, shown in _read_tables(package, tables):
+        groups = resource.evidence[:1] if resource.name == "inconsistencies" else resource.evidence
+        for row in rows:
+            system = _row_system(resource.name, row, owners)
+            for group in groups:
+                quote, source, section = row.raw[group.quote], row.raw[group.source], row.raw[group.section]
+                if not quote or not source:
+                    continue
+                cited[source] += 1
+                if not system or system not in systems:
+                    continue
+                about = {document_system.get(source, "")} - {""}
+                how = f"document {source}"
+                if not about:
+                    about = section_system.get((source, section), set()) - {""}
+                    how = f"section {section!r}"
+                if not about and texts.available:
+                    about = columns_of(source, quote)
+                    how = "comparison-table column"
+                if not about or about & quote_systems.allowed_systems(system, part_of) or names_system(quote, system):
+                    continue
+                out.add(shown, row.number, group.section, section, "quote-system",
+                        f"the quotation is about {', '.join(sorted(about))} ({how}), not {system}; "
+                        "quote a passage about this system, or one that names it")  # fmt: skip
+    sources_shown = display_path(package.directory / package.resource("sources").path)
+    for source, count in sorted(cited.items()):
+        if source in documents and source not in registered and not document_system.get(source):
+            message = (
+                f"{count} quotation(s) cite {source}, whose sections are not in sections.csv: list its sections "
+                "there (heading and, for a case study, system_id), or tie the document to its one system here"
+            )
+            out.add(sources_shown, documents[source].number, "system_id", "", "section-registry", message)
+
+
 def _check_care_areas(tables: dict[str, list[Row]], shown, out: _Collector) -> None:
     """A system is coded improvement-work for a care area exactly when one of its improvement
     examples is linked to that area."""
@@ -586,5 +667,6 @@ def validate_package(
     _check_evidence(package, tables, texts, out)
     _check_values_stated(package, tables, out)
     _check_fields_against_quotes(package, tables, out)
+    _check_quote_systems(package, tables, texts, out)
     _check_package_rules(package, tables, out)
     return out.problems
