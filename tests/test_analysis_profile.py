@@ -33,7 +33,7 @@ def test_key_figures_table_has_every_key_measure(shipped_tables, system_id):
 def test_population_figure_highlights_only_this_system(shipped_tables, system_id):
     chart, data = profile.population_figure(shipped_tables, system_id)
     spec = chart.to_dict()
-    (rows,) = spec["datasets"].values()
+    rows = [row for dataset in spec["datasets"].values() for row in dataset]
     name = profile.system_row(shipped_tables, system_id)["name"]
     assert [row["name"] for row in rows if row["This system"] == "this system"] == [name]
     assert name in spec["description"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ics_evidence.analysis import derive, scale
+from ics_evidence.analysis import charts, derive, scale
 
 
 @pytest.fixture(scope="module")
@@ -22,16 +22,30 @@ def test_programmes_table_joins_the_overlapping_case_studies(programmes):
         assert (pd.isna(text) and not overlapping) or text == "; ".join(overlapping)
 
 
-def test_population_figure_lists_every_case_study_with_a_population_largest_first(shipped_tables, programmes):
+def _panel_rows(spec: dict, panel: dict) -> list[dict]:
+    return spec["datasets"][panel["data"]["name"]]
+
+
+def test_population_figure_ranks_the_systems_and_draws_the_programme_apart(shipped_tables, programmes):
     chart, data = scale.population_figure(shipped_tables)
-    spec = chart.to_dict()
+    wide, narrow = charts.split_narrow(chart.to_dict())
     stated = derive.stated_figures(shipped_tables)
     assert len(data) == (stated["measure_id"] == "population").sum() > 0
     for name in programmes["name"]:
-        assert f"{name} (multi-system programme)" in set(data["Case study"])
-    largest_first = list(data.sort_values("Population", ascending=False)["Case study"])
-    assert spec["layer"][0]["encoding"]["y"]["sort"] == largest_first
-    assert "population" in spec["description"]
+        assert f"{name} (multi-system programme)" in set(data["System"])
+    peers = set(derive.peer_ids(shipped_tables))
+    population = stated[stated["measure_id"] == "population"]
+    ranked = list(population[population["system_id"].isin(peers)].sort_values("value", ascending=False)["name"])
+    for spec in (wide, narrow):
+        systems_panel, programme_panel = spec["vconcat"]
+        assert systems_panel["layer"][0]["encoding"]["y"]["sort"] == ranked
+        assert {row["name"] for row in _panel_rows(spec, programme_panel)} == set(programmes["name"])
+        title = " ".join(programme_panel["layer"][0]["title"]["text"])
+        assert "not ranked" in title and "Surrey Heartlands" in title
+        # One scale for both panels, so the programme's bar is read against the systems'.
+        domains = {tuple(p["layer"][0]["encoding"]["x"]["scale"]["domain"]) for p in spec["vconcat"]}
+        assert len(domains) == 1
+    assert "population" in wide["description"] and "apart" in wide["description"]
 
 
 def test_ics_ids_leave_out_the_multi_system_programmes(shipped_tables, programmes):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ics_evidence.analysis import derive
+from ics_evidence.analysis import charts, derive, scale
 from ics_evidence.analysis.common import STRENGTH_WORDS, data_order
 
 
@@ -43,8 +43,10 @@ def key_figures_table(tables: dict[str, pd.DataFrame], system_id: str) -> pd.Dat
     return figures.assign(Value=stated).drop(columns=hidden)
 
 
-def population_figure(tables: dict[str, pd.DataFrame], system_id: str) -> tuple[alt.Chart, pd.DataFrame]:
-    """Bar chart of every system's population with this system highlighted; the table adds budget per head."""
+def population_figure(tables: dict[str, pd.DataFrame], system_id: str) -> tuple[alt.VConcatChart, pd.DataFrame]:
+    """Every system's population with this system highlighted, the integrated care systems
+    ranked and the multi-system programmes drawn apart (:func:`scale.population_panels`); the
+    table adds budget per head."""
     system = system_row(tables, system_id)
     wide = derive.figures_wide(tables)
     ratios = derive.ratios(tables)
@@ -53,38 +55,45 @@ def population_figure(tables: dict[str, pd.DataFrame], system_id: str) -> tuple[
     standing = standing.merge(evidence, on="system_id", how="left")
     peers = set(derive.peer_ids(tables))
     standing["This system"] = [
-        "this system" if s == system_id else ("other systems" if s in peers else "multi-system programme (not a peer)")
+        "this system" if s == system_id else ("other systems" if s in peers else "multi-system programme")
         for s in standing["system_id"]
     ]
     basis = derive.budget_basis(tables)
     standing["budget_basis"] = standing["system_id"].map(lambda s: derive.BASIS_LABELS.get(basis.get(s, ""), None))
     standing = standing.drop(columns="system_id")
     standing["budget_per_head_gbp"] = standing["budget_per_head_gbp"].round(0)  # no false precision
-    highlight = alt.Color(
-        "This system:N",
-        scale=alt.Scale(
-            domain=["this system", "other systems", "multi-system programme (not a peer)"],
-            range=["#D55E00", "#8C8C8C", "#56B4E9"],
-        ),
-        legend=alt.Legend(title=None, orient="top"),
+
+    def highlight(narrow: bool) -> alt.Color:
+        return alt.Color(
+            "This system:N",
+            scale=alt.Scale(
+                domain=["this system", "other systems", "multi-system programme"],
+                range=["#D55E00", "#8C8C8C", "#56B4E9"],
+            ),
+            legend=alt.Legend(
+                title=None, orient="top", labelLimit=300, direction="vertical" if narrow else "horizontal"
+            ),
+        )
+
+    stated = derive.stated_figures(tables).query("measure_id == 'population'")[["system_id", "as_stated"]]
+    drawn = standing.dropna(subset=["population"]).merge(
+        wide[["name", "system_id"]].merge(stated, on="system_id"), on="name", how="left"
     )
-    population = (
-        alt.Chart(standing.dropna(subset=["population"]))
-        .mark_bar()
-        .encode(
-            y=alt.Y("name:N", sort="-x", title=None),
-            x=alt.X("population:Q", title="Population served"),
-            color=highlight,
-            tooltip=[
-                alt.Tooltip("name:N", title="System"),
-                alt.Tooltip("population:Q", title="Population", format=",.0f"),
-                alt.Tooltip("quote:N", title="Evidence"),
-            ],
-        )
-        .properties(
-            width=480,
-            description=f"Bar chart of the population each system serves, with {system['name']} highlighted.",
-        )
+    drawn = drawn.assign(
+        label=drawn["name"],
+        value=drawn["population"],
+        kind=["integrated care system" if s in peers else "multi-system programme" for s in drawn["system_id"]],
+    )
+    programmes = derive.multi_system_programmes(tables)
+    note = scale.programme_note(programmes[programmes["system_id"].isin(set(drawn["system_id"]))])
+    data = drawn[["name", "label", "kind", "value", "as_stated", "quote", "This system"]]
+    description = (
+        f"Bar charts of the population each system serves, on one scale, with {system['name']} highlighted: "
+        f"the integrated care systems largest first, then, apart, the multi-system programmes ({note})."
+    )
+    population = charts.with_narrow_layout(
+        scale.population_panels(data, highlight(False), note).properties(description=description),
+        scale.population_panels(data, highlight(True), note, narrow=True).properties(description=description),
     )
     return population, standing[["name", "This system", "population", "budget_per_head_gbp", "budget_basis"]].rename(
         columns={

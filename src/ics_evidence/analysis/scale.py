@@ -53,11 +53,73 @@ def programmes_table(programmes: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def population_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, pd.DataFrame]:
-    """Population of every case study as the report words it, largest first, programmes marked."""
+def programme_note(programmes: pd.DataFrame) -> str:
+    """Why the programmes are drawn apart: "not ranked: its population includes Surrey Heartlands"."""
+    overlapping = sorted({name for names in programmes["overlapping"] for name in names})
+    note = "not ranked with the systems"
+    if overlapping:
+        note += f": {'its' if len(programmes) == 1 else 'their'} population includes {', '.join(overlapping)}"
+    return note
+
+
+def _title(text: str, chars: int) -> alt.TitleParams:
+    """A panel title broken into lines of at most ``chars`` characters (never cut short)."""
+    import textwrap
+
+    return alt.TitleParams(textwrap.wrap(text, chars) or [text], fontSize=13, fontWeight="normal")
+
+
+def population_panels(data: pd.DataFrame, color: alt.Color, note: str, *, narrow: bool = False):
+    """The population bars (``data``: name, label, kind, value, as_stated, quote) in two panels
+    on one scale: the integrated care systems ranked largest first, then the multi-system
+    programmes apart, under a title saying why. Every label is drawn in full (on a phone,
+    ``narrow``, names wrap onto two lines)."""
+    width, chars = (150, 40) if narrow else (440, 90)
+    axis = charts.wrapped_axis(18, 130) if narrow else alt.Axis(labelLimit=400)
+    # Room to the right of the longest bar for its label, so no label runs off the chart.
+    domain = [0, float(data["value"].max()) * (1.5 if narrow else 1.25)] if len(data) else [0, 1]
+
+    def panel(rows: pd.DataFrame, title: str) -> alt.LayerChart:
+        order = list(rows.sort_values("value", ascending=False)["name"])
+        bars = (
+            alt.Chart(plain(rows), title=_title(title, chars))
+            .mark_bar()
+            .encode(
+                y=alt.Y("name:N", sort=order, title=None, axis=axis),
+                x=alt.X(
+                    "value:Q",
+                    title="Population served (people)",
+                    scale=alt.Scale(domain=domain),
+                    axis=alt.Axis(format="~s" if narrow else ",.0f", tickCount=3 if narrow else alt.Undefined),
+                ),
+                color=color,
+                tooltip=[
+                    alt.Tooltip("label:N", title="System"),
+                    alt.Tooltip("value:Q", title="Population", format=",.0f"),
+                    alt.Tooltip("as_stated:N", title="As the source puts it"),
+                    alt.Tooltip("quote:N", title="Evidence"),
+                ],
+            )
+        )
+        labels = bars.mark_text(align="left", dx=4).encode(text="as_stated:N", color=alt.value(charts.TEXT))
+        return (bars + labels).properties(width=width, height={"step": 34 if narrow else 26})
+
+    ics = data[data["kind"] == "integrated care system"]
+    programmes = data[data["kind"] != "integrated care system"]
+    panels = [panel(ics, "Integrated care systems, largest first")]
+    if len(programmes):
+        heading = "Multi-system programme" if len(programmes) == 1 else "Multi-system programmes"
+        panels.append(panel(programmes, f"{heading}, {note}"))
+    return alt.vconcat(*panels, spacing=18)
+
+
+def population_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.VConcatChart, pd.DataFrame]:
+    """Population of every system as its source words it: the integrated care systems ranked
+    largest first, the multi-system programmes drawn apart below them, not ranked."""
     table = derive.scale_table(tables)
     stated = derive.stated_figures(tables)
-    in_programme = set(derive.multi_system_programmes(tables)["system_id"])
+    programmes = derive.multi_system_programmes(tables)
+    in_programme = set(programmes["system_id"])
     population = stated[stated["measure_id"] == "population"].merge(table[["system_id", "kind"]], on="system_id")
     population = population.assign(
         label=[
@@ -65,37 +127,22 @@ def population_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, 
             for system_id, name in zip(population["system_id"], population["name"], strict=True)
         ]
     )
-    population_data = plain(population[["label", "name", "kind", "value", "as_stated", "quote"]])
-    largest_first = list(population_data.sort_values("value", ascending=False)["label"])
-    bars = (
-        alt.Chart(population_data)
-        .mark_bar()
-        .encode(
-            y=alt.Y("label:N", sort=largest_first, title=None, axis=alt.Axis(labelLimit=400)),
-            x=alt.X("value:Q", title="Population served (people)", axis=alt.Axis(format=",.0f")),
-            color=system_colour(tables["systems"]),
-            tooltip=[
-                alt.Tooltip("label:N", title="Case study"),
-                alt.Tooltip("value:Q", title="Population", format=",.0f"),
-                alt.Tooltip("as_stated:N", title="As the report puts it"),
-                alt.Tooltip("quote:N", title="Evidence"),
-            ],
-        )
+    note = programme_note(programmes[programmes["system_id"].isin(set(population["system_id"]))])
+    data = population[["label", "name", "kind", "value", "as_stated", "quote"]]
+    description = (
+        "Horizontal bar charts of the population each system serves, on one scale, each bar labelled by the "
+        "figure as its source words it: first the integrated care systems, largest first, then, apart, "
+        f"the multi-system programmes ({note})."
     )
-    labels = bars.mark_text(align="left", dx=4).encode(text="as_stated:N", color=alt.value(charts.TEXT))
-    population_chart = (bars + labels).properties(
-        width=440,
-        description=(
-            "Horizontal bar chart of the population each case study serves, largest first, with each bar "
-            "labelled by the figure as the report words it; multi-system programmes are marked in their label."
-        ),
-    )
-    return population_chart, population[["label", "kind", "value", "as_stated", "quote"]].rename(
+    colour = system_colour(tables["systems"])
+    wide = population_panels(data, colour, note).properties(description=description)
+    narrow = population_panels(data, colour, note, narrow=True).properties(description=description)
+    return charts.with_narrow_layout(wide, narrow), population[["label", "kind", "value", "as_stated", "quote"]].rename(
         columns={
-            "label": "Case study",
+            "label": "System",
             "kind": "Kind",
             "value": "Population",
-            "as_stated": "As the report puts it",
+            "as_stated": "As the source puts it",
             "quote": "Evidence",
         }
     )
