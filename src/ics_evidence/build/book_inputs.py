@@ -96,12 +96,17 @@ def log_path(project: Project, builder: str) -> Path:
 
 def run_logged(command: list[str], cwd: Path, log: Path, verbose: bool = False) -> int:
     """Run Sphinx (through Jupyter Book): its output to ``log``, or to the terminal if ``verbose``.
+    It dies with the build and holds the build's lock while it runs (:func:`lock.child_options`).
     On failure, the warning and error lines of the log and its path go to stderr."""
+    from ics_evidence.build.lock import child_options
+
     if verbose:
-        return subprocess.run(command, cwd=cwd, check=False).returncode
+        return subprocess.run(command, cwd=cwd, check=False, **child_options()).returncode
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w", encoding="utf-8") as handle:
-        status = subprocess.run(command, cwd=cwd, stdout=handle, stderr=subprocess.STDOUT, check=False).returncode
+        status = subprocess.run(
+            command, cwd=cwd, stdout=handle, stderr=subprocess.STDOUT, check=False, **child_options()
+        ).returncode
     if status != 0:
         text = ANSI_COLOUR.sub("", log.read_text(encoding="utf-8", errors="replace"))
         lines = [line for line in text.splitlines() if PROBLEM_LINE.search(line)]

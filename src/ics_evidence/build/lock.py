@@ -5,13 +5,21 @@ over each other (a site with pages missing). Every command that writes build pro
 an exclusive ``fcntl`` lock on ``_build/.lock``; the kernel releases it when the process ends,
 however it ends, so a killed build never leaves a stale lock behind. The file records who holds
 it, so a second build can say so.
+
+The build's children (Jupyter Book running Sphinx, the build of an edition at its commit) must
+not outlive it: a ``kill -9`` of the build would leave them writing into ``_build`` without the
+lock while the next build starts. Started with :func:`child_options`, a child is killed by the
+kernel when the build dies (``PR_SET_PDEATHSIG``), and it holds the lock itself meanwhile (the
+lock's descriptor is passed to it), so no later build can start before it has gone.
 """
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import fcntl
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +28,37 @@ from pathlib import Path
 
 class BuildLocked(RuntimeError):
     """Another process holds the project's build lock."""
+
+
+_HELD: list[int] = []  # descriptors of the locks this process holds, passed to its children
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _libc():
+    try:
+        return ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
+    except OSError:
+        return None
+
+
+_LIBC = _libc()
+
+
+def child_options() -> dict:
+    """Keyword arguments for ``subprocess`` so that the child dies with this process (SIGKILL
+    from the kernel, on Linux) and holds this process's build lock while it runs."""
+    options: dict = {"pass_fds": tuple(_HELD)}
+    if _LIBC is not None:
+        parent = os.getpid()
+        prctl = _LIBC.prctl
+
+        def die_with_parent() -> None:  # runs in the child, between fork and exec
+            prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+            if os.getppid() != parent:  # the parent died before prctl took effect
+                os._exit(1)
+
+        options["preexec_fn"] = die_with_parent
+    return options
 
 
 @contextmanager
@@ -39,6 +78,10 @@ def build_lock(build_dir: Path, what: str) -> Iterator[None]:
         started = dt.datetime.now().isoformat(timespec="seconds")
         handle.write(f"'{what}' (pid {os.getpid()}, started {started}, {Path(sys.argv[0]).name})")
         handle.flush()
-        yield
+        _HELD.append(handle.fileno())
+        try:
+            yield
+        finally:
+            _HELD.remove(handle.fileno())
     finally:
-        handle.close()  # releases the lock
+        handle.close()  # releases the lock (once no child holds it either)

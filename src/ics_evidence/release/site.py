@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ics_evidence.build.edition import Release, long_date, read_releases, release_commits, version_key
+from ics_evidence.build.lock import child_options
 from ics_evidence.project import SOURCES_ENV, Project
 from ics_evidence.release import BUNDLE_NAME, ReleaseError
 
@@ -80,8 +81,9 @@ def _build_at_commit(project: Project, edition: Edition, scratch: Path, log: Pat
     subprocess.run(["git", "-C", str(clone), "checkout", "-q", "--detach", edition.commit], check=True)
     environment = dict(os.environ, PYTHONPATH=str(clone / "src"), **{SOURCES_ENV: str(project.sources_dir)})
     with log.open("w", encoding="utf-8") as output:
+        # The edition's build dies with this one (and holds its lock meanwhile).
         result = subprocess.run([sys.executable, "-m", "ics_evidence", "build"], cwd=clone, env=environment,
-                                stdout=output, stderr=subprocess.STDOUT, check=False)  # fmt: skip
+                                stdout=output, stderr=subprocess.STDOUT, check=False, **child_options())  # fmt: skip
     if result.returncode != 0:
         raise ReleaseError(f"edition {edition.release.version} did not build at {edition.commit[:12]}; see {log}")
     return clone / "_build" / "html"
