@@ -381,6 +381,15 @@ _OS_ADVICE = {
 
 
 def _os_error(error: OSError) -> str:
+    import shutil
+
+    if isinstance(error, shutil.Error) and error.args and isinstance(error.args[0], list) and error.args[0]:
+        # copytree tries every file, then raises one error listing each failure: say the first.
+        failures = error.args[0]
+        source, _, why = failures[0]
+        full = "No space left" in str(why) or "quota" in str(why).lower()
+        advice = _OS_ADVICE[errno.ENOSPC] if full else "see the message and run the command again"
+        return f"{len(failures)} file(s) could not be copied, the first {source}: {why}: {advice}"
     where = f" ({error.filename})" if error.filename else ""
     advice = _OS_ADVICE.get(error.errno, "see the message and run the command again")
     return f"{error.strerror or error}{where}: {advice}"

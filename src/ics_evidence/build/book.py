@@ -7,6 +7,7 @@ succeeds, so a failed build leaves the last good book untouched.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import sys
@@ -75,17 +76,60 @@ def recover(site: Path) -> None:
             shutil.rmtree(tree, ignore_errors=True)
 
 
+class _CopyFailed(Exception):
+    """Carries the first OSError out of ``shutil.copytree``, which would otherwise try every
+    other file and then raise one error listing them all (a 22,000-character line)."""
+
+
+def _size(tree: Path) -> int:
+    return sum(path.stat().st_size for path in tree.rglob("*") if path.is_file())
+
+
+def _mib(size: int) -> str:
+    return f"{size / 2**20:.0f} MB" if size >= 2**20 else f"{size / 2**10:.0f} KB"
+
+
+def copy_tree(source: Path, target: Path) -> None:
+    """Copy ``source`` to ``target``, stopping at the first failure. A full disk (or quota) is
+    one OSError saying where and how much is needed: the tree's size and the space free there."""
+
+    def copy(src: str, dst: str) -> None:
+        try:
+            shutil.copy2(src, dst)
+        except OSError as error:
+            raise _CopyFailed(error) from None
+
+    try:
+        shutil.copytree(source, target, copy_function=copy)
+    except _CopyFailed as failed:
+        error = failed.args[0]
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            free = shutil.disk_usage(target.parent).free
+            raise OSError(
+                error.errno,
+                f"{os.strerror(error.errno)}: copying the book to {target.parent} needs {_mib(_size(source))}, "
+                f"{_mib(free)} free there",
+                str(target),
+            ) from None
+        raise error from None
+
+
 def publish(built: Path, site: Path) -> None:
     """Make a finished HTML tree the published site in one atomic step.
 
     ``site`` (``_build/html``) is a symbolic link to ``html.<id>``; the new tree is copied
     beside it and the link is replaced by ``rename``, which is atomic: a reader (or a kill)
-    sees the old site or the new one, never neither and never a mixture.
+    sees the old site or the new one, never neither and never a mixture. A copy that fails
+    (a full disk) removes what it had copied and leaves the site as it was.
     """
     recover(site)
     tree = site.with_name(f"{site.name}.{time.time_ns()}")
-    shutil.copytree(built, tree)
-    fix_html(tree)
+    try:
+        copy_tree(built, tree)
+        fix_html(tree)
+    except BaseException:
+        shutil.rmtree(tree, ignore_errors=True)  # a partial tree never stays on a full disk
+        raise
     link = site.with_name(f".{site.name}.link-{os.getpid()}")
     link.symlink_to(tree.name)  # relative, so the build folder can be moved
     if site.is_dir() and not site.is_symlink():
