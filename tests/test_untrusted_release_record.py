@@ -182,3 +182,21 @@ def test_release_record_malformed_stops_each_command_in_one_line(tmp_path, capsy
     err = capsys.readouterr().err.strip().splitlines()
     assert status == 1
     assert err == [err[0]] and err[0].startswith("error: releases.yml:") and "date '2026-13-45'" in err[0], err
+
+
+def test_release_summary_typed_after_make_release_is_literal_on_the_changelog_page(tmp_path):
+    from ics_evidence.release.record import record
+
+    root = _copy_with_record(tmp_path, (ROOT / "releases.yml").read_text(encoding="utf-8"))
+    shutil.copy(ROOT / "CHANGELOG.md", root / "CHANGELOG.md")
+    summary = "Fixed <img src=x onerror=alert(1)> and {{ 7*7 }} and [x](javascript:alert(1))"
+    newest = edition.read_releases(ROOT)[0].version.split(".")
+    version = f"{newest[0]}.{int(newest[1]) + 1}.0"
+    record(version, summary, root, dt.date(2026, 12, 31))
+    changelog = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+    section = changelog.split(f"## {version}", 1)[1].split("\n#", 1)[0]  # up to the next heading
+    rendered = MarkdownIt("commonmark").render(section)
+    _only_text(rendered)
+    assert not BeautifulSoup(rendered, "html.parser").find_all("a")
+    assert summary in BeautifulSoup(rendered, "html.parser").get_text()
+    assert edition.read_releases(root)[0].summary == summary  # the record keeps the text as typed

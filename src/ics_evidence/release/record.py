@@ -24,6 +24,7 @@ from ics_evidence.build.edition import (
     read_releases,
     version_key,
 )
+from ics_evidence.build.markdown import text as literal
 from ics_evidence.build.pages import sync_citation
 from ics_evidence.data.validate import read_tables, validate_package
 from ics_evidence.project import DESCRIPTOR, Project
@@ -71,7 +72,10 @@ def record(version: str, summary: str, root: Path, today: dt.date | None = None)
 
     changelog = (root / CHANGELOG).read_text(encoding="utf-8")
     changelog = changelog.replace(
-        "## Unreleased\n", f"## Unreleased\n\n## {version} — {today.isoformat()}\n\n{summary}\n", 1
+        # The changelog is a page of the book: the summary typed after `make release` is literal text there.
+        "## Unreleased\n",
+        f"## Unreleased\n\n## {version} — {today.isoformat()}\n\n{literal(summary)}\n",
+        1,
     )
     (root / CHANGELOG).write_text(changelog, encoding="utf-8")
     (root / ZENODO).write_text(json.dumps(zenodo_metadata(read_citation(root), release), indent=2) + "\n")
