@@ -124,3 +124,17 @@ def test_scaffold_refuses_an_abbreviation_the_validator_would(data_copy):
 
 def test_csv_reader_rows_agree_with_the_validator(data_copy):
     assert read_table(data_copy / "systems.csv").ok
+
+
+def test_terminal_sphinx_warning_lines_are_escaped(tmp_path, capsys):
+    """A Sphinx warning may quote data text; the lines the build shows from its log are escaped."""
+    import sys
+
+    from ics_evidence.build.book_inputs import run_logged
+
+    warning = "WARNING: page \x1b[2J\u202eevil\x07 end"
+    command = [sys.executable, "-c", f"print({warning!r}); raise SystemExit(1)"]
+    assert run_logged(command, tmp_path, tmp_path / "sphinx.log") == 1
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\u202e" not in err and "\x07" not in err
+    assert "WARNING: page \\x1b[2J\\u202eevil\\x07 end" in err

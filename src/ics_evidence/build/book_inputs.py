@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ics_evidence.project import Project
+from ics_evidence.terminal import escaped
 
 DIGEST_NAME = ".book-inputs.sha256"  # in _build/, beside the published html/
 IGNORED_PARTS = {"__pycache__", ".ipynb_checkpoints"}
@@ -111,7 +112,7 @@ def run_logged(command: list[str], cwd: Path, log: Path, verbose: bool = False) 
         text = ANSI_COLOUR.sub("", log.read_text(encoding="utf-8", errors="replace"))
         lines = [line for line in text.splitlines() if PROBLEM_LINE.search(line)]
         for line in lines[:SHOWN_PROBLEM_LINES]:
-            print(line, file=sys.stderr)
+            print(escaped(line), file=sys.stderr)  # a warning may quote data text: nothing raw
         if len(lines) > SHOWN_PROBLEM_LINES:
             print(f"... and {len(lines) - SHOWN_PROBLEM_LINES} more", file=sys.stderr)
         print(f"Sphinx failed (exit {status}); its full output is in {log}", file=sys.stderr)

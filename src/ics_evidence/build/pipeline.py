@@ -23,6 +23,7 @@ from pathlib import Path
 from ics_evidence.build.execute import execute
 from ics_evidence.build.fingerprint import DataHasher, code_fingerprint, environment_fingerprint, fingerprint, reasons
 from ics_evidence.build.jobs import Job, NotebookFailed, PipelineError
+from ics_evidence.terminal import escaped
 
 STATE_NAME = ".pipeline-state.json"
 
@@ -194,7 +195,7 @@ def watch(callback: Callable[[], int], data_dir: Path, interval: float = 1.0, ro
         current = snapshot()
         if current != seen:
             changed = sorted(k for k in set(current) | set(seen) if current.get(k) != seen.get(k))
-            print(f"changed: {', '.join(changed)}", file=sys.stderr)
+            print(escaped(f"changed: {', '.join(changed)}"), file=sys.stderr)
             seen = current
             callback()
         count += 1
