@@ -22,9 +22,12 @@ if not PROJECT.sources_dir.is_dir():
 
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
-    """A writable copy of data/ that a test may break."""
+    """A writable copy of data/ that a test may break, with the repository's sources/ folder
+    beside it (where the validator looks first), as in the checkout."""
     target = tmp_path / "data"
     shutil.copytree(DATA_DIR, target)
+    if PROJECT.local_sources_dir.is_dir():
+        shutil.copytree(PROJECT.local_sources_dir, tmp_path / "sources")
     return target
 
 

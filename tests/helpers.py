@@ -72,6 +72,22 @@ def add_ninth_system(data_dir: Path, sources_dir: Path | None = None) -> Path:
     return data_dir
 
 
+def remove_ninth_system(data_dir: Path, sources_dir: Path | None = None) -> Path:
+    """Undo :func:`add_ninth_system` (drop the fixture's rows and its document), so that the
+    fixture's own tests start from a package without it even where the data already hold it."""
+    from ics_evidence.data.csvfiles import read_rows, write_rows
+
+    data_dir = Path(data_dir)
+    for extra in sorted((NINTH_SYSTEM / "data").glob("*.csv")):
+        header, rows = read_rows(data_dir / extra.name)
+        extra_rows = read_rows(extra)[1]
+        write_rows(data_dir / extra.name, header, [row for row in rows if row not in extra_rows])
+    target = Path(sources_dir) if sources_dir is not None else data_dir.parent / "sources"
+    for document in (NINTH_SYSTEM / "sources").iterdir():
+        (target / document.name).unlink(missing_ok=True)
+    return data_dir
+
+
 def copy_project_with_ninth_system(target: Path) -> Path:
     """A copy of the checkout (as :func:`copy_project`) with the ninth-system fixture applied
     to its ``data/`` and ``sources/``."""

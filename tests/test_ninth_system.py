@@ -11,7 +11,14 @@ import pytest
 from ics_evidence import validate_package
 from ics_evidence.data.csvfiles import edit_cell, read_rows
 from ics_evidence.data.quote_share import DEFAULT_LIMIT, quote_shares
-from tests.helpers import NINTH_SYSTEM, NINTH_SYSTEM_ID, add_ninth_system, copy_project_with_ninth_system, run
+from tests.helpers import (
+    NINTH_SYSTEM,
+    NINTH_SYSTEM_ID,
+    add_ninth_system,
+    copy_project,
+    remove_ninth_system,
+    run,
+)
 
 from .conftest import requires_sources
 
@@ -22,7 +29,14 @@ def _fixture_rows() -> dict[str, int]:
     return {path.name: len(read_rows(path)[1]) for path in (NINTH_SYSTEM / "data").glob("*.csv")}
 
 
+@pytest.fixture
+def data_copy(data_copy):
+    """The data copy without the fixture (the suite also runs on data that already hold it)."""
+    return remove_ninth_system(data_copy)
+
+
 def test_the_fixture_adds_its_rows_and_its_document(data_copy):
+    assert NINTH_SYSTEM_ID not in {row["system_id"] for row in read_rows(data_copy / "systems.csv")[1]}
     before = {name: len(read_rows(data_copy / name)[1]) for name in _fixture_rows()}
     add_ninth_system(data_copy)
     after = {name: len(read_rows(data_copy / name)[1]) for name in _fixture_rows()}
@@ -74,7 +88,9 @@ def test_the_fixture_document_is_measured_for_its_quote_share(data_copy, sources
 @requires_sources
 @pytest.mark.book
 def test_the_book_builds_with_the_ninth_system(tmp_path):
-    project = copy_project_with_ninth_system(tmp_path / "project")
+    project = copy_project(tmp_path / "project")
+    remove_ninth_system(project / "data", project / "sources")
+    add_ninth_system(project / "data", project / "sources")
     _, log = run(project, "build")
     assert log.strip().splitlines()[-1].startswith("book: ")
     page = project / "_build" / "html" / "book" / "systems" / f"{NINTH_SYSTEM_ID}.html"

@@ -13,6 +13,7 @@ import pytest
 
 from ics_evidence.build import execute, fingerprint, pipeline
 from ics_evidence.build.jobs import Job, PipelineError, load_jobs
+from ics_evidence.data.csvfiles import read_rows
 from ics_evidence.project import Project
 from tests.helpers import DATA_DIR, ROOT
 
@@ -55,7 +56,18 @@ def jobs_of(root: Path) -> list[Job]:
 
 
 def system_count(root: Path) -> int:
-    return len((root / "data" / "systems.csv").read_text(encoding="utf-8").strip().splitlines()) - 1
+    return len(read_rows(root / "data" / "systems.csv")[1])
+
+
+def all_labels(root: Path) -> set[str]:
+    return {job.label for job in jobs_of(root)}
+
+
+# A system with its own lessons, read from the data (whatever systems the package holds).
+SYSTEM_ID = next(row["system_id"] for row in read_rows(DATA_DIR / "lessons.csv")[1] if row["system_id"])
+SYSTEM_NAME = next(row["name"] for row in read_rows(DATA_DIR / "systems.csv")[1] if row["system_id"] == SYSTEM_ID)
+PROFILE = f"profile[{SYSTEM_ID}]"
+PAGE = f"book/systems/{SYSTEM_ID}.ipynb"
 
 
 def fake_run(root: Path, **kwargs) -> pipeline.RunResult:
@@ -76,8 +88,8 @@ def stale(root: Path) -> dict[str, list[str]]:
 def test_manifest_fans_out_one_job_per_system(project):
     labels = [job.label for job in jobs_of(project)]
     assert labels[0] == "overview"
-    assert len(labels) == 1 + system_count(project) and "profile[dorset]" in labels
-    assert (project / "book/systems/dorset.ipynb") in {job.output for job in jobs_of(project)}
+    assert len(labels) == 1 + system_count(project) and PROFILE in labels
+    assert (project / PAGE) in {job.output for job in jobs_of(project)}
 
 
 def test_first_run_runs_everything_because_outputs_are_missing(project):
@@ -100,8 +112,8 @@ def edit_first_row_of(path: Path, system_id: str) -> None:
 
 def test_one_system_edit_reruns_only_that_systems_page(project):
     fake_run(project)
-    edit_first_row_of(project / "data" / "lessons.csv", "dorset")
-    assert stale(project) == {"profile[dorset]": ["data/lessons.csv (rows of dorset) changed"]}
+    edit_first_row_of(project / "data" / "lessons.csv", SYSTEM_ID)
+    assert stale(project) == {PROFILE: [f"data/lessons.csv (rows of {SYSTEM_ID}) changed"]}
 
 
 def test_cross_system_rows_do_not_touch_system_pages(project):
@@ -131,20 +143,24 @@ def test_source_change(project):
 def test_parameter_change(project):
     fake_run(project)
     write_manifest(project, "system_id: '{system_id}'\n      title: Another title")
-    why = stale(project)
-    assert len(why) == system_count(project) and all(r == ["parameters changed"] for r in why.values())
+    profiles = {label for label in all_labels(project) if label.startswith("profile[")}
+    assert len(profiles) == system_count(project)
+    assert stale(project) == dict.fromkeys(profiles, ["parameters changed"])
 
 
+# Each of these names the exact stale set (every job, for exactly that reason): an all() over
+# the stale jobs would also hold when nothing is stale, e.g. with the check deleted from
+# fingerprint.reasons.
 def test_environment_change(project, monkeypatch):
     fake_run(project)
     monkeypatch.setattr(pipeline, "environment_fingerprint", lambda *a: "different")
-    assert all(r == ["runtime packages changed"] for r in stale(project).values())
+    assert stale(project) == dict.fromkeys(all_labels(project), ["runtime packages changed"])
 
 
 def test_analysis_code_change(project, monkeypatch):
     fake_run(project)
     monkeypatch.setattr(pipeline, "code_fingerprint", lambda *a: "different")
-    assert all(r == ["analysis code changed"] for r in stale(project).values())
+    assert stale(project) == dict.fromkeys(all_labels(project), ["analysis code changed"])
 
 
 def copy_of_package(tmp_path: Path) -> Path:
@@ -178,23 +194,24 @@ def test_environment_fingerprint_ignores_tools_outside_the_runtime():
 
 def test_deleted_output_is_rebuilt(project):
     fake_run(project)
-    (project / "book/systems/dorset.ipynb").unlink()
-    assert stale(project) == {"profile[dorset]": ["output missing"]}
+    (project / PAGE).unlink()
+    assert stale(project) == {PROFILE: ["output missing"]}
 
 
 def test_force_reruns_everything(project):
     fake_run(project)
-    assert len(fake_run(project, force=True).ran) == 9
+    assert sorted(fake_run(project, force=True).ran) == sorted(all_labels(project))
+    assert len(all_labels(project)) == 1 + system_count(project)
 
 
 def test_removed_system_loses_its_page(project):
     fake_run(project)
     systems = project / "data" / "systems.csv"
     lines = systems.read_text(encoding="utf-8").splitlines(keepends=True)
-    systems.write_text("".join(line for line in lines if not line.startswith("dorset,")), encoding="utf-8")
+    systems.write_text("".join(line for line in lines if not line.startswith(f"{SYSTEM_ID},")), encoding="utf-8")
     result = fake_run(project)
-    assert project / "book/systems/dorset.ipynb" in result.pruned
-    assert not (project / "book/systems/dorset.ipynb").exists()
+    assert result.pruned == [project / PAGE]
+    assert not (project / PAGE).exists()
 
 
 def test_unknown_manifest_key_is_an_error(project):
@@ -209,12 +226,12 @@ def test_unknown_manifest_key_is_an_error(project):
 
 
 def test_executes_with_parameters_and_hides_the_injected_cell(project):
-    job = next(j for j in jobs_of(project) if j.label == "profile[dorset]")
+    job = next(j for j in jobs_of(project) if j.label == PROFILE)
     plan = pipeline.plan([job])[0]
     execute.execute(job, plan.fingerprint)
     notebook = nbformat.read(job.output, as_version=4)
     outputs = "".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.outputs)
-    assert f"dorset: Dorset of {system_count(project)} systems" in outputs
+    assert f"{SYSTEM_ID}: {SYSTEM_NAME} of {system_count(project)} systems" in outputs
     injected = [c for c in notebook.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert injected and "remove-cell" in injected[0].metadata["tags"]
     assert notebook.metadata["ics_evidence"]["built_from"] == plan.fingerprint
@@ -253,6 +270,6 @@ def test_cli_status_says_why(project):
         capture_output=True, text=True, cwd=ROOT, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "profile[dorset]" in result.stdout
+    assert PROFILE in result.stdout
     count = 1 + system_count(project)
     assert f"{count} of {count} notebooks would rerun" in result.stdout
