@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 
 import altair as alt
 import pandas as pd
@@ -13,6 +14,13 @@ import pytest
 
 from ics_evidence.analysis import charts, earlier, external_help, improvement, methods, results, scale, themes
 from ics_evidence.analysis.common import short_names
+from tests.helpers import (
+    DATA_DIR,
+    NINTH_SYSTEM_ID,
+    add_ninth_system,
+    grow_with_copies_of_the_ninth_system,
+    remove_ninth_system,
+)
 
 FACTORIES = {
     "themes matrix": themes.matrix_figure,
@@ -67,6 +75,54 @@ def test_narrow_layout_fits_a_phone_column_unscaled(name, shipped_tables):
     assert natural_width(narrow) <= charts.PHONE_COLUMN
     assert narrow["description"]
     assert "usermeta" not in wide
+
+
+@pytest.fixture(scope="module")
+def at_the_limit(tmp_path_factory) -> dict[str, pd.DataFrame]:
+    """The data grown to the stated number of systems (copies of the ninth-system fixture,
+    named in full), every one counted as an integrated care system, so that even the layouts
+    of the peers alone have a column for each."""
+    from ics_evidence import load_package
+
+    data = tmp_path_factory.mktemp("limit") / "data"
+    shutil.copytree(DATA_DIR, data)
+    tables = load_package(grow_with_copies_of_the_ninth_system(data, charts.NARROW_SYSTEMS))
+    tables["systems"] = tables["systems"].assign(kind="ics")
+    return tables
+
+
+@pytest.fixture(scope="module")
+def with_ninth_system(tmp_path_factory) -> dict[str, pd.DataFrame]:
+    from ics_evidence import load_package
+
+    data = tmp_path_factory.mktemp("nine") / "data"
+    shutil.copytree(DATA_DIR, data)
+    remove_ninth_system(data)
+    return load_package(add_ninth_system(data))
+
+
+@pytest.mark.parametrize("name", list(FACTORIES))
+def test_narrow_layout_fits_at_the_stated_number_of_systems(name, at_the_limit):
+    assert len(at_the_limit["systems"]) == charts.NARROW_SYSTEMS
+    _, narrow = layouts(FACTORIES[name], at_the_limit)
+    assert natural_width(narrow) <= charts.PHONE_COLUMN
+
+
+@pytest.mark.parametrize("name", list(FACTORIES))
+def test_narrow_layout_fits_with_the_ninth_system(name, with_ninth_system):
+    assert NINTH_SYSTEM_ID in set(with_ninth_system["systems"]["system_id"])
+    _, narrow = layouts(FACTORIES[name], with_ninth_system)
+    assert natural_width(narrow) <= charts.PHONE_COLUMN
+
+
+def test_columns_narrow_as_systems_are_added_down_to_the_readable_width():
+    steps = [charts.column_step(n, 125, 24, 16) for n in range(1, charts.NARROW_SYSTEMS + 6)]
+    assert steps[0] == 24 and steps == sorted(steps, reverse=True)
+    assert steps[charts.NARROW_SYSTEMS - 1] >= 16 and steps[-1] == 16  # beyond the limit: readable, wider
+    fits = charts.PHONE_COLUMN - 125 - charts.LABEL_MARGIN
+    assert all(n * step <= fits for n, step in enumerate(steps[: charts.NARROW_SYSTEMS], start=1))
+    with pytest.raises(ValueError, match="NARROW_SYSTEMS"):
+        charts.column_step(3, 125, 24, fits // charts.NARROW_SYSTEMS + 1)  # a limit it cannot keep
 
 
 @pytest.mark.parametrize("name", list(FACTORIES))

@@ -145,7 +145,7 @@ def test_parameter_change(project):
     write_manifest(project, "system_id: '{system_id}'\n      title: Another title")
     profiles = {label for label in all_labels(project) if label.startswith("profile[")}
     assert len(profiles) == system_count(project)
-    assert stale(project) == dict.fromkeys(profiles, ["parameters changed"])
+    assert stale(project) == {label: ["parameters changed"] for label in profiles}
 
 
 # Each of these names the exact stale set (every job, for exactly that reason): an all() over
@@ -154,13 +154,13 @@ def test_parameter_change(project):
 def test_environment_change(project, monkeypatch):
     fake_run(project)
     monkeypatch.setattr(pipeline, "environment_fingerprint", lambda *a: "different")
-    assert stale(project) == dict.fromkeys(all_labels(project), ["runtime packages changed"])
+    assert stale(project) == {label: ["runtime packages changed"] for label in all_labels(project)}
 
 
 def test_analysis_code_change(project, monkeypatch):
     fake_run(project)
     monkeypatch.setattr(pipeline, "code_fingerprint", lambda *a: "different")
-    assert stale(project) == dict.fromkeys(all_labels(project), ["analysis code changed"])
+    assert stale(project) == {label: ["analysis code changed"] for label in all_labels(project)}
 
 
 def copy_of_package(tmp_path: Path) -> Path:

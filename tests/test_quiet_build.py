@@ -142,15 +142,22 @@ def test_build_ends_with_one_line(project_copy, fake_sphinx, monkeypatch, capsys
     # Without the sources a build fails (issue 10) unless --without-sources asks for it.
     assert cli.main(["--sources", str(project.root / "no-such-folder"), "build"]) == 1
     capsys.readouterr()
+    # With no document in the repository's sources/ folder either, nothing was checked.
+    local = project.local_sources_dir
+    kept = {p: p.read_bytes() for p in local.iterdir() if p.is_file() and p.name != "README.md"}
+    for document in kept:
+        document.unlink()
     assert cli.main(["--without-sources", "--sources", str(project.root / "no-such-folder"), "build"]) == 0
     final = capsys.readouterr().out.strip().splitlines()[-1]
     # (Sphinx ran: the data page now says the quotations were not checked.)
     assert "quotations NOT checked" in final and "--without-sources" in final
 
-    (project.local_sources_dir / "annual-report.txt").write_text("A redistributable document.", encoding="utf-8")
+    for document, content in kept.items():
+        document.write_bytes(content)
+    (local / "annual-report.txt").write_text("A redistributable document.", encoding="utf-8")
     assert cli.main(["--without-sources", "--sources", str(project.root / "no-such-folder"), "build"]) == 0
     final = capsys.readouterr().out.strip().splitlines()[-1]
-    assert "quotations checked only against the 1 document(s) in sources/" in final
+    assert f"quotations checked only against the {len(kept) + 1} document(s) in sources/" in final
 
 
 def test_a_forced_build_runs_sphinx_even_when_nothing_changed(project_copy, fake_sphinx):

@@ -57,21 +57,21 @@ def test_any_file_name_in_the_repository_sources_folder(data_copy, sources, tmp_
     before the external folder is searched."""
     missing = _file_of(data_copy, "blog-2023")
     local = tmp_path / "sources"  # data_copy is tmp_path/data
-    local.mkdir()
+    local.mkdir(exist_ok=True)  # data_copy brings the checkout's sources/ folder
     shutil.copy(sources / missing, local / "Shedding light on improvement (blog, 2023).txt")
     edit_cell(data_copy / "sources.csv", {"source_id": "blog-2023"}, "file", local.glob("*.txt").__next__().name)
     assert validate_package(data_copy, _external_without(tmp_path, sources, missing)) == []
 
 
-@requires_sources
 def _about_the_blog(problem) -> bool:
     return problem.rule in ("evidence", "section-heading") and "blog-2023" in f"{problem.message} {problem.value}"
 
 
+@requires_sources
 def test_the_repository_folder_is_searched_first(data_copy, sources, tmp_path):
     name = _file_of(data_copy, "blog-2023")
     local = tmp_path / "sources"
-    local.mkdir()
+    local.mkdir(exist_ok=True)  # data_copy brings the checkout's sources/ folder
     (local / name).write_text("A different text that quotes nothing.", encoding="utf-8")
     problems = validate_package(data_copy, sources)
     # Every quotation of the blog, and its section headings, are now looked for in the local copy.
@@ -81,7 +81,7 @@ def test_the_repository_folder_is_searched_first(data_copy, sources, tmp_path):
 
 def test_without_the_external_folder_local_documents_are_still_checked(data_copy, tmp_path):
     local = tmp_path / "sources"
-    local.mkdir()
+    local.mkdir(exist_ok=True)  # data_copy brings the checkout's sources/ folder
     (local / _file_of(data_copy, "blog-2023")).write_text("Nothing the rows quote.", encoding="utf-8")
     # Without the external folder the other documents are missing: an explicit opt-out (issue 10).
     problems = validate_package(data_copy, tmp_path / "no-such-folder", require_sources=False)

@@ -51,6 +51,14 @@ BUNDLE_NAME = "vega-bundle.js"
 PHONE_COLUMN = 342
 # A chart with a narrow layout is drawn in it in a column narrower than this (in pixels).
 NARROW_BELOW = 560
+# The narrow layouts with one column per system fit PHONE_COLUMN unscaled for up to this many
+# systems (the shipped data and the ninth-system fixture are inside it): their columns narrow as
+# systems are added, down to each layout's smallest readable width, reached at this count
+# (a test renders every narrow layout with this many systems). Beyond it the columns keep that
+# width and the layout is wider than the column, so the page shrinks it as it does a wide chart.
+NARROW_SYSTEMS = 10
+# Pixels a narrow layout needs beside its labels' ``labelLimit``: ticks, padding, the view's edge.
+LABEL_MARGIN = 20
 
 
 def system_colours(system_ids: Sequence[str]) -> dict[str, str]:
@@ -113,6 +121,23 @@ def with_narrow_layout(chart, narrow):
         narrow_spec["description"] = chart.to_dict().get("description")
     usermeta = chart.usermeta if isinstance(chart.usermeta, dict) else {}
     return chart.properties(usermeta={**usermeta, "narrow": narrow_spec})
+
+
+def column_step(columns: int, labels: int, preferred: int, smallest: int) -> int:
+    """The width of each column of a narrow layout with ``columns`` columns (one per system)
+    beside labels at most ``labels`` pixels long: ``preferred`` while they fit
+    :data:`PHONE_COLUMN`, narrower as columns are added, never below ``smallest`` (the width
+    the layout's cells and upright labels need to stay readable).
+
+    A layout's ``smallest`` must still fit :data:`NARROW_SYSTEMS` columns: otherwise the stated
+    limit would be false, and this refuses it."""
+    room = PHONE_COLUMN - labels - LABEL_MARGIN
+    if smallest * NARROW_SYSTEMS > room:
+        raise ValueError(
+            f"columns of at least {smallest} px beside {labels} px of labels do not fit "
+            f"{NARROW_SYSTEMS} systems in {PHONE_COLUMN} px (NARROW_SYSTEMS)"
+        )
+    return max(smallest, min(preferred, room // max(columns, 1)))
 
 
 def split_narrow(spec: dict) -> tuple[dict, dict | None]:

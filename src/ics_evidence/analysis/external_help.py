@@ -108,7 +108,7 @@ def systems_by_kind_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerCh
             tooltip=tooltip,
         )
     ).properties(
-        width=alt.Step(25),
+        width=alt.Step(charts.column_step(len(short_order), 125, 25, 16)),
         height=alt.Step(32),
         description=(
             "Grid of kinds of outside partner (rows) against systems (columns); each cell gives the number "

@@ -295,7 +295,8 @@ def care_areas_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.Chart, pd.Da
               axis=alt.Axis(labelAngle=-90, orient="top", labelLimit=220)),
         charts.wrapped_axis(18, 125),
         legend_columns=1,
-    ).properties(width={"step": 24}, height={"step": 32}, description=description)  # fmt: skip
+    ).properties(width={"step": charts.column_step(len(columns), 125, 24, 14)}, height={"step": 32},
+                 description=description)  # fmt: skip
     chart = charts.with_narrow_layout(chart, narrow)
     shown = care[["name", "label", "coding"]].rename(
         columns={"name": "Case study", "label": "Care area", "coding": "Coded"}

@@ -80,7 +80,8 @@ def systems_grid_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.Chart, pd.
               axis=alt.Axis(orient="top", labelAngle=-90, labelLimit=220)),
         160,
         110,
-    ).properties(width=alt.Step(20), height=alt.Step(20), description=description)  # fmt: skip
+    ).properties(width=alt.Step(charts.column_step(len(short_order), 160, 20, 14)), height=alt.Step(20),
+                 description=description)  # fmt: skip
     dots = charts.with_narrow_layout(dots, narrow)
     return dots, grid[["name_system", "name_method", "kind_words", "how_used", "quote"]].rename(
         columns={

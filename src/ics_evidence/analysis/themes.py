@@ -131,7 +131,8 @@ def matrix_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, pd.D
         ),
         12,
         legend_columns=1,
-    ).properties(width={"step": 24}, height={"step": 32}, description=description)  # fmt: skip
+    ).properties(width={"step": charts.column_step(len(system_names), 125, 24, 16)}, height={"step": 32},
+                 description=description)  # fmt: skip
     matrix_chart = charts.with_narrow_layout(wide, narrow)
     return matrix_chart, cells.rename(
         columns={
@@ -315,6 +316,7 @@ def similarity_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, 
     # On a phone: the systems' short names, upright along the top, and smaller cells.
     short = short_names(systems)
     short_base = with_labels(with_labels(alt.Chart(both_ways), "name_a", short, "short_a"), "name_b", short, "short_b")
+    step = charts.column_step(len(compared), 100, 27, 20)
     narrow = heat_map(
         short_base.encode(
             x=alt.X("short_b:N", sort=[short[n] for n in compared], title=None,
@@ -323,8 +325,8 @@ def similarity_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, 
                     axis=charts.wrapped_axis(15, 100)),
             tooltip=tooltip,
         ),
-        11,
-    ).properties(width={"step": 27}, height={"step": 32}, description=description)  # fmt: skip
+        11 if step >= 26 else 10,  # "0.87" in a cell
+    ).properties(width={"step": step}, height={"step": 32}, description=description)  # fmt: skip
     similarity_chart = charts.with_narrow_layout(similarity_chart, narrow)
     return similarity_chart, pairs[["name_a", "name_b", "similarity"]].rename(
         columns={"name_a": "System", "name_b": "Compared with", "similarity": "Similarity (0 to 1)"}
