@@ -90,29 +90,32 @@ def remove_ninth_system(data_dir: Path, sources_dir: Path | None = None) -> Path
 
 def grow_with_copies_of_the_ninth_system(data_dir: Path, count: int) -> Path:
     """``data_dir`` (with the ninth-system fixture applied if it is not yet) grown to ``count``
-    systems by renamed copies of the fixture's system, each with its own rows in every table
-    the fixture has rows in. The copies have long names and no abbreviation, so charts name
-    them in full: the widest labels a layout must hold."""
+    systems by renamed copies of the fixture's system, each with its own copy of the fixture
+    document and its own rows in every table the fixture has rows in. The copies have long
+    names and no abbreviation, so charts name them in full: the widest labels a layout must hold."""
+    import shutil
+
     from ics_evidence.data.csvfiles import read_rows, write_rows
 
     data_dir = Path(data_dir)
+    sources_dir = data_dir.parent / "sources"
     if not any(row["system_id"] == NINTH_SYSTEM_ID for row in read_rows(data_dir / "systems.csv")[1]):
-        add_ninth_system(data_dir)
+        add_ninth_system(data_dir, sources_dir)
     have = len(read_rows(data_dir / "systems.csv")[1])
     copies = [f"{NINTH_SYSTEM_ID}-copy-{n}" for n in range(1, count - have + 1)]
-    renamed = ("system_id", "example_id", "result_id", "lesson_id")
+    renamed = ("system_id", "source_id", "example_id", "result_id", "lesson_id")
     for extra in sorted((NINTH_SYSTEM / "data").glob("*.csv")):
-        extra_header, extra_rows = read_rows(extra)
-        if not {"system_id", "example_id"} & set(extra_header):
-            continue  # sources and sections: shared by the copies
         header, rows = read_rows(data_dir / extra.name)
         for copy in copies:
-            for row in extra_rows:
+            for row in read_rows(extra)[1]:
                 clone = {key: f"{copy}{value.removeprefix(NINTH_SYSTEM_ID)}" if key in renamed and value else value
                          for key, value in row.items()}  # fmt: skip
                 if extra.name == "systems.csv":
                     number = copy.rsplit("-", 1)[1]
                     clone.update(name=f"{row['name']} and the Long Coastal Valleys {number}", abbreviation="")
+                if extra.name == "sources.csv":
+                    clone["file"] = f"{copy} {row['file']}"
+                    shutil.copy(NINTH_SYSTEM / "sources" / row["file"], sources_dir / clone["file"])
                 rows.append(clone)
         write_rows(data_dir / extra.name, header, rows)
     return data_dir
