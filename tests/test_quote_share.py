@@ -17,6 +17,11 @@ def test_each_word_counts_once_however_many_quotes_cover_it():
     assert covered_words(text, {"not in the text"}) == (0, 10)
 
 
+def test_every_place_a_quotation_stands_counts():
+    # A phrase the source repeats is republished at each place a reader finds it.
+    assert covered_words("a b c a b d a b", {"a b"}) == (6, 8)
+
+
 @requires_sources
 def test_shipped_package_quotes_within_the_limits(sources):
     shares = {s.source_id: s for s in quote_shares(DATA_DIR, sources)}

@@ -3,7 +3,8 @@
 Every quotation in every table is located in every source it occurs in (normalised as the
 validator does: white space, typographic quotes and dashes), whichever source it cites:
 the summary document repeats the report's comparison table word for word, so a quote
-from one republishes the other too. Each word position a quotation covers is marked once;
+from one republishes the other too, and every place a quotation's words stand in a source
+counts (a short phrase the report repeats is republished at each). Each word position is marked once;
 the share is marked words / words in the source. The report's licence allows copying but
 not building on it, and fair quotation means no more than the evidence needs, so the
 limits are 15% of the report and 30% of any other source.
@@ -56,12 +57,14 @@ def package_quotes(data: Path) -> set[str]:
 
 
 def covered_words(text: str, quotes: set[str]) -> tuple[int, int]:
-    """(words covered by any quotation, words) of a normalised ``text``."""
+    """(words covered by any quotation, words) of a normalised ``text``: every occurrence of a
+    quotation's words counts, as a reader finds them wherever the document has them."""
     covered = bytearray(len(text))
     for quote in quotes:
-        at = text.find(quote)
-        if quote and at >= 0:
+        at = text.find(quote) if quote else -1
+        while at >= 0:  # every place the words stand: each is republished by the quotation
             covered[at : at + len(quote)] = b"\x01" * len(quote)
+            at = text.find(quote, at + 1)
     words = list(_WORD.finditer(text))
     return sum(1 for m in words if any(covered[m.start() : m.end()])), len(words)
 
