@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 import re
 import subprocess
 import unicodedata
@@ -321,22 +320,6 @@ def doi_html(doi: str) -> str:
 def versions_html(releases: list[Release]) -> str:
     rows = [{"version": r.version, "date": long_date(r.date), "doi": r.doi, "summary": r.summary} for r in releases]
     return VERSIONS_HTML.render(releases=rows)
-
-
-# CITATION.cff's abstract, written from the data so that its count of systems is never typed.
-ABSTRACT = (
-    "An executable, versioned edition of the evidence in 'Improving health and care at scale: learning from the "
-    "experience of systems' (Ham, 2023): a validated data package of {count} integrated care systems' case facts, "
-    "with every value traced to its source, and the analyses computed from it."
-)
-
-
-def citation_with_abstract(text: str, systems: int) -> str:
-    """CITATION.cff's text with its ``abstract:`` line stating the count of systems in the data."""
-    from ics_evidence.analysis.reader import number_word
-
-    line = "abstract: " + json.dumps(ABSTRACT.format(count=number_word(systems)), ensure_ascii=False)
-    return re.sub(r"^abstract: .*$", lambda _: line, text, count=1, flags=re.M)
 
 
 def edition_url(site_url: str, version: str) -> str:

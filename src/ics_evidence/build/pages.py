@@ -27,11 +27,9 @@ from ics_evidence.build.changes import (
 )
 from ics_evidence.build.datadict import render_markdown
 from ics_evidence.build.edition import (
-    CITATION,
     Release,
     apa,
     bibtex,
-    citation_with_abstract,
     comparison_release,
     doi_html,
     long_date,
@@ -85,18 +83,8 @@ def generate_pages(project: Project, data_dir: Path | None = None, *, sources_ch
     write_atomic(generated_dir / "data-dictionary.md", dictionary)
     write_atomic(generated_dir / "quote-share.md", quote_share_markdown(data_dir, project.sources_dir))
     write_downloads(data_dir, generated_dir, package)
-    sync_citation(project.root, counts.get("systems", 0))
     write_edition_pages(generated_dir, project.root, data_dir)
     charts.write_bundle(project.static_dir)
-
-
-def sync_citation(root: Path, systems: int) -> bool:
-    """Keep CITATION.cff's abstract stating the data's count of systems (commit the change with
-    the data that caused it); True if the file changed."""
-    path = root / CITATION
-    if not path.exists():
-        return False
-    return write_atomic(path, citation_with_abstract(path.read_text(encoding="utf-8"), systems))
 
 
 def quote_share_markdown(data_dir: Path, sources: Path) -> str:

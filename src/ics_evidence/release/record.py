@@ -25,8 +25,7 @@ from ics_evidence.build.edition import (
     version_key,
 )
 from ics_evidence.build.markdown import text as literal
-from ics_evidence.build.pages import sync_citation
-from ics_evidence.data.validate import read_tables, validate_package
+from ics_evidence.data.validate import validate_package
 from ics_evidence.project import DESCRIPTOR, Project
 from ics_evidence.release import ReleaseError
 from ics_evidence.release.bundle import build_bundle, git
@@ -105,8 +104,6 @@ def make_release(version: str, summary: str, project: Project, pdf: bool = True)
     if subprocess.run(["git", "rev-parse", "-q", "--verify", f"refs/tags/v{version}"], cwd=root,
                       capture_output=True).returncode == 0:  # fmt: skip
         raise ReleaseError(f"tag v{version} already exists")
-    # The abstract's count of systems follows the data being released.
-    sync_citation(root, len(read_tables(project.data_dir)[1].get("systems", [])))
     release = record(version, summary, root)
     git(root, "add", RELEASES, CITATION, CHANGELOG, ZENODO, str(project.data_dir / DESCRIPTOR))
     git(root, "commit", "-q", "-m", f"Release {version}")
