@@ -71,7 +71,7 @@ def visible_text(html: str) -> str:
     parser = _Text()
     parser.feed(html)
     parser.close()
-    return " ".join(" ".join(parser.parts).split())
+    return " ".join("".join(parser.parts).split())
 
 
 def site_text(site: Path) -> dict[str, str]:
@@ -141,19 +141,21 @@ def recode_a_theme(data: Path) -> tuple[str, str]:
 NUMREF = re.compile(
     r'<a class="reference internal" href="([^"#]*)#([^"]+)"><span class="std std-numref">([^<]+)</span>'
 )
-FIGURE_NUMBER = '<span class="caption-number">{} </span>'
+CAPTION_NUMBER = re.compile(r'<span class="caption-number">([^<]*)</span>')
 
 
 def stale_figure_references(site: Path) -> list[str]:
-    """Each figure reference whose number is not the number the figure itself shows."""
+    """Each figure reference whose number is not the number the figure itself shows (the first
+    caption number after the figure's id)."""
     stale = []
     for page in sorted(site.rglob("*.html")):
         for target, anchor, shown in NUMREF.findall(page.read_text(encoding="utf-8")):
-            figure_page = (page.parent / target).resolve() if target else page
-            html = figure_page.read_text(encoding="utf-8")
+            html = (page.parent / target if target else page).read_text(encoding="utf-8")
             at = html.find(f'id="{anchor}"')
-            if at < 0 or FIGURE_NUMBER.format(shown) not in html[at : at + 3000]:
-                stale.append(f"{page.relative_to(site)}: {shown} -> {target}#{anchor}")
+            number = CAPTION_NUMBER.search(html, at) if at >= 0 else None
+            if number is None or number.group(1).strip() != shown.strip():
+                found = number.group(1).strip() if number else "no figure"
+                stale.append(f"{page.relative_to(site)}: {shown} for {target}#{anchor}, which is {found}")
     return stale
 
 
