@@ -11,8 +11,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests.test_incremental import visible_text
 
 CONF = """
@@ -79,10 +77,18 @@ def make_book(book: Path, extension: bool) -> None:
 
 def sphinx(book: Path) -> str:
     """An incremental HTML build of ``book`` (a fresh process, as ``jupyter-book build`` runs)."""
-    result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", str(book), str(book.parent / "site" / "html")],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-b",
+        "html",
+        "-W",
+        "--keep-going",
+        str(book),
+        str(book.parent / "site" / "html"),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     return result.stdout
 
