@@ -98,13 +98,13 @@ def test_organisations_figure_says_so_when_no_system_reports_the_figures(shipped
 
 def test_key_figures_table_has_every_case_study_with_whole_number_ratios(shipped_tables):
     shown = scale.key_figures_table(shipped_tables)
-    assert list(shown["Case study"]) == list(shipped_tables["systems"]["name"])
+    assert list(shown["System"]) == list(shipped_tables["systems"]["name"])
     assert list(shown.columns) == list(scale.KEY_FIGURE_COLUMNS.values())
     for column in scale.RATIO_COLUMNS:
         values = shown[scale.KEY_FIGURE_COLUMNS[column]].dropna()
         assert (values == values.round(0)).all()
-    assert shown["Figures the report hedges"].notna().all()
-    words = {"Case study", "Kind", "Figures the report hedges", "Budget as the report words it"}
+    assert shown["Figures the source hedges"].notna().all()
+    words = {"System", "Kind", "Figures the source hedges", "Budget as the source words it"}
     assert set(scale.KEY_FIGURE_NUMERIC) == set(shown.columns) - words
 
 
@@ -113,7 +113,7 @@ def test_hedged_figures_table_lists_every_hedged_key_figure_in_system_order(ship
     stated = derive.stated_figures(shipped_tables)
     hedged = stated[stated["measure_id"].isin(derive.KEY_MEASURES) & stated["approximate"]]
     assert len(shown) == len(hedged) > 0
-    assert set(shown["As the report puts it"]) == set(hedged["as_stated"])
+    assert set(shown["As the source puts it"]) == set(hedged["as_stated"])
     positions = list(shipped_tables["systems"]["name"])
-    order = [positions.index(name) for name in shown["Case study"]]
+    order = [positions.index(name) for name in shown["System"]]
     assert order == sorted(order)

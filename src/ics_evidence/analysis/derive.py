@@ -58,6 +58,51 @@ def peer_ids(tables: dict[str, pd.DataFrame]) -> list[str]:
     return [str(s) for s in systems["system_id"] if s not in programmes]
 
 
+def figure_years(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The year of the document each reference figure comes from: system_id, measure_id, year
+    (NA where the package has no sources table or the source gives no year)."""
+    reference = reference_figures(tables)[["system_id", "measure_id", "source_id"]]
+    if "sources" not in tables:
+        return reference.assign(year=pd.NA)[["system_id", "measure_id", "year"]]
+    years = tables["sources"][["source_id", "year"]]
+    out = reference.merge(years, on="source_id", how="left")
+    return out.assign(year=out["year"].astype("Int64"))[["system_id", "measure_id", "year"]]
+
+
+def comparison_year(tables: dict[str, pd.DataFrame]) -> int | None:
+    """The year the systems' figures are compared in: the year most of the report's own case
+    studies' figures come from (the report's, 2023). A figure from another document and year
+    (a ninth system's 2024 annual report) is not ranked or charted against them unannounced."""
+    years = figure_years(tables)
+    systems = tables["systems"]
+    if "evidence_origin" in systems.columns:
+        ours = set(systems.loc[systems["evidence_origin"] == "report-case-study", "system_id"])
+        if ours:
+            years = years[years["system_id"].isin(ours)]
+    years = years["year"].dropna()
+    return None if years.empty else int(years.mode().min())
+
+
+def other_year(tables: dict[str, pd.DataFrame], measures) -> dict[str, int]:
+    """{system_id: year} for the systems any of whose ``measures`` comes from a document of a
+    year other than :func:`comparison_year` (the latest such year)."""
+    year = comparison_year(tables)
+    if year is None:
+        return {}
+    years = figure_years(tables)
+    years = years[years["measure_id"].isin(list(measures)) & years["year"].notna() & (years["year"] != year)]
+    return {str(s): int(y) for s, y in years.groupby("system_id")["year"].max().items()}
+
+
+def other_year_note(tables: dict[str, pd.DataFrame], left_out: dict[str, int]) -> str:
+    """'Wessex Vale (figures from 2024, the others' from 2023)', or '' when none is left out."""
+    if not left_out:
+        return ""
+    names = dict(zip(tables["systems"]["system_id"], tables["systems"]["name"], strict=True))
+    year = comparison_year(tables)
+    return "; ".join(f"{names.get(s, s)} (figures from {y}, the others' from {year})" for s, y in left_out.items())
+
+
 def figures_wide(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """One row per system (every system, in data order), one column per measure; gaps are NA."""
     systems = tables["systems"][["system_id", "name"]]
@@ -160,10 +205,13 @@ def key_figures(tables: dict[str, pd.DataFrame], system_id: str) -> pd.DataFrame
         own = reported[reported["system_id"] == system_id]
         rank = pd.NA
         basis = own["basis"].iloc[0] if has_basis and len(own) else pd.NA
+        elsewhere = other_year(tables, [measure_id])
         if len(own) and system_id not in peers:
             rank = "not ranked: multi-system programme"
+        elif len(own) and system_id in elsewhere:
+            rank = f"not ranked: its figure is from {elsewhere[system_id]}, the others' from {comparison_year(tables)}"
         elif len(own):
-            field = reported[reported["system_id"].isin(peers)]
+            field = reported[reported["system_id"].isin(peers - set(elsewhere))]
             if has_basis and not pd.isna(basis):
                 field = field[field["basis"] == basis]
             # Oversight segment 1 is the best; for every other measure rank 1 is the largest.
@@ -381,7 +429,12 @@ def scale_summary(tables: dict[str, pd.DataFrame]) -> dict:
     # Like with like: per-head budgets are compared only on one basis (an NHS budget); the
     # systems whose budget is on another basis (or not said to be NHS-only) are named instead.
     basis = budget_basis(tables)
+    # Nor across documents of different years: a system whose budget or population comes from
+    # a document of another year than the report's is named, not compared.
+    elsewhere = other_year(tables, ["nhs_budget_gbp_bn", "population"])
     with_budget = ics[ics["budget_per_head_gbp"].notna()]
+    other_years = {s: y for s, y in elsewhere.items() if s in set(with_budget["system_id"])}
+    with_budget = with_budget[~with_budget["system_id"].isin(other_years)]
     if basis:
         compared = with_budget[with_budget["system_id"].map(basis) == COMPARED_BASIS]
         left_out = with_budget[with_budget["system_id"].map(basis) != COMPARED_BASIS]
@@ -417,6 +470,7 @@ def scale_summary(tables: dict[str, pd.DataFrame]) -> dict:
             for s, name in zip(left_out["system_id"], left_out["name"], strict=True)
         ),
         "budget_left_out_count": len(left_out),
+        "budget_other_year": other_year_note(tables, other_years),
     }
 
 

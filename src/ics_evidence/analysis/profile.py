@@ -101,7 +101,7 @@ def population_figure(tables: dict[str, pd.DataFrame], system_id: str) -> tuple[
             "This system": "Shown as",
             "population": "Population",
             "budget_per_head_gbp": "Budget per head (£)",
-            "budget_basis": "Budget as the report words it (compare only like with like)",
+            "budget_basis": "Budget as the source words it (compare only like with like)",
         }
     )
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ics_evidence.analysis.derive import EXAMPLE_LEVELS, QUALIFIER_WORDS
+from ics_evidence.analysis.report import origin_of
 
 ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -342,7 +343,10 @@ def compare_rows(tables: dict[str, pd.DataFrame], prefix: str = "") -> tuple[lis
     def add(label: str, values: dict[str, str]) -> None:
         rows.append([_e(label), *(values.get(s) or '<span class="ics-missing">not reported</span>' for s in ids)])
 
-    add("Case study title", dict(zip(ids, (_e(x) for x in systems["case_study_title"]), strict=True)))
+    add("Title, as its source words it", dict(zip(ids, (_e(x) for x in systems["case_study_title"]), strict=True)))
+    if "evidence_origin" in systems.columns and "sources" in tables:
+        rows_by_id = zip(ids, systems.iterrows(), strict=True)
+        add("Evidence from", {s: _e(origin_of(row, tables["sources"])) for s, (_, row) in rows_by_id})
     add("Who leads", {s: _e(who_leads(row)) for s, (_, row) in zip(ids, systems.iterrows(), strict=True)})
 
     figures = tables["system_figures"]

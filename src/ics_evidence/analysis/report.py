@@ -20,7 +20,7 @@ from ics_evidence.data.report_facts import REPORT_FACTS
 # systems.evidence_origin, as a reader is told where a system's evidence comes from.
 REPORT_CASE_STUDY = "report-case-study"
 ORIGIN_LABELS = {
-    REPORT_CASE_STUDY: "one of the 2023 report's case studies",
+    REPORT_CASE_STUDY: "one of the report's case studies",
     "earlier-case-study": "the earlier quality-oversight case studies",
     "own-document": "its own document",
 }
@@ -138,8 +138,8 @@ def sources_alongside(tables: dict[str, pd.DataFrame], year: int) -> str:
 
 
 def origin_of(system: pd.Series, sources: pd.DataFrame) -> str:
-    """Where one system's evidence comes from, for a caption or label: 'the 2023 report's case
-    studies' or the title and year of its own document."""
+    """Where one system's evidence comes from, for a caption or label: "one of the report's
+    case studies", or the title and year of the document its row cites."""
     origin = system.get("evidence_origin", REPORT_CASE_STUDY)
     if origin == REPORT_CASE_STUDY:
         return ORIGIN_LABELS[REPORT_CASE_STUDY]
@@ -148,3 +148,11 @@ def origin_of(system: pd.Series, sources: pd.DataFrame) -> str:
         return ORIGIN_LABELS.get(origin, str(origin))
     title, year = row.iloc[0]["title"], row.iloc[0]["year"]
     return f"{title} ({int(year)})" if not pd.isna(year) else str(title)
+
+
+def origin_sentence(system: pd.Series, sources: pd.DataFrame) -> str:
+    """The profile's sentence on where the system's evidence comes from."""
+    where = origin_of(system, sources)
+    if system.get("evidence_origin", REPORT_CASE_STUDY) == REPORT_CASE_STUDY:
+        return f"The system is {where}."
+    return f"The system is not one of the report's case studies: its evidence comes from {where}."

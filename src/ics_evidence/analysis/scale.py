@@ -17,12 +17,12 @@ RATIO_COLUMNS = ["budget_per_head_gbp", "people_per_sq_mile", "people_per_place"
 
 # The full key-figures table's columns and headings, in reading order.
 KEY_FIGURE_COLUMNS = {
-    "name": "Case study",
+    "name": "System",
     "kind": "Kind",
     "population": "Population",
     "area_sq_miles": "Area (square miles)",
     "nhs_budget_gbp_bn": "Budget (£ billion)",
-    "budget_basis": "Budget as the report words it",
+    "budget_basis": "Budget as the source words it",
     "nhs_trusts": "NHS trusts",
     "primary_care_networks": "Primary care networks",
     "place_partnerships": "Place partnerships",
@@ -31,7 +31,7 @@ KEY_FIGURE_COLUMNS = {
     "people_per_place": "People per place partnership",
     "people_per_pcn": "People per primary care network",
     "people_per_trust": "People per NHS trust",
-    "hedged": "Figures the report hedges",
+    "hedged": "Figures the source hedges",
 }
 KEY_FIGURE_NUMERIC = [
     label for key, label in KEY_FIGURE_COLUMNS.items() if key not in ("name", "kind", "hedged", "budget_basis")
@@ -127,6 +127,14 @@ def population_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.VConcatChart
             for system_id, name in zip(population["system_id"], population["name"], strict=True)
         ]
     )
+    # A figure from a document of another year than the report's says so on its bar.
+    elsewhere = derive.other_year(tables, ["population"])
+    population = population.assign(
+        as_stated=[
+            f"{text} ({elsewhere[s]})" if s in elsewhere else text
+            for s, text in zip(population["system_id"], population["as_stated"], strict=True)
+        ]
+    )
     note = programme_note(programmes[programmes["system_id"].isin(set(population["system_id"]))])
     data = population[["label", "name", "kind", "value", "as_stated", "quote"]]
     description = (
@@ -166,8 +174,11 @@ def ratio_chart(
     """A bar chart of one ratio for the integrated care systems that report both inputs."""
     data = derive.ratio_inputs(tables, ratio)
     data = data[data["system_id"].isin(ics_ids(tables))]
-    if "basis" in data.columns:  # budgets: compare only those the report states on the same basis
+    if "basis" in data.columns:  # budgets: compare only those the sources state on the same basis
         data = data[data["basis"] == derive.COMPARED_BASIS]
+    spec = {r[0]: r for r in derive.RATIOS}[ratio]
+    # and only figures of the comparison year: another year's document is named in the text instead
+    data = data[~data["system_id"].isin(derive.other_year(tables, spec[2:4]))]
     chart = (
         alt.Chart(plain(data))
         .mark_bar()
@@ -206,7 +217,7 @@ def ratio_chart(
 
 
 def income_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """NHS budget and total income of the systems whose total income the report gives separately."""
+    """NHS budget and total income of the systems whose total income the source gives separately."""
     stated = derive.stated_figures(tables)
     money = stated[stated["measure_id"].isin(["nhs_budget_gbp_bn", "total_income_gbp_bn"])]
     with_income = set(money.loc[money["measure_id"] == "total_income_gbp_bn", "system_id"])
@@ -215,7 +226,7 @@ def income_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         columns={
             "name": "System",
             "label": "Figure",
-            "as_stated": "As the report puts it",
+            "as_stated": "As the source puts it",
             "unit": "Unit",
             "quote": "Evidence",
         }
@@ -290,16 +301,16 @@ def key_figures_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def hedged_figures_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Every key figure the report qualifies ('around', 'more than'...), systems in data order."""
+    """Every key figure the sources qualify ('around', 'more than'...), systems in data order."""
     stated = derive.stated_figures(tables)
     key = stated[stated["measure_id"].isin(derive.KEY_MEASURES) & stated["approximate"]]
     order = data_order(tables["systems"]["system_id"])
     key = key.assign(order=key["system_id"].map(order)).sort_values(["order", "measure_id"])
     return key[["name", "label", "as_stated", "unit", "quote"]].rename(
         columns={
-            "name": "Case study",
+            "name": "System",
             "label": "Figure",
-            "as_stated": "As the report puts it",
+            "as_stated": "As the source puts it",
             "unit": "Unit",
             "quote": "Evidence",
         }

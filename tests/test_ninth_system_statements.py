@@ -1,0 +1,83 @@
+"""With a ninth system from its own 2024 annual report (tests/fixtures/ninth_system), the data's
+counts change and nothing said about the report does; its figures are not ranked or charted
+against the report's 2023 figures without saying so (issue 17)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ics_evidence import load_package
+from ics_evidence.analysis import charts, derive, profile, report, scale
+from tests.helpers import NINTH_SYSTEM_ID, add_ninth_system
+
+from .conftest import requires_sources
+
+pytestmark = requires_sources
+
+
+@pytest.fixture(scope="module")
+def nine(tmp_path_factory, sources):
+    data = tmp_path_factory.mktemp("nine") / "data"
+    import shutil
+
+    from tests.helpers import DATA_DIR
+
+    shutil.copytree(DATA_DIR, data)
+    add_ninth_system(data)
+    return load_package(data, sources=sources)
+
+
+def test_the_ninth_system_is_not_one_of_the_reports_case_studies(nine, shipped_tables):
+    before, after = report.statements(shipped_tables), report.statements(nine)
+    assert {name for name in before if before[name] != after[name]} == {"data-systems-origin", "sources-alongside"}
+    assert after["report-case-studies-word"] == "eight"
+    assert after["data-systems-origin"].startswith("Of the nine systems in this edition's data, eight are")
+    assert after["sources-alongside"] == "four of them"  # of six: not the 2021 case studies nor the 2024 report
+    system = nine["systems"].set_index("system_id").loc[NINTH_SYSTEM_ID]
+    assert report.origin_of(system, nine["sources"]).endswith("(2024)")
+
+
+def test_its_figures_are_compared_with_the_reports_only_where_the_page_says_so(nine):
+    assert derive.comparison_year(nine) == 2023
+    assert derive.other_year(nine, ["population", "nhs_budget_gbp_bn"]) == {NINTH_SYSTEM_ID: 2024}
+    _chart, shown = scale.ratio_chart(nine, "budget_per_head_gbp", "Per head", "per head", "Budget", "Population")
+    name = nine["systems"].set_index("system_id").loc[NINTH_SYSTEM_ID, "name"]
+    assert name not in set(shown["System"])  # left out of the chart ...
+    assert derive.scale_summary(nine)["budget_other_year"] == f"{name} (figures from 2024, the others' from 2023)"
+    figures = derive.key_figures(nine, NINTH_SYSTEM_ID).set_index("measure_id")
+    rank = figures.loc["nhs_budget_gbp_bn", "Rank among systems reporting it"]
+    assert rank == "not ranked: its figure is from 2024, the others' from 2023"  # ... and from the ranks
+    _chart, data = scale.population_figure(nine)
+    assert data.set_index("System").loc[name, "As the source puts it"].endswith("(2024)")  # the bar says so
+
+
+def test_the_others_ranks_do_not_count_it(nine, shipped_tables):
+    for system_id in shipped_tables["systems"]["system_id"]:
+        before = derive.key_figures(shipped_tables, system_id)["Rank among systems reporting it"]
+        after = derive.key_figures(nine, system_id)["Rank among systems reporting it"]
+        assert list(before.fillna("")) == list(after.fillna(""))
+
+
+def test_both_population_charts_keep_every_label_whole_with_nine_systems(nine):
+    from tests.test_population_labels import _svg, _texts
+
+    charts.enable()
+    for chart in (scale.population_figure(nine)[0], profile.population_figure(nine, NINTH_SYSTEM_ID)[0]):
+        for spec in charts.split_narrow(chart.to_dict()):
+            drawn = " ".join(_texts(_svg(spec)).split())
+            assert "…" not in drawn and all(name in drawn for name in nine["systems"]["name"])
+
+
+def test_labels_name_the_source_each_system_comes_from(nine):
+    from ics_evidence.analysis import reader
+
+    ids, _header, rows = reader.compare_rows(nine)
+    origins = dict(zip(ids, next(row for row in rows if row[0] == "Evidence from")[1:], strict=True))
+    title = nine["sources"].set_index("source_id").loc["wessex-vale-annual-report-2024", "title"]
+    assert origins[NINTH_SYSTEM_ID] == f"{title} (2024)"
+    assert origins["dorset"] == "one of the report&#x27;s case studies"
+    assert not any(row[0] == "Case study title" for row in rows)
+    system = nine["systems"].set_index("system_id").loc[NINTH_SYSTEM_ID]
+    assert report.origin_sentence(system, nine["sources"]) == (
+        f"The system is not one of the report's case studies: its evidence comes from {title} (2024)."
+    )
