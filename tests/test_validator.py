@@ -157,12 +157,19 @@ def test_result_value_and_range_the_quote_does_not_state(data_copy):
     assert ("results.csv", row, "value", "300000", "value-stated") not in found  # 300,000 is stated
 
 
-def test_derivation_note_allows_a_derived_value(data_copy):
+def test_a_derivation_is_checked_not_trusted(data_copy):
     row = _row_of(data_copy, "exemplar_figures", figure_id="jonkoping-hospitals")
-    edit(data_copy, "exemplar_figures", row, value="4")
-    assert ("exemplar_figures.csv", row, "value", "4", "value-stated") in problems_of(data_copy)
+    edit(data_copy, "exemplar_figures", row, value="37")  # "three hospitals and 34 primary care centres"
+    assert ("exemplar_figures.csv", row, "value", "37", "value-stated") in problems_of(data_copy)
+    # Free text explains but never switches the check off.
     edit(data_copy, "exemplar_figures", row, derivation="Hypothetical: counted from a list.")
-    assert not any(p[4] == "value-stated" for p in problems_of(data_copy))
+    assert ("exemplar_figures.csv", row, "value", "37", "value-stated") in problems_of(data_copy)
+    # A false sum is refused; the true one is accepted.
+    edit(data_copy, "exemplar_figures", row, derivation="sum 3 + 33. Hospitals and centres.")
+    assert any(p[:3] == ("exemplar_figures.csv", row, "derivation") and p[4] == "derivation"
+               for p in problems_of(data_copy))  # fmt: skip
+    edit(data_copy, "exemplar_figures", row, derivation="sum 3 + 34. Hospitals and centres.")
+    assert not any(p[:2] == ("exemplar_figures.csv", row) for p in problems_of(data_copy))
 
 
 def test_one_word_quote_cannot_identify_its_passage(data_copy):

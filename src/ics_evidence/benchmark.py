@@ -173,15 +173,21 @@ def jupyter_book_cache_scenario(project: Path) -> list[Measurement]:
     ]
 
 
-EDITED_POPULATION = "812345"
+EDITED_POPULATION = "801024"
 
 
 def edit_population(data_dir: Path) -> None:
-    """The benchmark's data edit: Dorset's population, with the derivation note the validator
-    requires of a value its quotation does not state, so the edit is valid data."""
+    """The benchmark's data edit: Dorset's population, changed to a value the validator accepts
+    (a derivation is checked against the quotation's numbers, so the edit quotes a longer passage
+    and sums two numbers it states: nonsense as data, valid for timing a rebuild)."""
     key = {"system_id": "dorset", "measure_id": "population", "source_id": "report-2023"}
     edit_cell(data_dir / "system_figures.csv", key, "value", EDITED_POPULATION)
-    edit_cell(data_dir / "system_figures.csv", key, "derivation", "Benchmark edit: a revised value to time a rebuild.")
+    edit_cell(
+        data_dir / "system_figures.csv", key, "quote", "Dorset ICS serves 800,000 people across 1,024 square miles"
+    )
+    edit_cell(
+        data_dir / "system_figures.csv", key, "derivation", "sum 800000 + 1024. Benchmark edit, to time a rebuild."
+    )
 
 
 def pipeline_freshness(project: Path) -> Measurement:

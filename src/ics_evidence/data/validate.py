@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ics_evidence.data import field_rules, quote_systems
+from ics_evidence.data import derivations, field_rules, quote_systems
 from ics_evidence.data.attribution import check as check_attribution
 from ics_evidence.data.csvfiles import Problem, display_path, read_table
 from ics_evidence.data.evidence import QUOTE_MAX_WORDS, QUOTE_MIN_WORDS, SourceTexts, normalise, word_count
@@ -264,10 +264,11 @@ def _section_texts(package: Package, tables: dict[str, list[Row]], texts: Source
     return regions
 
 
-def _check_evidence(package: Package, tables: dict[str, list[Row]], texts: SourceTexts, out: _Collector) -> None:
+def _check_evidence(
+    package: Package, tables: dict[str, list[Row]], texts: SourceTexts, out: _Collector, regions: dict
+) -> None:
     source_files = {row.raw["source_id"]: row.raw["file"] for row in tables.get("sources", [])}
     unchecked: dict[str, Counter] = defaultdict(Counter)  # missing document -> quotations per table
-    regions = _section_texts(package, tables, texts, out)
     for resource, rows, shown in _read_tables(package, tables):
         for group in resource.evidence:
             for row in rows:
@@ -349,9 +350,11 @@ def _report_missing_sources(
 _STATED_VALUES = ("system_figures", "results", "exemplar_figures", "report_facts")
 
 
-def _check_values_stated(package: Package, tables: dict[str, list[Row]], out: _Collector) -> None:
-    """A value must be a number its quote states, unless the row's ``derivation`` says how it was
-    derived; a range's low and high must always be stated, and low may not exceed high."""
+def _check_values_stated(package: Package, tables: dict[str, list[Row]], out: _Collector, regions: dict) -> None:
+    """A value must be a number its quote states, or follow from the numbers it states by the
+    structured form at the start of the row's ``derivation`` (:mod:`derivations`), which is
+    evaluated; free text explains but never switches the check off. A range's low and high must
+    always be stated, and low may not exceed high."""
     units = {row.raw["measure_id"]: row.raw["unit"] for row in tables.get("measures", [])}
     for name in _STATED_VALUES:
         if name not in tables:
@@ -363,17 +366,24 @@ def _check_values_stated(package: Package, tables: dict[str, list[Row]], out: _C
             low, high = row.values.get("low"), row.values.get("high")
             if low is not None and high is not None and low > high:
                 out.add(shown, row.number, "low", row.raw["low"], "range", f"low is above high ({row.raw['high']})")
-            derived = "derivation" in has and row.raw["derivation"].strip() != ""
+            form = derivations.parse(row.raw["derivation"]) if "derivation" in has else None
             unit = units.get(row.raw.get("measure_id", ""), row.raw.get("unit", ""))
             for column in ("value", "low", "high"):
                 if column not in has or row.values.get(column) is None or not row.raw["quote"]:
                     continue
-                if derived and column == "value":
-                    continue  # the derivation says how; a range's ends must still be stated
+                if form is not None and column == "value":
+                    parts = regions.get(row.raw["source_id"], {}).get(row.raw["section"])
+                    problem = derivations.check(form, row.values[column], row.raw["quote"], unit,
+                                                " ".join(parts) if parts else None)  # fmt: skip
+                    if problem:
+                        message = f"{problem}; the forms are {', '.join(derivations.FORMS)} (see CONTRIBUTING)"
+                        out.add(shown, row.number, "derivation", row.raw["derivation"], "derivation", message)
+                    continue
                 if not states_value(row.raw["quote"], row.values[column], unit):
                     out.add(
                         shown, row.number, column, row.raw[column], "value-stated",
-                        "the quote does not state this value; fix it or say how it was derived in `derivation`",
+                        "the quote does not state this value; fix it, or derive it from the quote's numbers in "
+                        f"`derivation` ({', '.join(derivations.FORMS)}: see CONTRIBUTING)",
                     )  # fmt: skip
 
 
@@ -664,8 +674,9 @@ def validate_package(
             )  # fmt: skip
     _check_linked_files([directory, texts.local], out)
     _check_foreign_keys(package, tables, out)
-    _check_evidence(package, tables, texts, out)
-    _check_values_stated(package, tables, out)
+    regions = _section_texts(package, tables, texts, out)
+    _check_evidence(package, tables, texts, out, regions)
+    _check_values_stated(package, tables, out, regions)
     _check_fields_against_quotes(package, tables, out)
     _check_quote_systems(package, tables, texts, out)
     _check_package_rules(package, tables, out)
