@@ -45,7 +45,7 @@ def test_reference_year_is_the_commonest_reference_source_year(shipped_tables):
 
 def test_differing_figures_are_the_source_differences(shipped_tables):
     differing = earlier.differing_figures(shipped_tables)
-    assert len(differing) == len(derive.source_differences(shipped_tables))
+    assert len(differing) == len(derive.source_differences(shipped_tables)) > 0
     assert differing["differs"].all()
 
 
@@ -99,7 +99,7 @@ def test_where_names_the_document_its_type_year_and_section(shipped_tables):
 def test_inconsistency_table_capitalises_topics_and_names_missing_systems(shipped_tables):
     inconsistencies = derive.inconsistencies_with_sources(shipped_tables)
     shown = earlier.inconsistency_table(shipped_tables, inconsistencies)
-    assert len(shown) == len(inconsistencies)
+    assert len(shown) == len(inconsistencies) > 0
     assert all(topic[:1].isupper() for topic in shown["Topic"])
     assert shown["System"].notna().all()
     no_system = inconsistencies["name"].isna()

@@ -86,7 +86,7 @@ def test_listings_by_level_cover_every_example_with_gaps_named(shipped_tables):
     tables = [table for _, table in listings]
     assert sum(len(table) for table in tables) == len(shipped_tables["improvement_examples"])
     combined = pd.concat(tables)
-    assert combined["Method"].notna().all() and combined["Partners"].notna().all()
+    assert len(combined) and combined["Method"].notna().all() and combined["Partners"].notna().all()
     assert (combined["Method"] == "none named").sum() == shipped_tables["improvement_examples"][
         "method_id"
     ].isna().sum()

@@ -30,11 +30,14 @@ def test_counts_figure_has_a_panel_per_kind_and_every_system(shipped_tables):
 
 
 def test_kind_table_lists_the_kinds_figures_with_quoted_evidence(shipped_tables):
+    listed = 0
     for kind, (heading, meaning) in results.kinds().items():
         table, caption = results.kind_table(shipped_tables, kind)
         assert len(table) == (shipped_tables["results"]["kind"] == kind).sum()
         assert caption.startswith(f"{heading}: {meaning}. ")
         assert table["Evidence"].str.startswith("“").all()
+        listed += len(table)
+    assert listed, "some figures were listed"
 
 
 def test_units_table_counts_figures_and_systems_per_unit(shipped_tables):

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from ics_evidence.build.book import write_toc
-from ics_evidence.data.csvfiles import edit_cell
+from ics_evidence.data.csvfiles import edit_cell, read_rows
 from ics_evidence.manifest import Manifest, ManifestError
 from ics_evidence.project import NotAProject, Project
 from tests.helpers import PROJECT, ROOT, copy_project
@@ -49,7 +49,9 @@ def test_a_copy_leaves_out_environments_build_products_and_history(tmp_path):
 
 def test_a_copied_checkout_uses_its_own_data(tmp_path):
     copy = copy_project(tmp_path / "copy")
-    edit_cell(copy / "data" / "system_figures.csv", {"system_id": "dorset", "measure_id": "population"}, "value", "-5")
+    figure = read_rows(copy / "data" / "system_figures.csv")[1][0]
+    key = {k: figure[k] for k in ("system_id", "measure_id", "source_id")}
+    edit_cell(copy / "data" / "system_figures.csv", key, "value", "-5")
     # No PYTHONPATH: the installed package (bound to the original checkout) runs in the copy.
     environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     environment["ICS_SOURCES_DIR"] = str(PROJECT.sources_dir)

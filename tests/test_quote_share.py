@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from ics_evidence.data.csvfiles import read_rows
 from ics_evidence.data.quote_share import covered_words, quote_shares
 from tests.helpers import DATA_DIR, ROOT
 
@@ -25,6 +26,8 @@ def test_every_place_a_quotation_stands_counts():
 @requires_sources
 def test_shipped_package_quotes_within_the_limits(sources):
     shares = {s.source_id: s for s in quote_shares(DATA_DIR, sources)}
+    # Every document is measured (none silently left out for want of its file).
+    assert set(shares) == {row["source_id"] for row in read_rows(DATA_DIR / "sources.csv")[1]}
     assert shares["report-2023"].share <= 0.15
     assert all(s.share <= 0.30 for s in shares.values())
 

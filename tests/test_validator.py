@@ -142,9 +142,12 @@ def _row_of(data: Path, table: str, **match: str) -> int:
 
 
 def test_value_the_quote_does_not_state(data_copy):
-    row = _row_of(data_copy, "system_figures", system_id="dorset", measure_id="population", source_id="report-2023")
-    edit(data_copy, "system_figures", row, value="810000")
-    assert ("system_figures.csv", row, "value", "810000", "value-stated") in problems_of(data_copy)
+    # A figure whose value its quotation states (no derivation), given a value it does not.
+    row, figure = next((i, r) for i, r in enumerate(read(data_copy / "system_figures.csv"), start=2)
+                       if not r["derivation"])  # fmt: skip
+    value = str(int(float(figure["value"])) + 12_347)
+    edit(data_copy, "system_figures", row, value=value)
+    assert ("system_figures.csv", row, "value", value, "value-stated") in problems_of(data_copy)
 
 
 def test_result_value_and_range_the_quote_does_not_state(data_copy):
@@ -179,8 +182,17 @@ def test_one_word_quote_cannot_identify_its_passage(data_copy):
 
 @requires_sources
 def test_quote_outside_the_section_it_names(data_copy, sources):
-    row = _row_of(data_copy, "system_figures", system_id="dorset", measure_id="population", source_id="report-2023")
-    edit(data_copy, "system_figures", row, section="Case studies > Gloucestershire")
+    row, figure = 2, read(data_copy / "system_figures.csv")[0]
+    # Another section of the same document, neither inside nor around the row's own.
+    own = figure["section"]
+    other = next(
+        r["section"]
+        for r in read(data_copy / "sections.csv")
+        if r["source_id"] == figure["source_id"]
+        and not r["section"].startswith(own)
+        and not own.startswith(r["section"])
+    )
+    edit(data_copy, "system_figures", row, section=other)
     found = problems_of(data_copy, sources)
     assert any(p[:3] == ("system_figures.csv", row, "quote") and p[4] == "quote-in-section" for p in found)
 
