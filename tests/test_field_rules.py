@@ -220,3 +220,37 @@ def test_a_section_names_one_system(data_copy):
     rows.append(dict(rows[index], occurrence="2", system_id="gloucestershire"))
     write(data_copy / "sections.csv", rows)
     assert any(p[0] == "sections.csv" and p[4] == "section-system" for p in problems_of(data_copy))
+
+
+def test_a_theme_code_raised_from_0_needs_its_evidence(data_copy):
+    rows = read(data_copy / "theme_coding.csv")
+    row = next(i for i, r in enumerate(rows, start=2) if r["strength"] == "0" and r["quote"])
+    edit(data_copy, "theme_coding", row, strength="2")
+    assert ("theme_coding.csv", row, "evidence_basis", "", "codebook") in problems_of(data_copy)
+
+
+def test_indirect_evidence_caps_the_code(data_copy):
+    rows = read(data_copy / "theme_coding.csv")
+    row = next(i for i, r in enumerate(rows, start=2) if r["evidence_basis"] == "indirect")
+    edit(data_copy, "theme_coding", row, strength="2")
+    assert ("theme_coding.csv", row, "strength", "2", "codebook") in problems_of(data_copy)
+
+
+def test_a_care_area_code_needs_a_quote_about_that_care_area(data_copy):
+    row = _row_of(data_copy, "system_care_areas", system_id="west-yorkshire", care_area_id="cancer")
+    edit(data_copy, "system_care_areas", row, care_area_id="maternity", coding="mentioned")
+    assert any(p[:3] == ("system_care_areas.csv", row, "quote") and p[4] == "care-area-term"
+               for p in problems_of(data_copy))  # fmt: skip
+
+
+def test_mentioned_codes_are_not_counted_as_work_on_a_care_area(tables):
+    from ics_evidence.analysis import derive
+
+    counts = derive.care_area_counts(tables).set_index("care_area_id")
+    coded = tables["system_care_areas"]
+    peers = set(derive.peer_ids(tables))
+    mentioned = coded[(coded["coding"] == "mentioned") & coded["system_id"].isin(peers)]
+    assert len(mentioned)  # the rule is exercised
+    for area in set(mentioned["care_area_id"]):
+        working = coded[(coded["care_area_id"] == area) & (coded["coding"] == "improvement-work")]
+        assert counts.loc[area, "systems_with_work"] == working["system_id"].isin(peers).sum()

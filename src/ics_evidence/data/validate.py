@@ -507,6 +507,44 @@ def _check_quote_systems(package: Package, tables: dict[str, list[Row]], texts: 
             out.add(sources_shown, documents[source].number, "system_id", "", "section-registry", message)
 
 
+# The codebook (themes.csv, data/README.md): indirect evidence, about a programme or body the
+# system belongs to, supports a code of at most this.
+INDIRECT_MAX = 1
+
+
+def _check_codebook(tables: dict[str, list[Row]], shown, out: _Collector) -> None:
+    """Codebook rules: a code above 0 rests on evidence of a stated basis (direct or indirect),
+    a 0 has none; indirect evidence caps the code; a care-area code's quotation is about that
+    care area (it contains one of the care area's ``terms``)."""
+    for row in tables.get("theme_coding", []):
+        strength, basis = row.values.get("strength"), row.raw["evidence_basis"]
+        if strength is None:
+            continue
+        if strength > 0 and not basis:
+            message = f"a code of {strength} needs its evidence: say whether it is direct or indirect, with its quote"
+            out.add(shown("theme_coding"), row.number, "evidence_basis", "", "codebook", message)
+        if strength == 0 and basis:
+            out.add(shown("theme_coding"), row.number, "evidence_basis", basis, "codebook",
+                    "a code of 0 (not evident) has no evidence basis")  # fmt: skip
+        if basis == "indirect" and strength > INDIRECT_MAX:
+            message = f"indirect evidence (about a programme the system belongs to) supports at most {INDIRECT_MAX}"
+            out.add(shown("theme_coding"), row.number, "strength", row.raw["strength"], "codebook", message)
+    vocabulary = {
+        row.raw["care_area_id"]: [t.strip().casefold() for t in row.raw.get("terms", "").split("|") if t.strip()]
+        for row in tables.get("care_areas", [])
+    }
+    for table in ("system_care_areas", "example_care_areas"):
+        for row in tables.get(table, []):
+            terms = vocabulary.get(row.raw["care_area_id"])
+            quote = normalise(row.raw["quote"]).casefold()
+            if not terms or not quote:
+                continue
+            if not any(re.search(rf"(?<!\w){re.escape(term)}", quote) for term in terms):
+                out.add(shown(table), row.number, "quote", row.raw["quote"], "care-area-term",
+                        f"the quotation does not mention {row.raw['care_area_id']} (none of: {', '.join(terms)}); "
+                        "quote a passage about this care area")  # fmt: skip
+
+
 def _check_care_areas(tables: dict[str, list[Row]], shown, out: _Collector) -> None:
     """A system is coded improvement-work for a care area exactly when one of its improvement
     examples is linked to that area."""
@@ -585,6 +623,7 @@ def _check_package_rules(package: Package, tables: dict[str, list[Row]], out: _C
                 f"example belongs to {examples[example]}, not {row.raw['system_id']}",
             )
     _check_care_areas(tables, shown, out)
+    _check_codebook(tables, shown, out)
     check_report_facts(tables, shown, out.add)
     check_attribution(tables, shown, out.add)
     themed = defaultdict(int)
