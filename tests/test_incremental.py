@@ -40,7 +40,7 @@ from pathlib import Path
 import pytest
 
 from ics_evidence.data.csvfiles import edit_cell, read_rows, write_rows
-from tests.helpers import add_ninth_system, copy_project, run
+from tests.helpers import NINTH_SYSTEM, add_ninth_system, copy_project, run
 
 HIDDEN = {"script", "style", "template"}
 GIT = ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false"]
@@ -159,11 +159,13 @@ def stale_figure_references(site: Path) -> list[str]:
     return stale
 
 
+NAVIGATION = re.compile(r'<nav class="[^"]*\bbd-docs-nav\b[^"]*"[^>]*>(.*?)</nav>', re.S)
+
+
 def navigation(html: str) -> str:
-    """The visible text of a page's sidebar navigation."""
-    start = html.find('<nav class="bd-docs-nav')
-    end = html.find("</nav>", start)
-    return visible_text(html[start:end]) if start >= 0 else ""
+    """The visible text of a page's sidebar navigation (the whole book's table of contents)."""
+    found = NAVIGATION.search(html)
+    return visible_text(found.group(1)) if found else ""
 
 
 def git_copy(tmp_path: Path) -> Path:
@@ -205,11 +207,12 @@ def test_incremental_builds_equal_a_clean_build_and_write_only_ignored_files(tmp
 
     add_ninth_system(data, project / "sources")
     commit_and_build(project)
+    pages = sorted(site.glob("book/**/*.html"))
     assert not stale_figure_references(site), stale_figure_references(site)
-    sidebars = {
-        page.relative_to(site).as_posix(): navigation(page.read_text(encoding="utf-8"))
-        for page in site.rglob("book/**/*.html")
-    }
+    ninth = next(row["name"] for row in read_rows(NINTH_SYSTEM / "data" / "systems.csv")[1])
+    sidebars = {page.relative_to(site).as_posix(): navigation(page.read_text(encoding="utf-8")) for page in pages}
+    lacking = sorted(page for page, sidebar in sidebars.items() if ninth not in sidebar)
+    assert not lacking, f"the navigation of these pages does not list {ninth}: {lacking}"
     assert len(set(sidebars.values())) == 1, "pages disagree on the navigation"
 
     removed = remove_a_result(data)
