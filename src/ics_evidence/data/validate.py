@@ -462,8 +462,13 @@ def _check_quote_systems(package: Package, tables: dict[str, list[Row]], texts: 
         if source not in cells:
             lines = texts.lines(documents[source].raw["file"]) if source in documents else None
             cells[source] = quote_systems.table_cells(lines) if lines else []
-        names = {raw["name"]: sid for sid, raw in systems.items()}
-        return {names[c] for c in quote_systems.cell_columns(cells[source], quote) if c in names}
+        names = {normalise(raw["name"]): sid for sid, raw in systems.items()}
+        columns = quote_systems.cell_columns(cells[source], quote)
+        # A column headed by a name no system carries (a system renamed since the table was
+        # written) cannot say whom the passage is about: the rule then does not judge it.
+        if any(column not in names for column in columns):
+            return set()
+        return {names[column] for column in columns}
 
     def names_system(quote: str, system: str) -> bool:
         raw = systems.get(system, {})
