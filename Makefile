@@ -18,7 +18,7 @@ override SUMMARY := $(value SUMMARY)
 override VERSION := $(value VERSION)
 export ID NAME SUMMARY VERSION
 
-.PHONY: help book test check validate quote-share lint format serve lock clean status watch benchmark browser-deps release site pdf new-system
+.PHONY: help book test check validate audit quote-share lint format serve lock clean status watch benchmark browser-deps release site pdf new-system
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -64,6 +64,9 @@ validate: $(STAMP) ## Check the data package and list every problem
 new-system: $(STAMP) ## Add the rows a new system needs: make new-system ID=north-somerset NAME="North Somerset"
 	@test -n "$$ID" -a -n "$$NAME" || { echo 'usage: make new-system ID=slug NAME="..."'; exit 2; }
 	$(PYTHON) -m ics_evidence new-system --name="$$NAME" -- "$$ID"
+
+audit: $(STAMP) ## Apply the catalogue of careless edits to copies of the data; every one must be refused
+	$(PYTHON) -m ics_evidence audit
 
 quote-share: $(STAMP) ## Share of each source the package quotes (limits: report 15%, others 30%)
 	$(PYTHON) -m ics_evidence quote-share

@@ -2,6 +2,7 @@
 
 validate   check the data package and report every problem
 quote-share  report the share of each source's words the package republishes (fails over the limits)
+audit      apply the catalogue of careless edits to copies of the data; say how many the validator refused
 status     say, per notebook, whether it would rerun and why
 run        validate, then rerun the stale notebooks (papermill)
 build      validate, rerun the stale notebooks, then build the book (the README's `make book`)
@@ -74,6 +75,21 @@ def _quote_share(data_dir: Path, sources: Path) -> int:
     shares = quote_shares(data_dir, sources)
     print(report(shares))
     return 0 if all(s.within_limit for s in shares) else 1
+
+
+def _audit(args: argparse.Namespace, project: Project) -> int:
+    from ics_evidence.data.audit import report, run_audit
+
+    if not Path(args.sources).is_dir():
+        print(f"error: {args.sources} not found; the audit needs the source documents", file=sys.stderr)
+        return 2
+    try:
+        outcomes = run_audit(args.data, args.sources, rows_per_kind=args.rows, seed=args.seed, kinds=args.kind)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(report(outcomes))
+    return 0 if all(o.refused == o.tried for o in outcomes) else 1
 
 
 def _run(args: argparse.Namespace, project: Project, outcome: dict | None = None) -> int:
@@ -270,6 +286,10 @@ def parser() -> argparse.ArgumentParser:
         lambda a, p: _quote_share(a.data, a.sources),
         "share of each source's words the package republishes (limits: report 15%, others 30%)",
     )
+    audit = command("audit", _audit, "apply each kind of careless edit at seeded random rows; report what was refused")
+    audit.add_argument("--rows", type=int, default=3, help="rows drawn per kind of edit (default 3)")
+    audit.add_argument("--seed", type=int, default=0, help="seed of the random draw (default 0)")
+    audit.add_argument("--kind", action="append", help="only this kind of edit (repeatable; default every kind)")
     command("pages", _pages, "regenerate the generated pages")
     status = command("status", _status, "say which notebooks would rerun, and why")
     status.add_argument("--force", action="store_true", help="as if every notebook were forced")

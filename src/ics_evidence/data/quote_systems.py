@@ -12,7 +12,8 @@ known three ways, first match wins:
 
 A passage in a general section (the key points, the blog's overview, a lesson for every
 system) is not tied to any system and is not checked. A member of a programme (``part_of``)
-may quote the programme's section only as indirect evidence; the rule says so in its message.
+may quote the programme's passages only for a code it marks as indirect evidence
+(``theme_coding.evidence_basis``).
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def cell_columns(cells: list[Cell], quote: str) -> set[str]:
 
 def allowed_systems(system: str, part_of: dict[str, str]) -> set[str]:
     """The systems whose passages may evidence a row about ``system``: itself, and the
-    programme it belongs to (indirect evidence)."""
+    programme it belongs to when ``part_of`` is given (for indirect evidence)."""
     allowed = {system}
     if part_of.get(system):
         allowed.add(part_of[system])

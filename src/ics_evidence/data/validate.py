@@ -497,7 +497,9 @@ def _check_quote_systems(package: Package, tables: dict[str, list[Row]], texts: 
                 if not about and texts.available:
                     about = columns_of(source, quote)
                     how = "comparison-table column"
-                if not about or about & quote_systems.allowed_systems(system, part_of) or names_system(quote, system):
+                indirect = row.raw.get("evidence_basis") == "indirect"
+                allowed = quote_systems.allowed_systems(system, part_of if indirect else {})
+                if not about or about & allowed or names_system(quote, system):
                     continue
                 out.add(shown, row.number, group.section, section, "quote-system",
                         f"the quotation is about {', '.join(sorted(about))} ({how}), not {system}; "
