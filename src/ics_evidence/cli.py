@@ -79,11 +79,15 @@ def _quote_share(data_dir: Path, sources: Path) -> int:
 def _run(args: argparse.Namespace, project: Project, outcome: dict | None = None) -> int:
     from ics_evidence.build import pipeline
     from ics_evidence.build.jobs import PipelineError, load_jobs
+    from ics_evidence.data import validated
 
     started = time.perf_counter()
+    key = validated.validation_key(args.data, args.sources)
     if _validate(args.data, args.sources):
         _say("stopped before any notebook ran; the last good outputs and book are unchanged")
         return 1
+    if validated.validation_key(args.data, args.sources) == key:  # unchanged while it was validated
+        validated.record(project.build_dir, key)  # the notebooks' loader then does not validate again
     try:
         jobs = load_jobs(project, args.data)
         result = pipeline.run(jobs, jobs_in_parallel=args.jobs, force=args.force)
