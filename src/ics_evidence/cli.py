@@ -205,7 +205,7 @@ def _pdf(args: argparse.Namespace, project: Project) -> int:
     from ics_evidence.release.pdf import make_pdf
 
     try:
-        pdf = make_pdf(project)
+        pdf = make_pdf(project, data_dir=args.data, sources_checked=_checked(args))
     except ReleaseError as error:
         _say(f"pdf not made: {error}")
         return 1
