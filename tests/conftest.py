@@ -93,16 +93,45 @@ requires_sources = pytest.mark.skipif(
 )
 
 
+def _once_per_run(tmp_path_factory, name: str, make) -> Path:
+    """``make(folder)`` once per run, its result shared: with pytest-xdist (``-n 2``) the
+    first worker to ask makes it in the run's common temporary folder while the others wait
+    for it (and a failure is reported to every worker that asks, not made again)."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return make(tmp_path_factory.mktemp(name))
+    from filelock import FileLock
+
+    shared = tmp_path_factory.getbasetemp().parent / f"shared-{name}"
+    done, failed = shared.with_name(shared.name + ".done"), shared.with_name(shared.name + ".failed")
+    with FileLock(str(shared) + ".lock"):
+        if failed.is_file():
+            raise AssertionError(f"{name} failed in another worker:\n{failed.read_text(encoding='utf-8')}")
+        if not done.is_file():
+            shutil.rmtree(shared, ignore_errors=True)
+            shared.mkdir()
+            try:
+                result = make(shared)
+            except BaseException as error:
+                failed.write_text(str(error), encoding="utf-8")
+                raise
+            done.write_text(str(result), encoding="utf-8")
+        return Path(done.read_text(encoding="utf-8"))
+
+
+def _build_shipped(folder: Path) -> Path:
+    root = copy_project(folder / "project")
+    _, log = run(root, "build")
+    (root / "_build" / "logs" / "first-build.out").write_text(log, encoding="utf-8")  # for test_end_to_end
+    return root
+
+
 @pytest.fixture(scope="session")
 def built_project(tmp_path_factory) -> Path:
     """A copy of the project with the book built from the shipped data by the README's command,
     once per run. Tests read it and never change it: one that needs a changed book builds in
     ``copy_built(built_project, ...)``, which keeps the build products, so only what its change
     touches is rebuilt."""
-    root = copy_project(tmp_path_factory.mktemp("built") / "project")
-    _, log = run(root, "build")
-    (root / "_build" / "logs" / "first-build.out").write_text(log, encoding="utf-8")  # for test_end_to_end
-    return root
+    return _once_per_run(tmp_path_factory, "built", _build_shipped)
 
 
 @pytest.fixture(scope="session")
@@ -117,7 +146,10 @@ def hostile_project(built_project, tmp_path_factory) -> Path:
     its data poisoned, rebuilt. Every hostile-data test reads it; none changes it."""
     from tests.hostile import poison
 
-    root = copy_built(built_project, tmp_path_factory.mktemp("hostile") / "project")
-    poison(root)
-    run(root, "build", "--jobs", "2")
-    return root
+    def build(folder: Path) -> Path:
+        root = copy_built(built_project, folder / "project")
+        poison(root)
+        run(root, "build", "--jobs", "2")
+        return root
+
+    return _once_per_run(tmp_path_factory, "hostile", build)

@@ -12,7 +12,8 @@ from tests.helpers import ROOT
 
 
 def _pytest(tmp_path, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k != WITHOUT_SOURCES_ENV} | env
+    environment = {k: v for k, v in os.environ.items() if k != WITHOUT_SOURCES_ENV and not k.startswith("PYTEST_")}
+    environment |= env
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
                "tests/test_watch.py::test_watch_is_quiet_when_nothing_changes"]  # fmt: skip
     return subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True, check=False)

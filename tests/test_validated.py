@@ -122,3 +122,11 @@ def test_the_latest_record_replaces_the_others(project):
     validated.record(project.build_dir, "a" * 64)
     key = _record(project)
     assert [p.name for p in (project.build_dir / validated.FOLDER).iterdir()] == [key]
+
+
+@pytest.mark.book
+def test_the_build_records_the_package_it_validated(built_project):
+    """The run's shared build recorded its data's key, so its notebooks loaded without
+    validating again."""
+    key = validated.validation_key(built_project / "data", PROJECT.sources_dir)
+    assert validated.is_recorded(key, built_project / "_build")
