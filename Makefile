@@ -35,12 +35,12 @@ book: $(STAMP) ## Build the book from the shipped data into _build/html
 
 test: $(STAMP) browser-deps ## Run the tests (installs Chromium and axe-core for the browser tests)
 	$(PYTHON) -m ics_evidence quote-share
-	$(PYTHON) -m pytest
+	$(PYTHON) -m pytest -n 2 --dist loadfile
 
 check: $(STAMP) ## While developing: lint and the fast tests (no notebook runs or book builds)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PYTHON) -m pytest -q -m "not slow"
+	$(PYTHON) -m pytest -q -m "not slow" -n 2
 
 # The browser tests drive Debian's chromium (never a downloaded browser) and audit pages with
 # axe-core from the npm registry, pinned by tests/browser/package-lock.json.

@@ -1,23 +1,57 @@
-"""Shared fixtures: a private copy of the shipped data package to corrupt."""
+"""Shared fixtures: a private copy of the shipped data package to corrupt, and the books the
+slow tests read, each built once per run in a temporary copy of the project (never in the
+checkout, which a final check holds unchanged)."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from ics_evidence.project import SOURCES_ENV, WITHOUT_SOURCES_ENV
-from tests.helpers import DATA_DIR, PROJECT, ROOT
+from ics_evidence.project import SOURCES_ENV, WITHOUT_SOURCES_ENV, sources_required
+from tests import checkout_guard
+from tests.helpers import DATA_DIR, PROJECT, copy_built, copy_project, run
 
 # Every test (and every command it starts) checks quotations against this checkout's sources,
-# wherever its data copy lives; a clone without them opts out explicitly, as a person would.
+# wherever its data copy lives. Without them the run stops, unless it is asked for explicitly
+# (ICS_WITHOUT_SOURCES=1, as the command line's --without-sources): never silently unchecked.
 os.environ.setdefault(SOURCES_ENV, str(PROJECT.sources_dir))
-if not PROJECT.sources_dir.is_dir():
-    os.environ[WITHOUT_SOURCES_ENV] = "1"
+NO_SOURCES = (
+    f"the source documents are not at {PROJECT.sources_dir}, so the tests cannot check the quotations: "
+    f"put them there (or point {SOURCES_ENV} at them), or run the tests without them with "
+    f"{WITHOUT_SOURCES_ENV}=1 (see CONTRIBUTING.md)"
+)
+
+
+def pytest_configure(config):
+    if not PROJECT.sources_dir.is_dir() and sources_required():
+        raise pytest.UsageError(NO_SOURCES)
+    config.stash[_CHECKOUT] = checkout_guard.snapshot(PROJECT.root)
+
+
+_CHECKOUT = pytest.StashKey[dict]()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The run fails if any test wrote into the checkout (a tracked or untracked file, or a
+    build product such as _build or book/generated)."""
+    before = session.config.stash.get(_CHECKOUT, None)
+    if before is None:
+        return
+    changed = checkout_guard.changes(before, checkout_guard.snapshot(PROJECT.root))
+    if changed:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        message = f"the tests changed the checkout {PROJECT.root} (tests must build in temporary copies):"
+        lines = [message, *(f"  {line}" for line in changed[:40])]
+        if reporter is not None:
+            reporter.write_line("")
+            for line in lines:
+                reporter.write_line(line, red=True, bold=line is message)
+        else:
+            print("\n".join(lines))
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture
@@ -59,12 +93,63 @@ requires_sources = pytest.mark.skipif(
 )
 
 
+def _once_per_run(tmp_path_factory, name: str, make) -> Path:
+    """``make(folder)`` once per run, its result shared: with pytest-xdist (``-n 2``) the
+    first worker to ask makes it in the run's common temporary folder while the others wait
+    for it (and a failure is reported to every worker that asks, not made again)."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return make(tmp_path_factory.mktemp(name))
+    from filelock import FileLock
+
+    shared = tmp_path_factory.getbasetemp().parent / f"shared-{name}"
+    done, failed = shared.with_name(shared.name + ".done"), shared.with_name(shared.name + ".failed")
+    with FileLock(str(shared) + ".lock"):
+        if failed.is_file():
+            raise AssertionError(f"{name} failed in another worker:\n{failed.read_text(encoding='utf-8')}")
+        if not done.is_file():
+            shutil.rmtree(shared, ignore_errors=True)
+            shared.mkdir()
+            try:
+                result = make(shared)
+            except BaseException as error:
+                failed.write_text(str(error), encoding="utf-8")
+                raise
+            done.write_text(str(result), encoding="utf-8")
+        return Path(done.read_text(encoding="utf-8"))
+
+
+def _build_shipped(folder: Path) -> Path:
+    root = copy_project(folder / "project")
+    _, log = run(root, "build")
+    (root / "_build" / "logs" / "first-build.out").write_text(log, encoding="utf-8")  # for test_end_to_end
+    return root
+
+
 @pytest.fixture(scope="session")
-def built_site() -> Path:
-    """The book built from the shipped data by the README's command (the pipeline reruns only
-    what is stale, so after a first build this is quick)."""
-    result = subprocess.run(
-        [sys.executable, "-m", "ics_evidence", "build"], capture_output=True, text=True, cwd=ROOT, check=False
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return ROOT / "_build" / "html"
+def built_project(tmp_path_factory) -> Path:
+    """A copy of the project with the book built from the shipped data by the README's command,
+    once per run. Tests read it and never change it: one that needs a changed book builds in
+    ``copy_built(built_project, ...)``, which keeps the build products, so only what its change
+    touches is rebuilt."""
+    return _once_per_run(tmp_path_factory, "built", _build_shipped)
+
+
+@pytest.fixture(scope="session")
+def built_site(built_project) -> Path:
+    """The published HTML of :func:`built_project`."""
+    return built_project / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def hostile_project(built_project, tmp_path_factory) -> Path:
+    """The one hostile-data build of the run (``tests/hostile.py``): a copy of the built project,
+    its data poisoned, rebuilt. Every hostile-data test reads it; none changes it."""
+    from tests.hostile import poison
+
+    def build(folder: Path) -> Path:
+        root = copy_built(built_project, folder / "project")
+        poison(root)
+        run(root, "build", "--jobs", "2")
+        return root
+
+    return _once_per_run(tmp_path_factory, "hostile", build)

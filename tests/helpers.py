@@ -7,6 +7,7 @@ source texts, so a test that breaks a copy cannot touch the checkout.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,11 +17,22 @@ from ics_evidence.project import SOURCES_ENV, Project
 PROJECT = Project.find(Path(__file__).parent)
 ROOT = PROJECT.root
 DATA_DIR = PROJECT.data_dir
+# What a copy of a built copy leaves out: history and caches, never the build products.
+NOT_COPIED_FROM_A_BUILD = (".git", "__pycache__", ".pytest_cache", ".ruff_cache")
 
 
 def copy_project(target: Path) -> Path:
     """A copy of the checkout's files (no environment, build products or history)."""
     return PROJECT.copy_to(target).root
+
+
+def copy_built(built: Path, target: Path) -> Path:
+    """A copy of a copy that was built (``built``, from :func:`copy_project`), with its build
+    products (``_build``, ``book/generated``, the executed notebooks and chart downloads), so
+    that a build in the copy reruns only what its change touches. ``_build/html`` is a relative
+    link, and stays one."""
+    shutil.copytree(built, target, symlinks=True, ignore=shutil.ignore_patterns(*NOT_COPIED_FROM_A_BUILD))
+    return target
 
 
 def project_environment(project: Path) -> dict[str, str]:

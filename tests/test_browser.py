@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlparse
 import pytest
 
 from tests.helpers import ROOT
+from tests.hostile import NAME_PAYLOAD, SUMMARY_PAYLOAD, SYSTEM
 
 pytestmark = pytest.mark.book
 
@@ -197,30 +198,17 @@ def test_navigation_and_search_work(site, browser):
     visit.close()
 
 
-NAME_PAYLOAD = 'Dorset <img src=x onerror="window.__xss=1">'
-SUMMARY_PAYLOAD = "<script>window.__xss=2</script>Health villages"
-
-
 @pytest.fixture(scope="module")
-def poisoned_site(tmp_path_factory):
-    """A copy of the project whose data carry markup in a system name and an example summary."""
-    from ics_evidence.data.csvfiles import edit_cell, read_rows
-    from tests.helpers import copy_project, run
-
-    project = copy_project(tmp_path_factory.mktemp("poisoned") / "project")
-    edit_cell(project / "data" / "systems.csv", {"system_id": "dorset"}, "name", NAME_PAYLOAD)
-    _, examples = read_rows(project / "data" / "improvement_examples.csv")
-    example = next(row for row in examples if row["system_id"] == "dorset")
-    edit_cell(project / "data" / "improvement_examples.csv", {"example_id": example["example_id"]}, "summary",
-              SUMMARY_PAYLOAD)  # fmt: skip
-    run(project, "build")
-    server = serve(project / "_build" / "html")
+def poisoned_site(hostile_project):
+    """The run's hostile-data build (``tests/hostile.py``): markup in a system's name and in one
+    of its examples' summaries, among the other payloads."""
+    server = serve(hostile_project / "_build" / "html")
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
 
 
 def test_markup_in_data_renders_as_inert_text(poisoned_site, browser):
-    for name in ("book/systems/dorset.html", "book/analyses/scale_and_structure.html"):
+    for name in (f"book/systems/{SYSTEM}.html", "book/analyses/scale_and_structure.html"):
         visit = Visit(browser, poisoned_site)
         visit.page.goto(urljoin(poisoned_site, name), wait_until="load")
         visit.page.wait_for_function(CHARTS_DRAWN, timeout=15000)
@@ -231,7 +219,7 @@ def test_markup_in_data_renders_as_inert_text(poisoned_site, browser):
         assert visit.dialogs == [] and visit.errors == [], name
         text = visit.page.locator("main").inner_text()
         assert NAME_PAYLOAD in text, name
-        if name.endswith("dorset.html"):
+        if name.endswith(f"{SYSTEM}.html"):
             assert visit.page.locator("h1").first.inner_text().startswith(NAME_PAYLOAD)
             assert SUMMARY_PAYLOAD in text
         visit.close()

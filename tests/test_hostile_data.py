@@ -4,96 +4,26 @@ field that reaches a page (descriptor titles and descriptions, system names and 
 text in tables, changed values on What-changed, the release summary on Versions) is shown as
 the characters typed, and none of them runs, copies a file or adds markup.
 
-One book is built (the shipped data with the payloads added) and shared by this module's tests.
+One book is built (the shipped data with the payloads added, ``tests/hostile.py``) and shared by
+this module's tests and the browser's.
 """
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from ics_evidence.data.csvfiles import read_rows, write_rows
-from tests.helpers import copy_project, run
+from tests.hostile import DOI, IMAGE, JINJA, LINK, LONG, MATH, PAYLOADS, RAW, ROLE, SUBST, SYSTEM, SYSTEM_NAME
 
 pytestmark = pytest.mark.book
 
-JINJA = "Jinja {{ 123456789*9 }} end"  # would render as 1111111101
-ROLE = "Role {download}`../../_config.yml` end"  # would copy _config.yml into _downloads/
-RAW = "Raw <script>window.pwned=1</script> end"
-LINK = "Link [click](javascript:alert(1)) end"
-IMAGE = "Image <img src=x onerror=alert(1)> end"
-MATH = "Math {math}`x^2` and $$y^2$$ end"
-SUBST = "Subst {{ edition_version }} end"  # the project's own substitution must not reach data
-PAYLOADS = (JINJA, ROLE, RAW, LINK, IMAGE, MATH, SUBST)
-# Only the descriptor can carry these: CSV cells refuse control characters and new lines.
-DIRECTIVE = 'Directive\n\n```{raw} html\n<b id="pwned">x</b>\n```\n\nend'
-BIDI = "Bidi \u202eevil\u202c end"
-LONG = "Long " + "x" * 5000 + " end"
-# A DOI the release schema accepts that Markdown would still read as emphasis (issue 20).
-DOI = "10.5281/zenodo.1/_x_;(y):z"
-
-
-def _git(root: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
-
-
-def _edit(path: Path, edits: dict[tuple[str, str], dict[str, str]], key: str) -> None:
-    header, rows = read_rows(path)
-    for row in rows:
-        for (value, _), changes in edits.items():
-            if row[key] == value:
-                row.update(changes)
-    write_rows(path, header, rows)
-
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    root = copy_project(tmp_path_factory.mktemp("hostile") / "project")
-    # A previous release in git, so What-changed compares with it.
-    version = yaml.safe_load((root / "releases.yml").read_text(encoding="utf-8"))["releases"][0]["version"]
-    _git(root, "init", "-q")
-    _git(root, "add", "-A")
-    _git(root, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "before")
-    _git(root, "tag", f"v{version}")
-
-    descriptor_path = root / "data" / "datapackage.json"
-    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-    for resource in descriptor["resources"]:
-        if resource["name"] == "lessons":
-            resource["title"] = JINJA + " " + RAW
-            resource["description"] = DIRECTIVE + " " + ROLE
-            resource["schema"]["fields"][0]["description"] = " ".join([BIDI, LINK, IMAGE, MATH, SUBST, LONG])
-    descriptor_path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
-    data = root / "data"
-    _edit(data / "systems.csv", {("dorset", ""): {"name": "Dorset " + JINJA, "case_study_title": ROLE}},
-          "system_id")  # fmt: skip
-    header, rows = read_rows(data / "lessons.csv")
-    for row, payload in zip(rows, PAYLOADS, strict=False):
-        row["summary"] = payload
-    write_rows(data / "lessons.csv", header, rows)
-    header, rows = read_rows(data / "improvement_examples.csv")
-    for row, payload in zip(rows, PAYLOADS, strict=False):
-        row["title"], row["summary"] = payload, payload
-    write_rows(data / "improvement_examples.csv", header, rows)
-    # A figure of Dorset's changes too, so What-changed names the system (and its payload).
-    header, rows = read_rows(data / "theme_coding.csv")
-    coded = next(row for row in rows if row["system_id"] == "dorset" and row["strength"] == "2")
-    coded["strength"] = "1"
-    write_rows(data / "theme_coding.csv", header, rows)
-    releases_path = root / "releases.yml"
-    releases = yaml.safe_load(releases_path.read_text(encoding="utf-8"))
-    releases["releases"][0]["summary"] = JINJA + " " + LINK
-    releases["releases"][0]["doi"] = DOI
-    releases_path.write_text(yaml.safe_dump(releases, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    _git(root, "add", "-A")
-    _git(root, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "hostile")
-    run(root, "build", "--jobs", "2")
-    return root / "_build" / "html"
+def site(hostile_project) -> Path:
+    return hostile_project / "_build" / "html"
 
 
 def _pages(site: Path) -> dict[str, BeautifulSoup]:
@@ -132,9 +62,9 @@ def test_no_payload_runs_or_copies_a_file(site, pages):
         ("book/data.html", ['```{raw} html <b id="pwned">x</b> ``` end']),
         ("book/download.html", [JINJA, RAW]),
         # The page lists changed figures by name (long or re-worded texts are counted per column).
-        ("book/changes.html", ["Dorset " + JINJA]),
+        ("book/changes.html", [SYSTEM_NAME]),
         ("book/versions.html", [JINJA, LINK]),
-        ("book/systems/dorset.html", ["Dorset " + JINJA, ROLE]),
+        (f"book/systems/{SYSTEM}.html", [SYSTEM_NAME, ROLE]),
         ("book/analyses/improvement_work.html", list(PAYLOADS)),
     ],
 )

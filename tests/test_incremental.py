@@ -9,7 +9,8 @@ navigation, is written again only when its own source changes
 
 One copy of the project, four builds (each costs minutes, so no more than that):
 
-1. the shipped data, from nothing (the start of every incremental build below);
+1. the shipped data, from nothing (the start of every incremental build below: a copy of the
+   run's shared build, which is exactly that);
 2. a ninth system added from the fixture document: a page and its figures appear, so figure
    numbers, the navigation and every count of systems change;
 3. ordinary edits at once: a row removed from ``results.csv``, a value changed with its quote,
@@ -40,7 +41,7 @@ from pathlib import Path
 import pytest
 
 from ics_evidence.data.csvfiles import edit_cell, read_rows, write_rows
-from tests.helpers import NINTH_SYSTEM, add_ninth_system, copy_project, run
+from tests.helpers import NINTH_SYSTEM, add_ninth_system, copy_built, copy_project, run
 
 HIDDEN = {"script", "style", "template"}
 GIT = ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false"]
@@ -199,8 +200,9 @@ def test_generating_pages_from_other_data_writes_no_tracked_file(tmp_path):
 
 
 @pytest.mark.book
-def test_incremental_builds_equal_a_clean_build_and_write_only_ignored_files(tmp_path):
-    project = copy_project(tmp_path / "project")
+def test_incremental_builds_equal_a_clean_build_and_write_only_ignored_files(built_project, tmp_path):
+    # Step 1, the shipped data built from nothing, is the run's shared build: a copy of it.
+    project = copy_built(built_project, tmp_path / "project")
     site, data = project / "_build" / "html", project / "data"
     git(project, "init", "-q")
     commit_and_build(project)

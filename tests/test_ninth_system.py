@@ -11,14 +11,7 @@ import pytest
 from ics_evidence import validate_package
 from ics_evidence.data.csvfiles import edit_cell, read_rows
 from ics_evidence.data.quote_share import DEFAULT_LIMIT, quote_shares
-from tests.helpers import (
-    NINTH_SYSTEM,
-    NINTH_SYSTEM_ID,
-    add_ninth_system,
-    copy_project,
-    remove_ninth_system,
-    run,
-)
+from tests.helpers import NINTH_SYSTEM, NINTH_SYSTEM_ID, add_ninth_system, copy_built, remove_ninth_system, run
 
 from .conftest import requires_sources
 
@@ -87,8 +80,9 @@ def test_the_fixture_document_is_measured_for_its_quote_share(data_copy, sources
 
 @requires_sources
 @pytest.mark.book
-def test_the_book_builds_with_the_ninth_system(tmp_path):
-    project = copy_project(tmp_path / "project")
+def test_the_book_builds_with_the_ninth_system(built_project, tmp_path):
+    """In a copy of the run's built project: the fixture added, the build reruns what it touches."""
+    project = copy_built(built_project, tmp_path / "project")
     remove_ninth_system(project / "data", project / "sources")
     add_ninth_system(project / "data", project / "sources")
     _, log = run(project, "build")

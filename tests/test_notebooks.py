@@ -1,10 +1,9 @@
-"""Every notebook in the manifest runs under papermill, top to bottom, on the shipped data and
-on the fixture data (with a ninth system that has no figures); charts are described, offline
-and keep each system's colour."""
+"""Every notebook in the manifest runs under papermill, top to bottom, on the shipped data (the
+executed notebooks of the run's one shared build) and on the fixture data (with a ninth system
+that has no figures); charts are described, offline and keep each system's colour."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from pathlib import Path
@@ -13,33 +12,35 @@ import nbformat
 import pytest
 
 from ics_evidence.analysis import charts
-from ics_evidence.build.execute import execute
 from ics_evidence.build.jobs import load_jobs
-from tests.helpers import DATA_DIR, PROJECT
+from ics_evidence.project import Project
+from tests.helpers import DATA_DIR, PROJECT, copy_project, run
 
 from .fixture_data import make_fixture
 
 SPEC = re.compile(r"var spec = (\{.*?\});\n", re.DOTALL)
 
 
-def execute_all(data_dir: Path, output_dir: Path) -> dict[str, nbformat.NotebookNode]:
-    executed = {}
-    for job in load_jobs(PROJECT, data_dir):
-        job = dataclasses.replace(job, output=output_dir / f"{job.label}.ipynb")
-        execute(job, {})
-        executed[job.label] = nbformat.read(job.output, as_version=4)
-    return executed
+def executed(project: Project, data_dir: Path | None = None) -> dict[str, nbformat.NotebookNode]:
+    """Every executed notebook of ``project`` (built from ``data_dir``), by job label."""
+    jobs = load_jobs(project, data_dir)
+    return {job.label: nbformat.read(job.output, as_version=4) for job in jobs if job.output.is_file()}
 
 
 @pytest.fixture(scope="module")
 def on_fixture(tmp_path_factory) -> dict[str, nbformat.NotebookNode]:
-    root = tmp_path_factory.mktemp("fixture")
-    return execute_all(make_fixture(root / "data"), root / "out")
+    """Every notebook run by the pipeline on the fixture data, in a copy of the project."""
+    root = copy_project(tmp_path_factory.mktemp("fixture") / "project")
+    data = make_fixture(root / "fixture-data")
+    run(root, "--data", str(data), "run")
+    return executed(Project(root), data)
 
 
 @pytest.fixture(scope="module")
-def on_shipped(tmp_path_factory) -> dict[str, nbformat.NotebookNode]:
-    return execute_all(DATA_DIR, tmp_path_factory.mktemp("shipped"))
+def on_shipped(built_project) -> dict[str, nbformat.NotebookNode]:
+    """The notebooks the shared build executed on the shipped data (a job whose output is
+    missing did not run, and the test of every notebook says so)."""
+    return executed(Project(built_project))
 
 
 def html_outputs(notebook: nbformat.NotebookNode) -> str:

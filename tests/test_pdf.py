@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pytest
 
 from ics_evidence.build.edition import long_date
 from ics_evidence.release.pdf import current_edition
-from tests.helpers import PROJECT, ROOT
+from tests.helpers import PROJECT, copy_built, run
 
 pytestmark = pytest.mark.book
 MAX_PAGES = 150
@@ -22,13 +21,18 @@ A4_POINTS = (595, 842)
 
 
 @pytest.fixture(scope="module")
-def printed() -> Path:
+def printed_project(built_project, tmp_path_factory) -> tuple[Path, Path]:
+    """A copy of the run's built project with its print edition made (nothing reruns)."""
     if not shutil.which("pdftotext"):
         pytest.fail("poppler-utils is not installed: run `make test`, which installs it")
-    result = subprocess.run([sys.executable, "-m", "ics_evidence", "pdf"], cwd=ROOT, capture_output=True, text=True,
-                            check=False)  # fmt: skip
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return Path(result.stdout.strip().splitlines()[-1].removeprefix("print edition: "))
+    root = copy_built(built_project, tmp_path_factory.mktemp("print") / "project")
+    _, log = run(root, "pdf")
+    return root, root / log.strip().splitlines()[-1].removeprefix("print edition: ")
+
+
+@pytest.fixture(scope="module")
+def printed(printed_project) -> Path:
+    return printed_project[1]
 
 
 def text_of(pdf: Path, first: int | None = None, last: int | None = None) -> str:
@@ -101,8 +105,9 @@ def found(token: str, in_pdf: set[str]) -> bool:
     return "".join(parts) in in_pdf or all(part in in_pdf for part in parts)
 
 
-def test_no_table_text_is_lost(printed):
-    single = ROOT / "_build" / "work-single" / "_build" / "singlehtml" / "index.html"
+def test_no_table_text_is_lost(printed_project):
+    root, printed = printed_project
+    single = root / "_build" / "work-single" / "_build" / "singlehtml" / "index.html"
     parser = _TableCells()
     parser.feed(single.read_text(encoding="utf-8"))
     assert len(parser.cells) > 1000

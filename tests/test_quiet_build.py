@@ -67,9 +67,10 @@ def fake_sphinx(monkeypatch):
     return calls
 
 
-@pytest.fixture(scope="module")
-def project_copy(tmp_path_factory) -> Project:
-    return Project(copy_project(tmp_path_factory.mktemp("quiet") / "project"))
+@pytest.fixture
+def project_copy(tmp_path) -> Project:
+    """A copy of the project for one test (the tests edit it: no test sees another's edits)."""
+    return Project(copy_project(tmp_path / "project"))
 
 
 def test_a_no_op_build_skips_sphinx(project_copy, fake_sphinx):

@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ import yaml
 
 from ics_evidence.build import changes, edition
 from ics_evidence.data.csvfiles import read_rows, write_rows
+from ics_evidence.project import Project
 from ics_evidence.release import ReleaseError, record
 from tests.helpers import ROOT, copy_project, project_environment, run
 
@@ -145,45 +147,36 @@ def test_release_always_checks_the_quotations(repository, tmp_path):
     assert result.returncode == 1 and "— sources:" in result.stderr, result.stderr[-2000:]
 
 
-@pytest.mark.book
-def test_release_bundle_version_stamp_diff_and_reproducibility(repository):
+@dataclass
+class Released:
+    """What the two releases made in ``repository`` left, for the tests to check."""
+
+    first: str
+    second: str
+    bundle: Path
+    head: str  # the commit of the first release
+    tags: list[str]  # the tags after the first release
+    rebuilt_html: dict[str, str]  # the first release's commit rebuilt from scratch
+    rebuilt_notebooks: dict[str, str]
+    second_notes: str
+
+
+@pytest.fixture(scope="module")
+def released(repository) -> Released:
+    """Two releases in ``repository``, a data edit between them; the first rebuilt from scratch
+    before the edit. Every test of them reads this, in any order."""
     first, second = next_minor(repository), next_minor(repository, 2)
     result = release_command(repository, first, "--summary", "First edition")
     assert result.returncode == 0, result.stderr[-3000:]
     bundle = repository / "_build" / "releases" / f"improving-health-and-care-at-scale-{first}"
-
-    # The bundle: contents, manifest, checksums that verify, an archive.
-    assert (bundle / f"improving-health-and-care-at-scale-{first}.pdf").stat().st_size > 10_000
-    for part in ("html/index.html", "data/datapackage.json", "notebooks/systems/dorset.ipynb", "RELEASE_NOTES.md"):
-        assert (bundle / part).exists(), part
-    manifest = json.loads((bundle / "manifest.json").read_text())
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repository, capture_output=True, text=True).stdout.strip()
-    assert manifest["version"] == first and manifest["commit"] == head
-    assert manifest["quotations_checked_against_sources"] is True
-    check = subprocess.run(["sha256sum", "--check", "--quiet", "SHA256SUMS"], cwd=bundle, capture_output=True)
-    assert check.returncode == 0, check.stdout
-    archive = bundle.parent / f"{bundle.name}.tar.gz"
-    listing = subprocess.run(["tar", "-tzf", str(archive)], capture_output=True, text=True, check=True).stdout
-    assert f"{bundle.name}/SHA256SUMS" in listing.split()
     tags = subprocess.run(["git", "tag"], cwd=repository, capture_output=True, text=True).stdout.split()
-    assert tags == [f"v{first}"]
-
-    # One version, everywhere: every page's footer, the citation file and page, the data package
-    # (in the repository and in the bundle) and the profiles that name it.
-    assert f'version: "{first}"' in (repository / "CITATION.cff").read_text()
-    for descriptor in (repository / "data" / "datapackage.json", bundle / "data" / "datapackage.json"):
-        assert json.loads(descriptor.read_text(encoding="utf-8"))["version"] == first
-    assert f"edition {first}" in (bundle / "html" / "book" / "systems" / "dorset.html").read_text(encoding="utf-8")
-    # Every page a reader opens (not theme fragments in _static, nor the root redirect to book/).
-    pages = [p for p in (bundle / "html").rglob("*.html") if "_static" not in p.parts and p.parent != bundle / "html"]
-    assert len(pages) > 20 and all(f"Edition {first}" in p.read_text(encoding="utf-8") for p in pages)
-    assert f"(Version {first})" in (bundle / "html" / "book" / "cite.html").read_text(encoding="utf-8")
 
     # Reproducible: the same commit built again from scratch gives the same pages and notebooks.
     shutil.rmtree(repository / "_build" / "work")
     run(repository, "build", "--force")
-    assert tree_digest(repository / "_build" / "html") == tree_digest(bundle / "html")
-    assert tree_digest(repository / "book" / "systems") == tree_digest(bundle / "notebooks" / "systems")
+    rebuilt_html = tree_digest(repository / "_build" / "html")
+    rebuilt_notebooks = tree_digest(repository / "book" / "systems")
 
     # What changed: edit, add and remove rows, and the next release lists them.
     header, figures = read_rows(repository / "data" / "system_figures.csv")
@@ -203,7 +196,50 @@ def test_release_bundle_version_stamp_diff_and_reproducibility(repository):
     result = release_command(repository, second, "--summary", "Revised figures", "--no-pdf")
     assert result.returncode == 0, result.stderr[-3000:]
     notes = repository / "_build" / "releases" / f"improving-health-and-care-at-scale-{second}" / "RELEASE_NOTES.md"
-    text = notes.read_text(encoding="utf-8")
+    return Released(first, second, bundle, head, tags, rebuilt_html, rebuilt_notebooks,
+                    notes.read_text(encoding="utf-8"))  # fmt: skip
+
+
+@pytest.mark.book
+def test_release_bundle_version_stamp_diff_and_reproducibility(released):
+    first, bundle = released.first, released.bundle
+
+    # The bundle: contents, manifest, checksums that verify, an archive.
+    assert (bundle / f"improving-health-and-care-at-scale-{first}.pdf").stat().st_size > 10_000
+    for part in ("html/index.html", "data/datapackage.json", "notebooks/systems/dorset.ipynb", "RELEASE_NOTES.md"):
+        assert (bundle / part).exists(), part
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    assert manifest["version"] == first and manifest["commit"] == released.head
+    assert manifest["quotations_checked_against_sources"] is True
+    check = subprocess.run(["sha256sum", "--check", "--quiet", "SHA256SUMS"], cwd=bundle, capture_output=True)
+    assert check.returncode == 0, check.stdout
+    archive = bundle.parent / f"{bundle.name}.tar.gz"
+    listing = subprocess.run(["tar", "-tzf", str(archive)], capture_output=True, text=True, check=True).stdout
+    assert f"{bundle.name}/SHA256SUMS" in listing.split()
+    assert released.tags == [f"v{first}"]
+
+    # One version, everywhere: every page's footer, the citation file and page, the data package
+    # (in the release's commit and in the bundle) and the profiles that name it.
+    repository = bundle.parents[2]
+    at_release = subprocess.run(["git", "show", f"{released.head}:CITATION.cff"], cwd=repository,
+                                capture_output=True, text=True, check=True).stdout  # fmt: skip
+    assert f'version: "{first}"' in at_release
+    descriptor = subprocess.run(["git", "show", f"{released.head}:data/datapackage.json"], cwd=repository,
+                                capture_output=True, text=True, check=True).stdout  # fmt: skip
+    assert json.loads(descriptor)["version"] == first
+    assert json.loads((bundle / "data" / "datapackage.json").read_text(encoding="utf-8"))["version"] == first
+    assert f"edition {first}" in (bundle / "html" / "book" / "systems" / "dorset.html").read_text(encoding="utf-8")
+    # Every page a reader opens (not theme fragments in _static, nor the root redirect to book/).
+    pages = [p for p in (bundle / "html").rglob("*.html") if "_static" not in p.parts and p.parent != bundle / "html"]
+    assert len(pages) > 20 and all(f"Edition {first}" in p.read_text(encoding="utf-8") for p in pages)
+    assert f"(Version {first})" in (bundle / "html" / "book" / "cite.html").read_text(encoding="utf-8")
+
+    # Reproducible: the same commit built again from scratch gave the same pages and notebooks.
+    assert released.rebuilt_html == tree_digest(bundle / "html")
+    assert released.rebuilt_notebooks == tree_digest(bundle / "notebooks" / "systems")
+
+    # What changed: the next release lists the edited, added and removed rows.
+    text = released.second_notes
     assert (
         "| `lessons` | 1 | 1 | 0 |" in text and "| `system_figures` | 0 | 0 | 2 |" in text
     )  # value and its derivation
@@ -211,14 +247,19 @@ def test_release_bundle_version_stamp_diff_and_reproducibility(repository):
 
 
 @pytest.mark.book
-def test_site_holds_every_edition_found_without_tags(repository):
-    """After the releases above: every edition from its own release commit, with switchers."""
-    from ics_evidence.release.site import START
+def test_site_holds_every_edition_found_without_tags(repository, released):
+    """After the two releases: every edition from its own release commit, with switchers; one
+    book built per commit (editions recorded in the same commit share it)."""
+    from ics_evidence.release.site import START, editions
 
     subprocess.run("git tag | xargs -r git tag -d", shell=True, cwd=repository, check=True, capture_output=True)
     versions = [r.version for r in edition.read_releases(repository)]
-    assert len(versions) >= 3, "needs the releases made by the test above"
-    run(repository, "site")
+    assert versions[:2] == [released.second, released.first] and len(versions) >= 3
+    _, log = run(repository, "site")
+    commits = {e.commit for e in editions(Project(repository))} - {released.head}
+    commits.discard(subprocess.run(["git", "rev-parse", "HEAD"], cwd=repository, capture_output=True,
+                                   text=True).stdout.strip())  # fmt: skip
+    assert log.count("building at") == len(commits), log  # the two releases come from their bundles
     site = repository / "_build" / "site"
     latest, oldest = versions[0], versions[-1]
     assert sorted(p.name for p in site.glob("v*")) == sorted(f"v{v}" for v in versions)
@@ -255,3 +296,38 @@ def test_site_holds_every_edition_found_without_tags(repository):
     stamp = (site / f"v{oldest}" / ".edition.json").stat().st_mtime_ns
     _, log = run(repository, "site")
     assert "already made" in log and (site / f"v{oldest}" / ".edition.json").stat().st_mtime_ns == stamp
+
+
+def test_editions_recorded_in_one_commit_are_built_once(tmp_path, monkeypatch):
+    """Three editions, two of them recorded in the same commit: two books built, three folders."""
+    from ics_evidence.release import site as site_module
+
+    root = tmp_path / "project"
+    (root / "notebooks").mkdir(parents=True)
+    (root / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    (root / "notebooks" / "pipeline.yml").write_text("notebooks: []\n", encoding="utf-8")
+
+    def commit(*versions: str) -> None:
+        entries = [{"version": v, "date": dt.date(2026, 1, i + 1), "summary": v} for i, v in enumerate(versions)]
+        (root / "releases.yml").write_text(yaml.safe_dump({"releases": entries[::-1]}), encoding="utf-8")
+        for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", versions[-1]]):
+            subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.invalid", *command], cwd=root,
+                           check=True, capture_output=True)  # fmt: skip
+
+    commit("1.0.0", "1.1.0")
+    commit("1.0.0", "1.1.0", "1.2.0")
+    built: list[str] = []
+
+    def build_at_commit(project, edition, scratch, log):
+        built.append(edition.commit)
+        (scratch / "html").mkdir()
+        (scratch / "html" / "index.html").write_text(f"<body>{edition.commit}</body>", encoding="utf-8")
+        return scratch / "html"
+
+    monkeypatch.setattr(site_module, "_build_at_commit", build_at_commit)
+    site = site_module.build_site(Project(root), report=lambda line: None)
+    assert sorted(built) == sorted(set(built)) and len(built) == 2
+    commits = {e.release.version: e.commit for e in site_module.editions(Project(root))}
+    assert commits["1.0.0"] == commits["1.1.0"] != commits["1.2.0"]
+    for version, commit in commits.items():  # each folder holds the book of its own commit
+        assert f"{commit}</body>" in (site / f"v{version}" / "index.html").read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Bad input through the README's build command, in a copy of a built project: every class of
+"""Bad input through the README's build command, in a copy of the run's built project: every class of
 corruption gives a clear message and a non-zero exit, and the last good book and executed
 notebooks stay byte for byte as they were."""
 
@@ -14,16 +14,14 @@ from pathlib import Path
 import pytest
 
 from ics_evidence.data.csvfiles import read_rows, write_rows
-from tests.helpers import copy_project, project_environment, run
+from tests.helpers import copy_built, project_environment
 
 pytestmark = pytest.mark.book
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    root = copy_project(tmp_path_factory.mktemp("robust") / "project")
-    run(root, "build")
-    return root
+def project(built_project, tmp_path_factory) -> Path:
+    return copy_built(built_project, tmp_path_factory.mktemp("robust") / "project")
 
 
 def snapshot(root: Path) -> dict[str, str]:

@@ -13,7 +13,7 @@ import pytest
 
 from ics_evidence import DataPackageError, load_package, validate_package
 from ics_evidence.data.csvfiles import read_rows, write_rows
-from tests.helpers import ROOT
+from tests.helpers import copy_project, project_environment
 
 from .conftest import requires_sources
 
@@ -259,15 +259,17 @@ def _tree_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def test_cli_build_stops_on_bad_data_and_writes_nothing(data_copy):
+def test_cli_build_stops_on_bad_data_and_writes_nothing(data_copy, tmp_path):
     edit(data_copy, "system_figures", 2, value="-1")
-    watched = [ROOT / "_build" / "html", ROOT / "book" / "generated"]
+    project = copy_project(tmp_path / "project")  # never the checkout: its build lock is written first
+    watched = [project / "_build" / "html", project / "book" / "generated"]
     before = [_tree_digest(p) if p.exists() else None for p in watched]
     result = subprocess.run(
         [sys.executable, "-m", "ics_evidence", "--data", str(data_copy), "build"],
         capture_output=True,
         text=True,
-        cwd=ROOT,
+        cwd=project,
+        env=project_environment(project),
         check=False,
     )
     assert result.returncode == 1

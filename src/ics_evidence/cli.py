@@ -95,11 +95,15 @@ def _audit(args: argparse.Namespace, project: Project) -> int:
 def _run(args: argparse.Namespace, project: Project, outcome: dict | None = None) -> int:
     from ics_evidence.build import pipeline
     from ics_evidence.build.jobs import PipelineError, load_jobs
+    from ics_evidence.data import validated
 
     started = time.perf_counter()
+    key = validated.validation_key(args.data, args.sources)
     if _validate(args.data, args.sources):
         _say("stopped before any notebook ran; the last good outputs and book are unchanged")
         return 1
+    if validated.validation_key(args.data, args.sources) == key:  # unchanged while it was validated
+        validated.record(project.build_dir, key)  # the notebooks' loader then does not validate again
     try:
         jobs = load_jobs(project, args.data)
         result = pipeline.run(jobs, jobs_in_parallel=args.jobs, force=args.force)
@@ -217,7 +221,7 @@ def _pdf(args: argparse.Namespace, project: Project) -> int:
     from ics_evidence.release.pdf import make_pdf
 
     try:
-        pdf = make_pdf(project)
+        pdf = make_pdf(project, data_dir=args.data, sources_checked=_checked(args))
     except ReleaseError as error:
         _say(f"pdf not made: {error}")
         return 1

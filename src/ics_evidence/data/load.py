@@ -1,7 +1,9 @@
-"""Typed pandas frames for notebooks: validate first, then load."""
+"""Typed pandas frames for notebooks: validate first (unless this build already validated
+exactly these bytes, see :mod:`ics_evidence.data.validated`), then load."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -11,7 +13,8 @@ from ics_evidence.data.csvfiles import read_table
 from ics_evidence.data.schema import Resource, read_package
 from ics_evidence.data.suggest import did_you_mean
 from ics_evidence.data.validate import Problem, validate_package
-from ics_evidence.project import Project
+from ics_evidence.data.validated import is_recorded, validation_key
+from ics_evidence.project import NotAProject, Project
 
 _DTYPES = {
     "string": "string",
@@ -55,13 +58,16 @@ def load_package(
     ``directory`` defaults to the ``data/`` of the project you run in.
 
     Raises :class:`DataPackageError` listing every problem if the package is invalid, so a
-    notebook never computes on bad data. Notebooks pass the tables the pipeline manifest says
-    they read, so that a table they do not declare is not at hand.
+    notebook never computes on bad data. Validation is skipped only when the build running
+    this notebook recorded the package's validation key (which covers the data, the sources,
+    the choice to check them and the validating code) as valid. Notebooks pass the tables the
+    pipeline manifest says they read, so that a table they do not declare is not at hand.
     """
     directory = Path(directory) if directory is not None else Project.find().data_dir
-    problems = validate_package(directory, sources)
-    if problems:
-        raise DataPackageError(problems)
+    if not _validated_by_this_build(directory, sources):
+        problems = validate_package(directory, sources)
+        if problems:
+            raise DataPackageError(problems)
     package = read_package(directory)
     wanted = None if tables is None else set(tables)
     if wanted is not None and (unknown := wanted - {r.name for r in package.resources}):
@@ -71,6 +77,17 @@ def load_package(
     return {
         r.name: _typed_frame(r, directory / r.path) for r in package.resources if wanted is None or r.name in wanted
     }
+
+
+def _validated_by_this_build(directory: Path, sources: Path | None) -> bool:
+    """Whether a build recorded exactly this package as valid: in the project run in (where
+    papermill starts a notebook) or the one holding the data."""
+    key = validation_key(directory, sources)
+    build_dirs = []
+    for start in (None, directory):
+        with contextlib.suppress(NotAProject):
+            build_dirs.append(Project.find(start).build_dir)
+    return any(is_recorded(key, build_dir) for build_dir in build_dirs)
 
 
 def load_table(name: str, directory: Path | None = None) -> pd.DataFrame:

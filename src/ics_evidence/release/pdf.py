@@ -64,10 +64,16 @@ def current_edition(project: Project) -> Release:
     return releases[0] if releases else Release("unreleased draft", dt.date.today(), "")
 
 
-def cover_lines(project: Project, edition: Release) -> list[tuple[str, str]]:
+UNCHECKED_COVER = (
+    "Quotations not checked: this edition was built with --without-sources, so a quotation may not appear in "
+    "the document it names."
+)
+
+
+def cover_lines(project: Project, edition: Release, sources_checked: bool = True) -> list[tuple[str, str]]:
     cff = read_citation(project.root)
     report = (cff.get("references") or [{}])[0]
-    return [
+    lines = [
         ("h1", cff["title"]),
         ("p", f"Edition {edition.version}, {long_date(edition.date)}"),
         ("p", f"DOI: {edition.doi}" if edition.doi else "DOI: not yet minted"),
@@ -79,6 +85,9 @@ def cover_lines(project: Project, edition: Release) -> list[tuple[str, str]]:
         ),
         ("p", cff.get("message", "")),
     ]
+    if not sources_checked:
+        lines.insert(2, ("p", UNCHECKED_COVER))  # under the edition line
+    return lines
 
 
 def print_pdf(single_html: Path, target: Path, cover: list[tuple[str, str]], head: str) -> Path:
@@ -116,13 +125,20 @@ def print_pdf(single_html: Path, target: Path, cover: list[tuple[str, str]], hea
     return target
 
 
-def make_pdf(project: Project, target: Path | None = None) -> Path:
-    """Build the single-page book from the executed notebooks and print it."""
+def make_pdf(
+    project: Project, target: Path | None = None, *, data_dir: Path | None = None, sources_checked: bool = True
+) -> Path:
+    """Build the single-page book from the executed notebooks and print it.
+
+    ``data_dir`` is the data package the notebooks ran on (default: the project's), and
+    ``sources_checked`` whether its quotations were checked: without them (``--without-sources``)
+    the data page carries the same warning as the site's, and the cover says so too."""
     import html
 
     edition = current_edition(project)
     target = target or project.build_dir / "pdf" / f"{BUNDLE_NAME.format(version=edition.version)}.pdf"
-    generate_pages(project)  # the print edition shows the same generated pages as the site
+    # The print edition shows the same generated pages as the site built from these data.
+    generate_pages(project, data_dir, sources_checked=sources_checked)
     try:
         single = book.build_single_page(project)
     except RuntimeError as error:
@@ -132,4 +148,4 @@ def make_pdf(project: Project, target: Path | None = None) -> Path:
     # Printed in a fresh interpreter: papermill patches asyncio (nest_asyncio) in a process that has
     # run notebooks, as a release has, and Playwright's browser then closes under it.
     with multiprocessing.get_context("spawn").Pool(1) as pool:
-        return pool.apply(print_pdf, (single, target, cover_lines(project, edition), head))
+        return pool.apply(print_pdf, (single, target, cover_lines(project, edition, sources_checked), head))

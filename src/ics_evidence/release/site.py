@@ -4,7 +4,9 @@ One folder per edition in ``releases.yml`` (``v1.0.0/``, ``v1.1.0/``, ...), each
 built from that edition's own release commit (found from the history of ``releases.yml``, so a
 clone without tags gives the same site). An edition is made once: its release bundle's HTML
 is reused when the bundle was built from the same commit, and a folder already made from that
-commit is kept as it is. Every page of every edition then gets an edition switcher, plain
+commit is kept as it is, and editions recorded in the same commit (their data and code are
+that commit's, so their books are one) are built once and copied. Every page of every edition
+then gets an edition switcher, plain
 links that work without JavaScript and from files opened locally, which lead to the same page
 in the other editions (or to their Versions page when the page does not exist there), and the
 pages of an older edition get a notice naming the latest.
@@ -89,22 +91,29 @@ def _build_at_commit(project: Project, edition: Edition, scratch: Path, log: Pat
     return clone / "_build" / "html"
 
 
-def make_edition(project: Project, edition: Edition, site: Path, report=print) -> Path:
-    """The edition's folder in ``site``: kept if made from the same commit, else copied from its
-    bundle or built at its commit."""
+def make_edition(
+    project: Project, edition: Edition, site: Path, report=print, made: dict[str, Path] | None = None
+) -> Path:
+    """The edition's folder in ``site``: kept if made from the same commit, else copied from an
+    edition made from the same commit in this run (``made``: commit -> folder; editions recorded
+    in one commit are one book), from its bundle, or built at its commit."""
+    made = {} if made is None else made
     target = site / edition.folder
     if _stamp(target).get("commit") == edition.commit:
         report(f"{edition.folder}: already made from {edition.commit[:12]}")
+        made.setdefault(edition.commit, target)
         return target
     with tempfile.TemporaryDirectory(prefix=f"ics-edition-{edition.release.version}-") as scratch:
-        built = _bundle_html(project, edition)
-        if built is None:
+        built = made.get(edition.commit)
+        if built is not None:
+            report(f"{edition.folder}: the book of {built.name}, made from the same commit {edition.commit[:12]}")
+        elif (built := _bundle_html(project, edition)) is not None:
+            report(f"{edition.folder}: from its release bundle")
+        else:
             report(f"{edition.folder}: building at {edition.commit[:12]} (a few minutes)")
             log = project.build_dir / "logs" / f"edition-{edition.release.version}.log"
             log.parent.mkdir(parents=True, exist_ok=True)
             built = _build_at_commit(project, edition, Path(scratch), log)
-        else:
-            report(f"{edition.folder}: from its release bundle")
         incoming = site / f".{edition.folder}.incoming"
         shutil.rmtree(incoming, ignore_errors=True)
         shutil.copytree(built, incoming)
@@ -112,6 +121,7 @@ def make_edition(project: Project, edition: Edition, site: Path, report=print) -
     (incoming / STAMP).write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
     shutil.rmtree(target, ignore_errors=True)
     incoming.rename(target)
+    made[edition.commit] = target
     return target
 
 
@@ -212,8 +222,9 @@ def build_site(project: Project, site: Path | None = None, report=print) -> Path
     found = editions(project)
     if not found:
         raise ReleaseError("releases.yml records no edition yet: nothing to publish")
-    for edition in found:
-        make_edition(project, edition, site, report)
+    made: dict[str, Path] = {}  # one book per commit: editions recorded together share it
+    for edition in sorted(found, key=lambda e: _stamp(site / e.folder).get("commit") != e.commit):
+        make_edition(project, edition, site, report, made)
     for stale in site.glob("v*"):
         if stale.is_dir() and stale.name not in {e.folder for e in found}:
             shutil.rmtree(stale)

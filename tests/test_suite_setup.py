@@ -1,0 +1,32 @@
+"""The suite itself is loud, not silent: without the source documents it stops with one
+message, unless asked to run without them (ICS_WITHOUT_SOURCES=1)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from ics_evidence.project import SOURCES_ENV, WITHOUT_SOURCES_ENV
+from tests.helpers import ROOT
+
+
+def _pytest(tmp_path, **env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k != WITHOUT_SOURCES_ENV and not k.startswith("PYTEST_")}
+    environment |= env
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
+               "tests/test_watch.py::test_watch_is_quiet_when_nothing_changes"]  # fmt: skip
+    return subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True, check=False)
+
+
+def test_without_the_sources_the_suite_stops_with_one_message(tmp_path):
+    result = _pytest(tmp_path, **{SOURCES_ENV: str(tmp_path / "no-sources")})
+    assert result.returncode == 4, result.stdout + result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR:")]
+    assert len(errors) == 1 and str(tmp_path / "no-sources") in errors[0] and f"{WITHOUT_SOURCES_ENV}=1" in errors[0]
+    assert "passed" not in result.stdout
+
+
+def test_asked_to_run_without_the_sources_the_suite_runs(tmp_path):
+    result = _pytest(tmp_path, **{SOURCES_ENV: str(tmp_path / "no-sources"), WITHOUT_SOURCES_ENV: "1"})
+    assert result.returncode == 0 and "1 passed" in result.stdout, result.stdout + result.stderr
