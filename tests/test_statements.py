@@ -106,3 +106,22 @@ def test_the_busiest_level_and_theme_names_every_tie(shipped_tables):
     tied = {c.claim_id: c.value for c in statements.improvement(tables)}["improvement-top-level-theme"]
     assert tied.startswith("two combinations of level and theme tie as the most frequent, with ")
     assert f"“{first['label']}”" in tied and f"“{second['label']}”" in tied
+
+
+def test_the_most_used_method_or_partner_names_every_tie_and_counts_all_systems():
+    frame = pd.DataFrame({"name": ["A", "B and C", "D"], "systems": [5, 3, 1]})
+    assert (
+        statements.most_used(frame, "name", "systems", 8) == "the most widely used, “A”, appears in 5 of the 8 systems"
+    )
+    assert statements.most_used(frame, "name", "systems", 8, alone=True) == "“A” alone supports 5 of the 8 systems"
+    tied = frame.assign(systems=[5, 5, 1])
+    assert statements.most_used(tied, "name", "systems", 8) == (
+        "the most widely used, each in 5 of the 8 systems, are “A” and “B and C”"
+    )
+    assert (
+        statements.most_used(tied, "name", "systems", 8, alone=True)
+        == "“A” and “B and C” each support 5 of the 8 systems"
+    )
+    assert (
+        statements.most_used(frame.assign(systems=0), "name", "systems", 8) == "none is named by any of the 8 systems"
+    )

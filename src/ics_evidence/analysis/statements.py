@@ -210,11 +210,33 @@ def methods(tables: dict[str, pd.DataFrame]) -> list[Claim]:
         Claim("methods-shared", int((usage["systems"] >= 2).sum()), t),
         Claim("methods-top-method", top, t),
         Claim("methods-top-method-systems", top_systems, t),
+        Claim("methods-most-used", most_used(usage, "name", "systems", len(tables["systems"])), t),
         Claim("methods-links", len(links), t),
         Claim("methods-systems", len(tables["systems"]), ("systems",)),
         Claim("methods-systems-with-methods", int(links["system_id"].nunique()), t),
         Claim("methods-kinds", len(derive.methods_by_kind(tables)), ("methods",)),
     ]
+
+
+def most_used(frame: pd.DataFrame, label: str, count: str, total: int, *, alone: bool = False) -> str:
+    """Which item(s) the most systems name, ties stated, counted of all ``total`` systems in the
+    data: "the most widely used, “A”, appears in 5 of the 8 systems" / "the most widely used, each
+    in 5 of the 8 systems, are “A” and “B”"; with ``alone`` (a partner): "“A” alone supports 5 of
+    the 8 systems" / "“A” and “B” each support 5 of the 8 systems"."""
+    top = int(frame[count].max()) if len(frame) else 0
+    if top == 0:
+        return f"none is named by any of the {total} systems"
+    names = [str(x) for x in frame.loc[frame[count] == top, label]]
+    of = f"{top} of the {total} systems"
+    if alone:
+        return (
+            f"“{names[0]}” alone supports {of}"
+            if len(names) == 1
+            else f"{listed(names, quoted=True)} each support {of}"
+        )
+    if len(names) == 1:
+        return f"the most widely used, “{names[0]}”, appears in {of}"
+    return f"the most widely used, each in {of}, are {listed(names, quoted=True)}"
 
 
 # --- Improvement work (notebooks/improvement_work.md) ----------------------------------------
@@ -319,6 +341,9 @@ def external_help(tables: dict[str, pd.DataFrame]) -> list[Claim]:
         Claim("external-help-partner-kinds", len(kinds), ("partners",)),
         Claim("external-help-top-partner", top, t),
         Claim("external-help-top-partner-systems", top_systems, t),
+        Claim(
+            "external-help-most-supportive", most_used(reach, "name", "systems", len(tables["systems"]), alone=True), t
+        ),
         Claim("external-help-international-partners", len(abroad), t),
         Claim("external-help-exemplars", len(exemplars), e),
         Claim("external-help-international-exemplars", int((exemplars["kind"] == "international").sum()), e),
