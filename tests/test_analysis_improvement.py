@@ -48,13 +48,6 @@ def test_level_theme_figure_has_every_level_and_theme(shipped_tables):
     assert chart.to_dict()["layer"][0]["encoding"]["x"]["sort"] == improvement.level_labels(shipped_tables)
 
 
-def test_busiest_level_theme_has_the_most_examples(shipped_tables):
-    busiest = improvement.busiest_level_theme(shipped_tables)
-    grid = improvement.level_theme_grid(shipped_tables)
-    assert busiest["examples"] == grid["examples"].max()
-    assert isinstance(busiest["label"], str) and isinstance(busiest["level_label"], str)
-
-
 def test_by_system_figure_totals_each_systems_examples(shipped_tables):
     chart, data = improvement.by_system_figure(shipped_tables)
     systems = shipped_tables["systems"]

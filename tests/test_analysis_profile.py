@@ -87,3 +87,15 @@ def test_key_figures_read_as_people_write_them_once(shipped_tables):
             assert len(numbers) <= 1, value  # e.g. never "800,000 800,000 people"
     nenc = profile.key_figures_table(shipped_tables, "north-east-and-north-cumbria").set_index("Measure")
     assert nenc.loc["Population served", "Value"] == "more than 3 million people"
+
+
+def test_a_result_the_source_states_without_a_number_says_so_and_halved_stays_a_word(shipped_tables):
+    from ics_evidence.analysis.stated import NO_NUMBER
+
+    west = profile.results_table(shipped_tables, "west-yorkshire")
+    results = shipped_tables["results"]
+    without = results[(results["system_id"] == "west-yorkshire") & results["value"].isna()]
+    assert len(without) and (west["As the source puts it"] == NO_NUMBER).sum() == len(without)
+    dorset = profile.results_table(shipped_tables, "dorset").set_index("What")
+    halved = results.set_index("result_id").loc["dorset-ageing-well-admissions-halved", "description"]
+    assert dorset.loc[halved, "As the source puts it"] == "halved"  # the source's word, not "50 per cent"

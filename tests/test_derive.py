@@ -67,10 +67,22 @@ def test_ratios_and_missing_or_zero_denominators(tables):
 
 def test_key_figures_show_gaps_and_rank(tables):
     figures = derive.key_figures(tables, "beta").set_index("measure_id")
-    assert figures.loc["population", "Rank among systems reporting it"] == "2 of 2"
-    assert figures.loc["oversight_segment", "Rank among systems reporting it"] == "1 of 2"  # 1 is best
+    assert figures.loc["population", "Rank among systems reporting it"] == "second of 2"
+    assert figures.loc["oversight_segment", "Rank among systems reporting it"] == "first of 2"  # 1 is best
     assert pd.isna(figures.loc["nhs_budget_gbp_bn", "Value"])
     assert list(figures.index) == [m for m in derive.KEY_MEASURES if m in set(tables["measures"]["measure_id"])]
+
+
+def test_a_rank_shared_with_others_says_joint_and_how_many_tie(tables):
+    figures = tables["system_figures"]
+    gamma = figures[figures["system_id"] == "beta"].assign(system_id="gamma")
+    tables["system_figures"] = pd.concat([figures, gamma], ignore_index=True)
+    for system_id in ("beta", "gamma"):
+        ranked = derive.key_figures(tables, system_id).set_index("measure_id")["Rank among systems reporting it"]
+        assert ranked["oversight_segment"] == "joint first of 3 (2 tied)"
+        assert ranked["population"] == "joint second of 3 (2 tied)"
+    alpha = derive.key_figures(tables, "alpha").set_index("measure_id")["Rank among systems reporting it"]
+    assert alpha["population"] == "first of 3" and alpha["oversight_segment"] == "third of 3"
 
 
 def test_theme_matrix_prevalence_and_similarity(tables):

@@ -139,32 +139,16 @@ def test_partner_kind_matrix_is_complete(tables):
     assert (matrix[matrix["system_id"] == "gamma"]["partners"] == 0).all()
 
 
-@pytest.mark.parametrize(
-    ("value", "unit", "qualifier", "expected"),
-    [
-        (2_600_000, "people", "exact", "2.6 million"),
-        (1_100_000, "people", "around", "around 1.1 million"),
-        (2_000_000, None, None, "2 million"),
-        (800_000, "people", None, "800,000"),
-        (2007, "year", None, "2007"),
-        (2.5, "GBP billion", "more-than", "more than 2.5"),
-        (pd.NA, None, None, ""),
-    ],
-)
-def test_figure_in_words(value, unit, qualifier, expected):
-    assert derive.figure_in_words(value, unit, qualifier) == expected
-
-
 def test_figures_against_reference(tables):
     compared = derive.figures_against_reference(tables).set_index(["system_id", "measure_id"])
     assert len(compared) == 3  # every non-reference row, with or without a reference value
     differing = compared.loc[("alpha", "population")]
     assert bool(differing["differs"]) is True
-    assert differing["comparison"] == "2.6 million (2021) vs 2.4 million (2023)"
+    assert differing["comparison"] == "2.6 million people (2021) vs 2.4 million people (2023)"
     assert differing["source_title"] == "Old case studies"
     assert bool(compared.loc[("beta", "population"), "differs"]) is False
     same = compared.loc[("beta", "population"), "comparison"]
-    assert same == "around 1.1 million (2021) vs around 1.1 million (2023)"
+    assert same == "around 1.1 million people (2021) vs around 1.1 million people (2023)"
     assert pd.isna(compared.loc[("beta", "trusts"), "differs"])  # no reference: unknown, not 'same'
     assert compared.loc[("beta", "trusts"), "comparison"] == "3 (2021); no reference value"
 

@@ -52,20 +52,3 @@ def test_results_with_examples_orders_by_kind_then_system_and_links_titles(table
     assert list(out["result_id"]) == ["b-result", "a-target", "a-scale", "a-scale-2", "b-scale"]
     assert out.loc[0, "example_title"] == "Example one" and out.loc[0, "name"] == "Beta"
     assert out["example_title"].isna().sum() == 4
-
-
-@pytest.mark.parametrize(
-    ("args", "expected"),
-    [
-        ((300, "around", None, None, "people"), "around 300 people"),
-        ((4400, "over", None, None, "people"), "over 4,400 people"),
-        ((300000, "typically", 250000, 300000, "people"), "typically 250,000–300,000 people"),
-        ((3, "within", None, None, "months"), "within 3 months"),
-        ((5, "or-below", None, None, "percent"), "5 per cent or below"),
-        ((2, "exact", None, None, "count"), "2"),
-        ((20, "exact", 15, 20, "years"), "15–20 years"),
-        ((None, None, None, None, None), derive.NO_NUMBER),
-    ],
-)
-def test_results_are_shown_as_the_source_words_them(args, expected):
-    assert derive.result_as_stated(*args) == expected

@@ -20,6 +20,9 @@ def fig(system_id: str, measure_id: str, value: float, qualifier: str = "exact",
             "is_reference": reference, "quote": quote, "source_id": "s"}  # fmt: skip
 
 
+UNITS = {"population": "people", "area_sq_miles": "square miles", "nhs_budget_gbp_bn": "GBP billion"}
+
+
 @pytest.fixture
 def tables() -> dict[str, pd.DataFrame]:
     measures = ("population", "area_sq_miles", "nhs_budget_gbp_bn", "nhs_trusts", "primary_care_networks",
@@ -31,7 +34,7 @@ def tables() -> dict[str, pd.DataFrame]:
             {"system_id": "beta", "name": "Beta"},
             {"system_id": "gamma", "name": "Gamma"},
         ]),
-        "measures": frame([{"measure_id": m, "label": m.replace("_", " ").capitalize(), "unit": "u"}
+        "measures": frame([{"measure_id": m, "label": m.replace("_", " ").capitalize(), "unit": UNITS.get(m, "count")}
                            for m in measures]),
         "system_figures": frame([
             fig("alpha", "population", 3_000_000, "more-than"),
@@ -45,13 +48,6 @@ def tables() -> dict[str, pd.DataFrame]:
             fig("beta", "systems_covered", 1),
         ], {"value": "Float64", "is_reference": "boolean", "qualifier": "string", "quote": "string"}),
     }  # fmt: skip
-
-
-def test_as_stated_words_the_qualifier_and_keeps_decimals():
-    assert derive.as_stated(3_000_000, "more-than") == "more than 3,000,000"
-    assert derive.as_stated(6.6, "exact") == "6.6"
-    assert derive.as_stated(645_000, "estimated") == "an estimated 645,000"
-    assert derive.as_stated(pd.NA, "around") is None
 
 
 def test_stated_figures_use_reference_values_and_flag_hedged_ones(tables):
@@ -81,15 +77,15 @@ def test_scale_table_keeps_every_system_and_marks_kind_and_hedges(tables):
     assert table.loc["alpha", "kind"] == "integrated care system"
     assert table.loc["alpha", "budget_per_head_gbp"] == pytest.approx(2200)
     assert table.loc["alpha", "people_per_place"] == pytest.approx(1_000_000)
-    assert table.loc["alpha", "hedged"] == "Population: more than 3,000,000"
+    assert table.loc["alpha", "hedged"] == "Population: more than 3 million people"
     assert pd.isna(table.loc["gamma", "population"]) and pd.isna(table.loc["gamma", "hedged"])
 
 
 def test_ratio_inputs_carry_both_figures_and_hedging(tables):
     inputs = derive.ratio_inputs(tables, "budget_per_head_gbp").set_index("system_id")
     assert list(inputs.index) == ["alpha", "beta"]  # only systems with both figures
-    assert inputs.loc["alpha", "numerator_as_stated"] == "6.6"
-    assert inputs.loc["alpha", "denominator_as_stated"] == "more than 3,000,000"
+    assert inputs.loc["alpha", "numerator_as_stated"] == "£6.6 billion"
+    assert inputs.loc["alpha", "denominator_as_stated"] == "more than 3 million people"
     assert inputs.loc["alpha", "approximate"] and inputs.loc["beta", "approximate"]
 
 
@@ -140,17 +136,18 @@ def test_a_programme_is_not_ranked_and_not_counted_in_ranks(kinds):
     joint = derive.key_figures(kinds, "joint").set_index("measure_id")
     assert joint.loc["population", "Rank among systems reporting it"] == "not ranked: multi-system programme"
     beta = derive.key_figures(kinds, "beta").set_index("measure_id")
-    assert beta.loc["population", "Rank among systems reporting it"] == "2 of 2"  # the programme's 9 million left out
-    assert beta.loc["population", "As the source puts it"] == "around 1,000,000"
+    # the programme's 9 million left out
+    assert beta.loc["population", "Rank among systems reporting it"] == "second of 2"
+    assert beta.loc["population", "As the source puts it"] == "around 1 million people"
 
 
 def test_budgets_rank_and_compare_only_on_the_same_basis(kinds):
     beta = derive.key_figures(kinds, "beta").set_index("measure_id")
-    assert beta.loc["nhs_budget_gbp_bn", "Rank among systems reporting it"] == "1 of 1 (NHS budget)"
-    assert beta.loc["nhs_budget_gbp_bn", "As the source puts it"] == "1.5 (NHS budget)"
+    assert beta.loc["nhs_budget_gbp_bn", "Rank among systems reporting it"] == "first of 1 (NHS budget)"
+    assert beta.loc["nhs_budget_gbp_bn", "As the source puts it"] == "£1.5 billion (NHS budget)"
     summary = derive.scale_summary(kinds)
     assert summary["budget_per_head_reported"] == 1  # Alpha's budget is not said to be NHS-only
     assert summary["median_budget_per_head"] == pytest.approx(1500)
     assert summary["budget_left_out"] == "Alpha (budget, NHS-only not stated)"
-    assert summary["largest_as_stated"] == "more than 3,000,000"  # hedged as the source words it
-    assert summary["smallest_as_stated"] == "around 1,000,000"
+    assert summary["largest_as_stated"] == "more than 3 million people"  # hedged as the source words it
+    assert summary["smallest_as_stated"] == "around 1 million people"

@@ -4,6 +4,7 @@ escape every data value; counts in words; CITATION.cff states no count from the 
 
 from __future__ import annotations
 
+import html
 import re
 
 import pandas as pd
@@ -149,19 +150,38 @@ def test_compare_has_a_column_per_system_and_a_chooser_that_keeps_the_choice(tab
     assert {"Population served", "Methods", "Results reported"} <= set(labels)
 
 
-@pytest.mark.parametrize(
-    ("value", "unit", "qualifier", "text"),
-    [
-        (1.6, "GBP billion", "exact", "£1.6bn"),
-        (1_100_000, "people", "around", "around 1.1 million people"),
-        (5000, "square miles", "over", "over 5,000 square miles"),
-        (3_000_000, "people", "more-than", "more than 3 million people"),
-        (14, "count", None, "14"),
-        (None, "count", None, ""),
-    ],
-)
-def test_figures_read_as_people_write_them(value, unit, qualifier, text):
-    assert reader.people_write(value, unit, qualifier) == text
+def _cells(tables, label: str) -> dict[str, str]:
+    """The compare table's row ``label`` as visible text per system (tags dropped, titles too)."""
+    ids, _header, rows = reader.compare_rows(tables)
+    row = next(r for r in rows if re.sub("<[^>]+>", "", r[0]) == label)
+    return {s: html.unescape(re.sub("<[^>]+>", " ", cell)) for s, cell in zip(ids, row[1:], strict=True)}
+
+
+def test_compare_shows_every_result_and_target_with_its_value_as_stated(tables):
+    from ics_evidence.analysis.stated import as_stated
+
+    results = tables["results"]
+    for kind, label in (("result", "Results reported"), ("target", "Targets")):
+        cells = _cells(tables, label)
+        for row in results[results["kind"] == kind].itertuples(index=False):
+            figure = as_stated(row.value, row.unit, row.qualifier, row.low, row.high, row.quote)
+            shown = f"{str(row.description).rstrip('. ')}: {figure}" if figure else str(row.description).rstrip(". ")
+            assert figure or pd.isna(row.value), row.result_id  # only a result stated without a number has none
+            assert shown in cells[row.system_id], row.result_id
+    shown = " ".join(_cells(tables, "Results reported").values())
+    assert "over 4,400 people" in shown and "around 2,000" in shown and ": halved" in shown
+
+
+def test_compare_shows_each_budget_with_its_basis_in_the_cell(tables):
+    from ics_evidence.analysis.derive import BASIS_LABELS
+
+    label = tables["measures"].set_index("measure_id").loc["nhs_budget_gbp_bn", "label"]
+    cells = _cells(tables, label)
+    figures = tables["system_figures"]
+    budgets = figures[(figures["measure_id"] == "nhs_budget_gbp_bn") & figures["is_reference"]]
+    assert budgets["basis"].nunique() > 1  # the shipped data mix bases: the reason to say which
+    for row in budgets.itertuples(index=False):
+        assert f"({BASIS_LABELS[row.basis]})" in cells[row.system_id]
 
 
 def test_reader_pages_are_placed_by_the_toc_not_listed_as_analyses():
@@ -221,7 +241,7 @@ def test_narrative_pages_type_no_fact_about_the_report():
 
 def test_a_profile_opens_with_figures_as_people_write_them_and_each_quote_once(tables):
     page = reader.at_a_glance_html(tables, "dorset")
-    assert "£1.6bn" in page and "800,000 people" in page and "GBP" not in page
+    assert "£1.6 billion (NHS budget)" in page and "800,000 people" in page and "GBP" not in page
     quotes = re.findall(r"<li>“([^”]*)”", page)
     assert len(quotes) == len(set(quotes)) >= 2
     assert page.index("<dl") < page.index("<details")  # figures first, evidence collapsed after

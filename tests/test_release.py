@@ -206,7 +206,8 @@ def test_release_bundle_version_stamp_diff_and_reproducibility(released):
 
     # The bundle: contents, manifest, checksums that verify, an archive.
     assert (bundle / f"improving-health-and-care-at-scale-{first}.pdf").stat().st_size > 10_000
-    for part in ("html/index.html", "data/datapackage.json", "notebooks/systems/dorset.ipynb", "RELEASE_NOTES.md"):
+    for part in ("html/index.html", "data/datapackage.json", "notebooks/systems/dorset.ipynb", "RELEASE_NOTES.md",
+                 "claims.csv"):  # fmt: skip
         assert (bundle / part).exists(), part
     manifest = json.loads((bundle / "manifest.json").read_text())
     assert manifest["version"] == first and manifest["commit"] == released.head
@@ -244,6 +245,8 @@ def test_release_bundle_version_stamp_diff_and_reproducibility(released):
         "| `lessons` | 1 | 1 | 0 |" in text and "| `system_figures` | 0 | 0 | 2 |" in text
     )  # value and its derivation
     assert "| `value` | 3000000 | 3100000 |" in text
+    # ...and the statements that edit changed, each with its old and new text.
+    assert "## Statements that changed" in text and "`scale-total-population`:" in text
 
 
 @pytest.mark.book

@@ -134,6 +134,9 @@ def _bundle_inputs(tmp_path: Path) -> tuple[Path, list[Path]]:
     notebook.write_text("{}", encoding="utf-8")
     (root / "book" / "generated").mkdir()
     (root / "book" / "generated" / pages.CHANGES_DETAIL).write_text("nothing\n", encoding="utf-8")
+    (root / "book" / "generated" / pages.STATEMENTS_CHANGED).write_text("nothing\n", encoding="utf-8")
+    (root / "book" / "generated" / "downloads").mkdir()
+    (root / "book" / "generated" / "downloads" / "claims.csv").write_text("page\n", encoding="utf-8")
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
     subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q",
                     "--allow-empty", "-m", "x"], cwd=root, check=True)  # fmt: skip

@@ -178,6 +178,25 @@ def _pages(args: argparse.Namespace, project: Project) -> int:
     return 0
 
 
+def _claims(args: argparse.Namespace, project: Project) -> int:
+    from ics_evidence.build.claims import SNAPSHOT, ledger, to_csv
+
+    if _validate(args.data, args.sources):
+        return 1
+    from ics_evidence.data.load import read_typed
+
+    frame = ledger(read_typed(args.data), project.root)
+    text = to_csv(frame)
+    if args.output == "-":
+        sys.stdout.write(text)
+        return 0
+    target = Path(args.output) if args.output else project.root / SNAPSHOT
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    print(f"{target}: {len(frame)} claims")
+    return 0
+
+
 def _new_system(args: argparse.Namespace, project: Project) -> int:
     from ics_evidence.data.scaffold import ScaffoldError, add_system, report
 
@@ -307,6 +326,10 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--jobs", "-j", type=int, default=None, help="notebooks run in parallel (default: cores)")
         sub.add_argument("--force", action="store_true", help="rerun every notebook (and, to build, Sphinx)")
         sub.add_argument("--verbose", "-v", action="store_true", help="show Sphinx's own output instead of logging it")
+    claims = command("claims", _claims, "write the claims ledger: every computed statement the book makes")
+    claims.add_argument(
+        "--output", default=None, help="file to write (default: the snapshot tests/snapshots/claims.csv; - for stdout)"
+    )
     new_system = command("new-system", _new_system, "add the rows a new system needs, with cells to fill in")
     new_system.add_argument("system_id", metavar="ID", help="the new system's id, a lowercase slug (north-somerset)")
     new_system.add_argument("--name", required=True, help="the system's name as the sources give it")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ics_evidence.analysis.stated import NO_NUMBER, as_stated, rank_words
+
 # Measures shown as each system's key figures, in reading order.
 KEY_MEASURES = (
     "population",
@@ -217,18 +219,22 @@ def key_figures(tables: dict[str, pd.DataFrame], system_id: str) -> pd.DataFrame
             # Oversight segment 1 is the best; for every other measure rank 1 is the largest.
             ascending = measure_id == "oversight_segment"
             ordered = field["value"].rank(ascending=ascending, method="min")
+            position = int(ordered[own.index[0]])
             among = f" ({BASIS_LABELS.get(str(basis), str(basis))})" if has_basis and not pd.isna(basis) else ""
-            rank = f"{int(ordered[own.index[0]])} of {len(field)}{among}"
-        stated = as_stated(own["value"].iloc[0], own["qualifier"].iloc[0]) if len(own) else pd.NA
-        if len(own) and not pd.isna(basis):
-            stated = f"{stated} ({BASIS_LABELS.get(str(basis), str(basis))})"
+            rank = rank_words(position, int((ordered == position).sum()), len(field)) + among
+        words = pd.NA
+        if len(own):
+            first = own.iloc[0]
+            words = as_stated(first["value"], first["unit"], first["qualifier"], quote=first["quote"])
+            if not pd.isna(basis):
+                words = f"{words} ({BASIS_LABELS.get(str(basis), str(basis))})"
         rows.append(
             {
                 "measure_id": measure_id,
                 "Measure": measures.loc[measure_id, "label"],
                 "Value": own["value"].iloc[0] if len(own) else pd.NA,
                 "Unit": measures.loc[measure_id, "unit"],
-                "As the source puts it": stated,
+                "As the source puts it": words,
                 "Rank among systems reporting it": rank,
                 "Evidence": own["quote"].iloc[0] if len(own) else pd.NA,
                 "qualifier": own["qualifier"].iloc[0] if len(own) else pd.NA,
@@ -239,23 +245,6 @@ def key_figures(tables: dict[str, pd.DataFrame], system_id: str) -> pd.DataFrame
 
 
 # --- Scale and structure (notebooks/scale_and_structure.md) ---------------------------------
-
-# How a source's qualifier reads in a sentence ("more than 3,000,000").
-QUALIFIER_WORDS = {
-    "exact": "",
-    "around": "around",
-    "circa": "circa",
-    "approximately": "approximately",
-    "within": "within",
-    "typically": "typically",
-    "or-below": "or below",
-    "range": "",
-    "more-than": "more than",
-    "over": "over",
-    "almost": "almost",
-    "estimated": "an estimated",
-    "up-to": "up to",
-}
 
 # What the report says a system's money is (system_figures.basis); only like is compared with like.
 BASIS_LABELS = {
@@ -271,54 +260,17 @@ SCALE_MEASURES = ("population", "area_sq_miles", "nhs_budget_gbp_bn", "nhs_trust
                   "place_partnerships")  # fmt: skip
 
 
-def as_stated(value, qualifier) -> str | None:
-    """A figure as its source puts it, e.g. ``more than 3,000,000`` or ``6.6``; None if missing."""
-    if value is None or pd.isna(value):
-        return None
-    number = float(value)
-    text = f"{number:,.0f}" if number.is_integer() else f"{number:,.2f}".rstrip("0").rstrip(".")
-    word = "" if qualifier is None or pd.isna(qualifier) else QUALIFIER_WORDS.get(str(qualifier), str(qualifier))
-    if str(qualifier) == "or-below":
-        return f"{text} {word}"
-    return f"{word} {text}".strip()
-
-
-NO_NUMBER = "stated without a number"
-
-
-def result_as_stated(value, qualifier=None, low=None, high=None, unit=None) -> str:
-    """A result, target or scale figure as its source words it: 'around 300', 'over 4,400',
-    'typically 250,000–300,000', 'within 3 months', '5 per cent or below'; a result or target
-    the source states without a number is shown as such (NO_NUMBER)."""
-
-    def number(x) -> str:
-        x = float(x)
-        return f"{x:,.0f}" if x.is_integer() else f"{x:,.2f}".rstrip("0").rstrip(".")
-
-    missing = lambda x: x is None or pd.isna(x)  # noqa: E731
-    if not missing(low) and not missing(high):
-        text = f"{number(low)}–{number(high)}"
-    elif missing(value):
-        return NO_NUMBER
-    else:
-        text = number(value)
-    unit_text = "" if missing(unit) or str(unit) in ("count", "") else str(unit)
-    if unit_text == "percent":
-        text, unit_text = f"{text} per cent", ""
-    word = "" if missing(qualifier) else QUALIFIER_WORDS.get(str(qualifier), str(qualifier).replace("-", " "))
-    body = f"{text} {unit_text}".strip()
-    if str(qualifier) == "or-below":
-        return f"{body} {word}"
-    return f"{word} {body}".strip()
-
-
 def stated_figures(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Every reference figure with the wording of its source and its evidence, long.
 
     ``approximate`` is true where the source hedges the figure ("around", "more than", ...).
     """
     reference = reference_figures(tables).merge(tables["systems"][["system_id", "name"]], on="system_id", how="left")
-    reference["as_stated"] = [as_stated(v, q) for v, q in zip(reference["value"], reference["qualifier"], strict=True)]
+    reference["as_stated"] = [
+        as_stated(v, u, q, quote=t)
+        for v, u, q, t in zip(reference["value"], reference["unit"], reference["qualifier"], reference["quote"],
+                              strict=True)
+    ]  # fmt: skip
     reference["approximate"] = reference["qualifier"].fillna("exact").ne("exact").astype(bool)
     columns = ["system_id", "name", "measure_id", "label", "unit", "value", "qualifier", "as_stated", "approximate",
                "quote"]  # fmt: skip
@@ -508,13 +460,15 @@ def results_with_examples(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     out = results.merge(names, on="system_id", how="left").merge(titles, on="example_id", how="left")
     columns = set(out.columns)
     out["as_stated"] = [
-        result_as_stated(
+        as_stated(
             row["value"],
+            row["unit"] if "unit" in columns else None,
             row["qualifier"] if "qualifier" in columns else None,
             row["low"] if "low" in columns else None,
             row["high"] if "high" in columns else None,
-            row["unit"] if "unit" in columns else None,
+            row["quote"] if "quote" in columns else None,
         )
+        or NO_NUMBER
         for _, row in out.iterrows()
     ]
     out["as_stated"] = out["as_stated"].astype("string")
@@ -670,32 +624,6 @@ def label_for_kind(kind) -> str:
     return PARTNER_KIND_LABELS.get(kind, kind.replace("-", " ").capitalize())
 
 
-def figure_in_words(value, unit=None, qualifier=None, low=None, high=None) -> str:
-    """A figure as a reader would write it: '2.6 million', '800,000', '2007' for a year.
-
-    ``qualifier`` (the system_figures enum) goes in front in words, as in :data:`QUALIFIER_WORDS`
-    ('around 1.1 million'); a stated range (``low`` and ``high``) is shown as the range ('8–10');
-    a missing value gives ''.
-    """
-
-    def words_for(x) -> str:
-        number = float(x)
-        if unit is not None and not pd.isna(unit) and str(unit) == "year" and number.is_integer():
-            return str(int(number))
-        if abs(number) >= 1_000_000:
-            return f"{number / 1_000_000:,.2f}".rstrip("0").rstrip(".") + " million"
-        if number.is_integer():
-            return f"{int(number):,}"
-        return f"{number:,.2f}".rstrip("0").rstrip(".")
-
-    ranged = not (low is None or pd.isna(low) or high is None or pd.isna(high))
-    if not ranged and (value is None or pd.isna(value)):
-        return ""
-    text = f"{words_for(low)}–{words_for(high)}" if ranged else words_for(value)
-    words = "" if qualifier is None or pd.isna(qualifier) else QUALIFIER_WORDS.get(str(qualifier), str(qualifier))
-    return f"{words} {text}".strip()
-
-
 def _names_in_system_order(tables: dict[str, pd.DataFrame], links: pd.DataFrame, key: str) -> pd.Series:
     """For each value of ``key`` in ``links``, the names of its systems in systems.csv order, joined."""
     systems = tables["systems"][["system_id", "name"]].reset_index(drop=True)
@@ -808,7 +736,7 @@ def figures_against_reference(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """
     figures = tables["system_figures"]
     is_reference = figures["is_reference"].fillna(False).astype(bool)
-    reference = figures[is_reference][["system_id", "measure_id", "value", "qualifier", "source_id"]]
+    reference = figures[is_reference][["system_id", "measure_id", "value", "qualifier", "source_id", "quote"]]
     others = figures[~is_reference]
     merged = others.merge(reference, on=["system_id", "measure_id"], how="left", suffixes=("", "_reference"))
     merged = merged.merge(tables["measures"][["measure_id", "label", "unit"]], on="measure_id", how="left")
@@ -824,10 +752,11 @@ def figures_against_reference(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     merged["differs"] = differs
 
     def comparison(row) -> str:
-        text = f"{figure_in_words(row['value'], row['unit'], row['qualifier'])} ({row['source_year']})"
+        text = f"{as_stated(row['value'], row['unit'], row['qualifier'], quote=row['quote'])} ({row['source_year']})"
         if pd.isna(row["value_reference"]):
             return f"{text}; no reference value"
-        reference_text = figure_in_words(row["value_reference"], row["unit"], row["qualifier_reference"])
+        reference_text = as_stated(row["value_reference"], row["unit"], row["qualifier_reference"],
+                                   quote=row["quote_reference"])  # fmt: skip
         return f"{text} vs {reference_text} ({row['source_year_reference']})"
 
     merged["comparison"] = [comparison(row) for _, row in merged.iterrows()] if len(merged) else pd.Series(dtype=str)

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ics_evidence.analysis import charts, derive
 from ics_evidence.analysis.common import data_order, short_names, with_labels
+from ics_evidence.analysis.stated import as_stated
 
 
 def system_links(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -185,18 +186,18 @@ def figure_rows(tables: dict[str, pd.DataFrame], chosen: pd.DataFrame) -> pd.Dat
     rows = tables["exemplar_figures"].merge(chosen[["exemplar_id", "name", "order"]], on="exemplar_id")
     rows = rows.assign(
         shown=[
-            derive.figure_in_words(v, u, q, lo, hi)
-            for v, u, q, lo, hi in zip(
-                rows["value"], rows["unit"], rows["qualifier"], rows["low"], rows["high"], strict=True
+            as_stated(v, u, q, lo, hi, t)
+            for v, u, q, lo, hi, t in zip(
+                rows["value"], rows["unit"], rows["qualifier"], rows["low"], rows["high"], rows["quote"], strict=True
             )
         ],
         kind=rows["kind"].map(derive.label_for_kind),
     )
     return rows.sort_values(["order", "name"], kind="stable")[
-        ["name", "kind", "description", "shown", "unit", "period", "quote"]
+        ["name", "kind", "description", "shown", "period", "quote"]
     ].rename(
         columns={
-            "name": "Exemplar", "kind": "Kind", "description": "What", "shown": "As the source puts it", "unit": "Unit",
+            "name": "Exemplar", "kind": "Kind", "description": "What", "shown": "As the source puts it",
             "period": "Period", "quote": "Evidence",
         }
     )  # fmt: skip

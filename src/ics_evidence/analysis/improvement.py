@@ -118,12 +118,6 @@ def level_theme_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart,
     )
 
 
-def busiest_level_theme(tables: dict[str, pd.DataFrame]) -> pd.Series:
-    """The level-and-theme combination with the most examples (the first in grid order when tied)."""
-    grid = level_theme_grid(tables)
-    return grid.sort_values("examples", ascending=False, kind="stable").iloc[0]
-
-
 def by_system_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, pd.DataFrame]:
     """Stacked bars of each system's examples by level, totals written at the ends; data table wide."""
     levels, labels, scale = derive.example_levels(tables), level_labels(tables), level_scale(tables)
@@ -237,21 +231,6 @@ def listings_by_level(tables: dict[str, pd.DataFrame]) -> list[tuple[str, pd.Dat
 # -- care areas -----------------------------------------------------------------------------
 
 CARE_CODES = ["improvement work", "mentioned only", "not evident"]
-
-
-def care_area_values(tables: dict[str, pd.DataFrame]) -> dict[str, object]:
-    """The numbers the care-areas section pastes into its prose (systems counted: peers only)."""
-    counts = derive.care_area_counts(tables)
-    top = counts.sort_values(["examples", "systems_with_work"], ascending=False, kind="stable").iloc[0]
-    return {
-        "care-peers": len(derive.peer_ids(tables)),
-        "care-areas-count": len(counts),
-        "care-links": int(counts["examples"].sum()),
-        "care-top-label": str(top["label"]),
-        "care-top-examples": int(top["examples"]),
-        "care-top-systems": int(top["systems_with_work"]),
-        "care-areas-without-work": int((counts["systems_with_work"] == 0).sum()),
-    }
 
 
 def care_areas_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.Chart, pd.DataFrame, str]:

@@ -92,6 +92,12 @@ def _figure_tools(name: str, spec: dict, data: pd.DataFrame) -> str:
     return charts.downloads_html(names, prefix, f"figure-{name}", str(title), cite_as, page.as_posix() + ".html")
 
 
+def claims(items) -> None:
+    """Glue every :class:`~ics_evidence.analysis.statements.Claim` of a page under its id."""
+    for claim in items:
+        value(claim.claim_id, claim.value)
+
+
 def value(name: str, number) -> None:
     """Export a number for prose (``{glue:text}`name:,.0f```), so no figure is typed by hand."""
     from myst_nb import glue

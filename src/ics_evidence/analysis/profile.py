@@ -11,6 +11,7 @@ import pandas as pd
 
 from ics_evidence.analysis import charts, derive, scale
 from ics_evidence.analysis.common import STRENGTH_WORDS, data_order
+from ics_evidence.analysis.stated import NO_NUMBER, as_stated
 
 
 def system_row(tables: dict[str, pd.DataFrame], system_id: str) -> pd.Series:
@@ -28,19 +29,11 @@ def of_system(tables: dict[str, pd.DataFrame], name: str, system_id: str) -> pd.
 
 
 def key_figures_table(tables: dict[str, pd.DataFrame], system_id: str) -> pd.DataFrame:
-    """The system's key figures as people write them ("£1.6bn", "around 1.1 million people"),
-    hedges kept, with its rank among the systems reporting each (:func:`derive.key_figures`)."""
-    from ics_evidence.analysis.reader import people_write
-
+    """The system's key figures as the source states them ("£1.6 billion (NHS budget)", "around
+    1.1 million people"), with its rank among the systems reporting each (:func:`derive.key_figures`)."""
     figures = derive.key_figures(tables, system_id)
-    stated = [
-        (people_write(value, unit, qualifier) + ("" if pd.isna(basis) else f" ({basis})")) or pd.NA
-        for value, unit, qualifier, basis in zip(
-            figures["Value"], figures["Unit"], figures["qualifier"], figures["basis"], strict=True
-        )
-    ]
     hidden = ["measure_id", "Unit", "As the source puts it", "qualifier", "basis"]
-    return figures.assign(Value=stated).drop(columns=hidden)
+    return figures.assign(Value=figures["As the source puts it"]).drop(columns=hidden)
 
 
 def population_figure(tables: dict[str, pd.DataFrame], system_id: str) -> tuple[alt.VConcatChart, pd.DataFrame]:
@@ -135,9 +128,15 @@ def results_table(tables: dict[str, pd.DataFrame], system_id: str) -> pd.DataFra
     results = of_system(tables, "results", system_id).sort_values(["kind", "result_id"])
     results = results.assign(
         as_stated=[
-            derive.result_as_stated(v, q, lo, hi, u)
-            for v, q, lo, hi, u in zip(
-                results["value"], results["qualifier"], results["low"], results["high"], results["unit"], strict=True
+            as_stated(v, u, q, lo, hi, t) or NO_NUMBER
+            for v, u, q, lo, hi, t in zip(
+                results["value"],
+                results["unit"],
+                results["qualifier"],
+                results["low"],
+                results["high"],
+                results["quote"],
+                strict=True,
             )
         ]
     )

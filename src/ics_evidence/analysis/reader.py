@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ics_evidence.analysis.derive import EXAMPLE_LEVELS, QUALIFIER_WORDS
+from ics_evidence.analysis.derive import BASIS_LABELS, EXAMPLE_LEVELS
 from ics_evidence.analysis.report import origin_of
+from ics_evidence.analysis.stated import as_stated
 
 ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -312,24 +313,26 @@ COMPARE_MEASURES = ("population", "area_sq_miles", "nhs_budget_gbp_bn", "nhs_tru
                     "place_partnerships", "upper_tier_local_authorities", "oversight_segment")  # fmt: skip
 
 
-def people_write(value, unit, qualifier=None) -> str:
-    """A figure as people write it: '£1.6bn', 'around 1.1 million', '5,000 square miles'."""
-    if _blank(value):
-        return ""
-    number = float(value)
-    words = "" if _blank(qualifier) else QUALIFIER_WORDS.get(str(qualifier), str(qualifier))
-    unit = "" if _blank(unit) else str(unit)
-    if unit == "GBP billion":
-        text = "£" + f"{number:,.2f}".rstrip("0").rstrip(".") + "bn"
-    elif abs(number) >= 1_000_000:
-        text = f"{number / 1_000_000:,.2f}".rstrip("0").rstrip(".") + " million"
-    elif number.is_integer():
-        text = f"{int(number):,}"
-    else:
-        text = f"{number:,.2f}".rstrip("0").rstrip(".")
-    if unit in ("square miles", "people"):
-        text += f" {unit}"
-    return f"{words} {text}".strip()
+def figure_text(row, unit) -> str:
+    """A reference figure as its source states it, with its basis where it has one ("£6.6
+    billion (budget, NHS-only not stated)"), so values on different bases never read alike."""
+    text = as_stated(row.value, unit, row.qualifier, quote=row.quote)
+    basis = getattr(row, "basis", None)
+    if text and not _blank(basis):
+        text += f" ({BASIS_LABELS.get(str(basis), str(basis))})"
+    return text
+
+
+def result_text(row) -> str:
+    """A result, target or scale figure with its value as the source states it and its period:
+    'Patients helped within days without a hospital referral: over 4,400 people (since April 2022)'."""
+    figure = as_stated(row.value, row.unit, row.qualifier, row.low, row.high, row.quote)
+    text = str(row.description).rstrip(". ")
+    if figure:
+        text += f": {figure}"
+    if not _blank(row.period):
+        text += f" ({row.period})"
+    return text
 
 
 def compare_rows(tables: dict[str, pd.DataFrame], prefix: str = "") -> tuple[list[str], list[str], list[list[str]]]:
@@ -358,7 +361,7 @@ def compare_rows(tables: dict[str, pd.DataFrame], prefix: str = "") -> tuple[lis
         own = figures[figures["measure_id"] == measure_id]
         unit = measures.loc[measure_id, "unit"]
         values = {
-            r.system_id: f'<span title="{_e(r.quote)}">{_e(people_write(r.value, unit, r.qualifier))}</span>'
+            r.system_id: f'<span title="{_e(r.quote)}">{_e(figure_text(r, unit))}</span>'
             for r in own.itertuples(index=False)
         }
         add(str(measures.loc[measure_id, "label"]), values)
@@ -392,7 +395,8 @@ def compare_rows(tables: dict[str, pd.DataFrame], prefix: str = "") -> tuple[lis
     results = tables["results"]
     for kind, label in (("result", "Results reported"), ("target", "Targets")):
         chosen = results[results["kind"] == kind]
-        add(label, {s: _list(chosen.loc[chosen["system_id"] == s, "description"]) for s in ids})
+        add(label, {s: _list(result_text(r) for r in chosen[chosen["system_id"] == s].itertuples(index=False))
+                    for s in ids})  # fmt: skip
     return ids, header, rows
 
 
@@ -557,9 +561,9 @@ def at_a_glance_html(tables: dict[str, pd.DataFrame], system_id: str) -> str:
         row = figures[figures["measure_id"] == measure_id]
         if not len(row) or measure_id not in measures.index:
             continue
-        row = row.iloc[0]
-        items.append((measures.loc[measure_id, "label"],
-                      _e(people_write(row["value"], measures.loc[measure_id, "unit"], row["qualifier"]))))  # fmt: skip
+        row = next(row.itertuples(index=False))
+        items.append((measures.loc[measure_id, "label"], _e(figure_text(row, measures.loc[measure_id, "unit"]))))
+        row = row._asdict()
         quotes.setdefault(row["quote"], (row["source_id"], row["section"]))
     if not items:
         return '<p class="ics-glance">The sources give no key figures for this system.</p>'

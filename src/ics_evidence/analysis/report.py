@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ics_evidence.analysis.derive import QUALIFIER_WORDS
+from ics_evidence.analysis.stated import QUALIFIER_WORDS
 from ics_evidence.data.report_facts import REPORT_FACTS
 
 # systems.evidence_origin, as a reader is told where a system's evidence comes from.

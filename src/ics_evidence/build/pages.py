@@ -13,7 +13,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from ics_evidence.analysis import charts
+from ics_evidence.analysis import charts, statements
 from ics_evidence.build.changes import (
     CHANGELOG,
     changelog_reasons,
@@ -25,6 +25,7 @@ from ics_evidence.build.changes import (
     tables_at,
     tables_in,
 )
+from ics_evidence.build.claims import CLAIMS, changed, changed_markdown, ledger, ledger_at, to_csv
 from ics_evidence.build.datadict import render_markdown
 from ics_evidence.build.edition import (
     Release,
@@ -38,12 +39,14 @@ from ics_evidence.build.edition import (
     versions_html,
 )
 from ics_evidence.build.markdown import text
+from ics_evidence.data.load import read_typed
 from ics_evidence.data.schema import read_package
 from ics_evidence.data.validate import read_tables
 from ics_evidence.files import regular_file
 from ics_evidence.project import DESCRIPTOR, Project
 
 CHANGES_DETAIL = "changes-detail.md"  # every changed cell: the release notes' list
+STATEMENTS_CHANGED = "statements-changed.md"  # the book's statements that changed: the release notes' list
 REVISIONS = "revisions.json"  # system id → notices of values revised since the earlier edition
 
 
@@ -82,8 +85,9 @@ def generate_pages(project: Project, data_dir: Path | None = None, *, sources_ch
         dictionary = UNCHECKED_NOTE + dictionary
     write_atomic(generated_dir / "data-dictionary.md", dictionary)
     write_atomic(generated_dir / "quote-share.md", quote_share_markdown(data_dir, project.sources_dir))
-    write_downloads(data_dir, generated_dir, package)
+    # The edition pages first: a malformed releases.yml is reported before anything reads the book.
     write_edition_pages(generated_dir, project.root, data_dir)
+    write_downloads(data_dir, generated_dir, package, claims_csv(project.root, data_dir))
     charts.write_bundle(project.static_dir)
 
 
@@ -99,17 +103,26 @@ def quote_share_markdown(data_dir: Path, sources: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
+def claims_csv(root: Path, data_dir: Path) -> str:
+    """The claims ledger of the data in ``data_dir`` (validated by the build before pages are
+    generated): every computed statement the book makes, as CSV."""
+    return to_csv(ledger(read_typed(data_dir), root))
+
+
 def package_files(data_dir: Path, package) -> list[Path]:
     """The data package's files, named one by one (the download and the release bundle copy
     exactly these, never a walk of the folder): descriptor, README and every table."""
     return [data_dir / DESCRIPTOR, data_dir / "README.md", *(data_dir / r.path for r in package.resources)]
 
 
-def write_downloads(data_dir: Path, generated_dir: Path, package) -> None:
-    """The data package as one zip (fixed times, so the same data give the same bytes) and a
-    page of download links to it, the descriptor and every table."""
+def write_downloads(data_dir: Path, generated_dir: Path, package, claims: str | None = None) -> None:
+    """The data package as one zip (fixed times, so the same data give the same bytes), the
+    claims ledger beside it and in it, and a page of download links to them, the descriptor and
+    every table."""
     archive = generated_dir / "downloads" / "data-package.zip"
     archive.parent.mkdir(parents=True, exist_ok=True)
+    if claims is not None:
+        write_atomic(archive.with_name(CLAIMS), claims)
     temporary = archive.with_name(f".{archive.name}.tmp-{os.getpid()}")
     try:
         with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as bundle:
@@ -119,6 +132,10 @@ def write_downloads(data_dir: Path, generated_dir: Path, package) -> None:
                     info = zipfile.ZipInfo(f"data/{path.name}", date_time=(1980, 1, 1, 0, 0, 0))
                     info.compress_type = zipfile.ZIP_DEFLATED
                     bundle.writestr(info, path.read_bytes())
+            if claims is not None:
+                info = zipfile.ZipInfo(CLAIMS, date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                bundle.writestr(info, claims.encode("utf-8"))
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
@@ -134,6 +151,11 @@ def write_downloads(data_dir: Path, generated_dir: Path, package) -> None:
         "the descriptor and the README |",
         f"| {{download}}`datapackage.json <{relative}/{DESCRIPTOR}>` | The descriptor: schema, keys, licence |",
     ]
+    if claims is not None:
+        lines.append(
+            f"| {{download}}`{CLAIMS} <generated/downloads/{CLAIMS}>` | The claims ledger: every computed statement "
+            "the book makes (page, claim, value, the text as shown, the tables it derives from) |"
+        )
     for resource in package.resources:
         lines.append(f"| {{download}}`{resource.path} <{relative}/{resource.path}>` | {text(resource.title)} |")
     write_atomic(generated_dir / "downloads.md", "\n".join(lines) + "\n")
@@ -180,6 +202,24 @@ def write_edition_pages(generated_dir: Path, root: Path, data_dir: Path) -> None
     write_changes(generated_dir, root, data_dir)
 
 
+def statements_changed(root: Path, data_dir: Path, commit: str) -> str:
+    """The book's statements (the claims ledger) that differ between the data at ``commit`` and
+    now, both computed by this edition's code, as Markdown."""
+    skipped: list[tuple[str, str]] = []
+    before = ledger_at(commit, root, skipped)
+    now = read_typed(data_dir)
+    after = ledger(now, root)
+    # A chapter whose statements the earlier data cannot give is named, not listed as new.
+    unknown = set()
+    for name, _reason in skipped:
+        make = statements.PAGES.get(name)
+        unknown |= {c.claim_id for c in make(now)} if make else set()
+        if name == "tables":
+            unknown |= {c.claim_id for _page, c in statements.shown_in_tables(now)}
+    after = after[~after["claim_id"].isin(unknown)]
+    return changed_markdown(changed(before, after), skipped)
+
+
 def write_changes(generated_dir: Path, root: Path, data_dir: Path) -> None:
     """What changed since the earlier edition: for readers (names, old and new values, revision or
     correction and why, from the changelog), then table by table; plus the notices that the
@@ -202,10 +242,15 @@ def write_changes(generated_dir: Path, root: Path, data_dir: Path) -> None:
             if revision.system_id:
                 notices.setdefault(revision.system_id, []).append(revision.notice(edition))
         since = f"edition {earlier.version} (commit {commit[:12]})"
+        said = statements_changed(root, data_dir, commit)
+        write_atomic(generated_dir / STATEMENTS_CHANGED, said)
         changes = "\n".join([
             f"## Values revised or corrected since {earlier.version}",
             "",
             revisions_markdown(found),
+            f"## Statements that changed since {earlier.version}",
+            "",
+            said,
             "## Table by table",
             "",
             diff_markdown(diffs, since, detail=False),
@@ -215,6 +260,7 @@ def write_changes(generated_dir: Path, root: Path, data_dir: Path) -> None:
     write_atomic(generated_dir / "changes.md", changes)
     if compared is None:
         write_atomic(generated_dir / CHANGES_DETAIL, changes)
+        write_atomic(generated_dir / STATEMENTS_CHANGED, changes)
     write_atomic(generated_dir / REVISIONS, json.dumps(notices, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
     if (root / CHANGELOG).exists():
         log = (root / CHANGELOG).read_text(encoding="utf-8")

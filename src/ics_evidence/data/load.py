@@ -38,7 +38,10 @@ def _typed_frame(resource: Resource, path: Path) -> pd.DataFrame:
     # The validator's reader, so the frame holds exactly the rows that were validated.
     table = read_table(path)
     frame = pd.DataFrame([cells for _, cells in table.rows], columns=table.header, dtype="object")
-    frame = frame[resource.field_names].replace("", pd.NA)
+    return _typed(resource, frame[resource.field_names].replace("", pd.NA))
+
+
+def _typed(resource: Resource, frame: pd.DataFrame) -> pd.DataFrame:
     for field in resource.fields:
         column = frame[field.name]
         if field.type == "date":
@@ -93,3 +96,31 @@ def _validated_by_this_build(directory: Path, sources: Path | None) -> bool:
 def load_table(name: str, directory: Path | None = None) -> pd.DataFrame:
     """One table, typed. Validates the whole package, since keys span tables."""
     return load_package(directory, tables=[name])[name]
+
+
+def read_typed(directory: Path, *, schema_from: Path | None = None) -> dict[str, pd.DataFrame]:
+    """Every table of a package as typed frames, without validating it: for a caller that has
+    validated it already (the build, after ``validate``), or that reads an earlier edition's
+    data from git only to compare what it said.
+
+    With ``schema_from`` (another package's folder, today's ``data/``), the tables and columns
+    are today's: a table or column the folder lacks is empty (NA), one it has beyond today's is
+    left out, so an earlier edition's data can be read by today's code."""
+    directory = Path(directory)
+    if schema_from is None:
+        package = read_package(directory)
+        return {r.name: _typed_frame(r, directory / r.path) for r in package.resources}
+    out = {}
+    for resource in read_package(Path(schema_from)).resources:
+        path = directory / Path(resource.path).name
+        if path.exists():
+            table = read_table(path)
+            rows = [cells for _, cells in table.rows]
+            frame = pd.DataFrame(rows, columns=table.header, dtype="object")
+        else:
+            frame = pd.DataFrame(columns=resource.field_names, dtype="object")
+        for name in resource.field_names:
+            if name not in frame.columns:
+                frame[name] = ""
+        out[resource.name] = _typed(resource, frame[resource.field_names].replace("", pd.NA))
+    return out

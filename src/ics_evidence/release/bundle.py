@@ -13,9 +13,10 @@ import tarfile
 from pathlib import Path
 
 from ics_evidence.build import book, pipeline
+from ics_evidence.build.claims import CLAIMS
 from ics_evidence.build.edition import RELEASES, Release, long_date, read_releases, release_commits
 from ics_evidence.build.jobs import load_jobs
-from ics_evidence.build.pages import CHANGES_DETAIL, package_files
+from ics_evidence.build.pages import CHANGES_DETAIL, STATEMENTS_CHANGED, package_files
 from ics_evidence.data.schema import read_package
 from ics_evidence.files import regular_file
 from ics_evidence.project import DESCRIPTOR, Project
@@ -63,6 +64,8 @@ def write_bundle(release: Release, root: Path, target: Path, pdf: Path | None, n
     if pdf is not None:
         shutil.copy(pdf, target / f"{BUNDLE_NAME.format(version=release.version)}.pdf")
     generated = root / "book" / "generated"
+    # The claims ledger the build wrote beside the data download: every computed statement.
+    _copy_regular(generated / "downloads" / CLAIMS, target / CLAIMS, generated)
     notes = [
         f"# Release {release.version} — {long_date(release.date)}",
         "",
@@ -71,6 +74,9 @@ def write_bundle(release: Release, root: Path, target: Path, pdf: Path | None, n
         "## What changed in the data",
         "",
         (generated / CHANGES_DETAIL).read_text(encoding="utf-8"),
+        "## Statements that changed",
+        "",
+        (generated / STATEMENTS_CHANGED).read_text(encoding="utf-8"),
     ]
     (target / "RELEASE_NOTES.md").write_text("\n".join(notes), encoding="utf-8")
     data_digest = hashlib.sha256()
