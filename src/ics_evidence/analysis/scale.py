@@ -156,6 +156,13 @@ def population_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.VConcatChart
     )
 
 
+def other_year_sentence(summary: dict) -> str:
+    """The budget chapter's sentence naming the systems left out because their figures come from
+    a document of another year (:func:`derive.scale_summary`), or '' when there are none."""
+    other = summary.get("budget_other_year")
+    return f" Left out because their figures come from a document of another year: {other}." if other else ""
+
+
 def ics_ids(tables: dict[str, pd.DataFrame]) -> set:
     """The case studies that are integrated care systems (not multi-system programmes)."""
     table = derive.scale_table(tables)
