@@ -4,10 +4,12 @@ against the report's 2023 figures without saying so (issue 17)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ics_evidence import load_package
-from ics_evidence.analysis import charts, derive, profile, report, scale
+from ics_evidence.analysis import charts, derive, profile, report, scale, statements
 from tests.helpers import NINTH_SYSTEM_ID, add_ninth_system
 
 from .conftest import requires_sources
@@ -37,13 +39,18 @@ def test_the_ninth_system_is_not_one_of_the_reports_case_studies(nine, shipped_t
     assert report.origin_of(system, nine["sources"]).endswith("(2024)")
 
 
-def test_its_figures_are_compared_with_the_reports_only_where_the_page_says_so(nine):
+def test_its_figures_are_compared_with_the_reports_only_where_the_page_says_so(nine, shipped_tables):
     assert derive.comparison_year(nine) == 2023
     assert derive.other_year(nine, ["population", "nhs_budget_gbp_bn"]) == {NINTH_SYSTEM_ID: 2024}
     _chart, shown = scale.ratio_chart(nine, "budget_per_head_gbp", "Per head", "per head", "Budget", "Population")
     name = nine["systems"].set_index("system_id").loc[NINTH_SYSTEM_ID, "name"]
     assert name not in set(shown["System"])  # left out of the chart ...
     assert derive.scale_summary(nine)["budget_other_year"] == f"{name} (figures from 2024, the others' from 2023)"
+    def other_year(tables):
+        return next(c.value for c in statements.scale(tables) if c.claim_id == "scale-budget-other-year")
+
+    assert other_year(nine).endswith(f"another year: {name} (figures from 2024, the others' from 2023).")
+    assert other_year(shipped_tables) == ""
     figures = derive.key_figures(nine, NINTH_SYSTEM_ID).set_index("measure_id")
     rank = figures.loc["nhs_budget_gbp_bn", "Rank among systems reporting it"]
     assert rank == "not ranked: its figure is from 2024, the others' from 2023"  # ... and from the ranks
@@ -81,3 +88,58 @@ def test_labels_name_the_source_each_system_comes_from(nine):
     assert report.origin_sentence(system, nine["sources"]) == (
         f"The system is not one of the report's case studies: its evidence comes from {title} (2024)."
     )
+
+
+def visible_text(page: Path) -> str:
+    """A built page's text as a reader sees it (scripts and styles out, white space collapsed)."""
+    import html
+    import re
+
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", page.read_text(encoding="utf-8"), flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+
+
+def check_ninth_site(site: Path, data: Path) -> None:
+    """Every sentence about the report in a book built with a ninth system from its own document
+    still states the report's facts; every count of the data counts nine (called by the slow
+    test that builds that book, tests/test_ninth_system.py)."""
+    from ics_evidence.analysis.reader import number_word
+    from ics_evidence.data.csvfiles import read_rows
+
+    facts = {row["fact_id"]: row for row in read_rows(data / "report_facts.csv")[1]}
+    report_word = number_word(int(float(facts["case-studies"]["value"])))
+    systems = read_rows(data / "systems.csv")[1]
+    ours = sum(row["evidence_origin"] == "report-case-study" for row in systems)
+    data_word, sources = number_word(len(systems)), number_word(len(read_rows(data / "sources.csv")[1]))
+    assert data_word != report_word
+    pages = {name: visible_text(site / "book" / f"{name}.html") for name in
+             ("index", "method", "lessons", "systems", "context", "system-summaries", "recommendations")}  # fmt: skip
+    about_the_report = {
+        "index": [f"The report's {report_word} case studies follow integrated care systems"],
+        "method": [
+            f"The report's {report_word} case studies were picked because informants",
+            f"compares the report's {report_word} case studies",
+            "around 40 leaders across its case studies, up to six in each",
+            "with three roundtables adding further views",
+            "statutory bodies for around one year",
+        ],
+        "lessons": [f"They rest on the report's {report_word} case studies"],
+        "system-summaries": [f"each of the report's {report_word} case-study systems"],
+        "recommendations": [f"drawn from its {report_word} case studies"],
+    }
+    about_the_data = {
+        "method": [
+            f"Of the {data_word} systems in this edition's data, {number_word(ours)} are the report's case studies",
+            f"built from {sources} public documents",
+        ],
+        "systems": [f"each of the {data_word} systems in this edition's data"],
+        "lessons": [f"What do the {data_word} systems in this edition's data"],
+        "context": [f"how the {data_word} systems in this edition's data"],
+    }
+    for name, sentences in (*about_the_report.items(), *about_the_data.items()):
+        for sentence in sentences:
+            assert sentence in pages[name], f"{name}: {sentence!r} not found"
+    for page in site.rglob("*.html"):
+        text = visible_text(page)
+        for wrong in (f"{data_word} case studies", f"report follows {data_word}", f"drawn from {data_word}"):
+            assert wrong.casefold() not in text.casefold(), f"{page.name}: {wrong!r}"

@@ -162,7 +162,10 @@ def scale(tables: dict[str, pd.DataFrame]) -> list[Claim]:
     out = [Claim(key, summary[field], t) for key, field in keys]
     out.append(Claim("scale-programme-names", "; ".join(programmes["name"]) or "none", ("systems", "system_figures")))
     out.append(Claim("scale-budget-left-out", summary["budget_left_out"] or "none", t))
-    out.append(Claim("scale-budget-other-year", summary["budget_other_year"] or "none", (*t, "sources")))
+    # A sentence of its own, or nothing when every figure comes from the report's year.
+    other = summary["budget_other_year"]
+    sentence = f" Left out because their figures come from a document of another year: {other}." if other else ""
+    out.append(Claim("scale-budget-other-year", sentence, (*t, "sources")))
     return out
 
 
