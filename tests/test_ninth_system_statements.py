@@ -46,6 +46,7 @@ def test_its_figures_are_compared_with_the_reports_only_where_the_page_says_so(n
     name = nine["systems"].set_index("system_id").loc[NINTH_SYSTEM_ID, "name"]
     assert name not in set(shown["System"])  # left out of the chart ...
     assert derive.scale_summary(nine)["budget_other_year"] == f"{name} (figures from 2024, the others' from 2023)"
+
     def other_year(tables):
         return next(c.value for c in statements.scale(tables) if c.claim_id == "scale-budget-other-year")
 
