@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,10 @@ NO_SOURCES = (
 def pytest_configure(config):
     if not PROJECT.sources_dir.is_dir() and sources_required():
         raise pytest.UsageError(NO_SOURCES)
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # A pytest-xdist worker ignores Ctrl-C (its controller stops it); the tests of Ctrl-C
+        # need the interpreter's own handler, as in a build started from a terminal.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     config.stash[_CHECKOUT] = checkout_guard.snapshot(PROJECT.root)
 
 
