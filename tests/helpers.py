@@ -113,6 +113,9 @@ def grow_with_copies_of_the_ninth_system(data_dir: Path, count: int) -> Path:
     sources_dir = data_dir.parent / "sources"
     if not any(row["system_id"] == NINTH_SYSTEM_ID for row in read_rows(data_dir / "systems.csv")[1]):
         add_ninth_system(data_dir, sources_dir)
+    for document in (NINTH_SYSTEM / "sources").iterdir():  # also where the data already had it
+        sources_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copy(document, sources_dir / document.name)
     have = len(read_rows(data_dir / "systems.csv")[1])
     copies = [f"{NINTH_SYSTEM_ID}-copy-{n}" for n in range(1, count - have + 1)]
     renamed = ("system_id", "source_id", "example_id", "result_id", "lesson_id")

@@ -44,5 +44,7 @@ def test_the_benchmarks_data_edit_is_valid_data(tmp_path):
     from ics_evidence.benchmark import edit_population
 
     data = shutil.copytree(PROJECT.data_dir, tmp_path / "data")
+    if PROJECT.local_sources_dir.is_dir():  # the documents the repository holds, beside the data
+        shutil.copytree(PROJECT.local_sources_dir, tmp_path / "sources")
     edit_population(data)
     assert validate_package(data, PROJECT.sources_dir) == []

@@ -58,8 +58,9 @@ def test_any_file_name_in_the_repository_sources_folder(data_copy, sources, tmp_
     missing = _file_of(data_copy, "blog-2023")
     local = tmp_path / "sources"  # data_copy is tmp_path/data
     local.mkdir(exist_ok=True)  # data_copy brings the checkout's sources/ folder
-    shutil.copy(sources / missing, local / "Shedding light on improvement (blog, 2023).txt")
-    edit_cell(data_copy / "sources.csv", {"source_id": "blog-2023"}, "file", local.glob("*.txt").__next__().name)
+    renamed = "Shedding light on improvement (blog, 2023).txt"
+    shutil.copy(sources / missing, local / renamed)
+    edit_cell(data_copy / "sources.csv", {"source_id": "blog-2023"}, "file", renamed)
     assert validate_package(data_copy, _external_without(tmp_path, sources, missing)) == []
 
 
