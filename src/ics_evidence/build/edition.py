@@ -15,7 +15,6 @@ import datetime as dt
 import html
 import re
 import subprocess
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -25,6 +24,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ics_evidence.build.markdown import one_line
+from ics_evidence.data.validate import hidden_character
 from ics_evidence.files import regular_file
 
 RELEASES = "releases.yml"
@@ -55,9 +55,9 @@ def _plain_text(value: str) -> str:
     """Plain text on one line: control, format (bidi, zero-width) and line or paragraph
     separator characters are refused, as they are in the data (they reorder or hide text, or
     break the lines of whatever shows it)."""
-    for character in value:
-        if unicodedata.category(character) in ("Cc", "Cf", "Zl", "Zp"):
-            raise ValueError(f"contains U+{ord(character):04X} {unicodedata.name(character, 'control character')}")
+    hidden = hidden_character(value)
+    if hidden:
+        raise ValueError(f"contains {hidden}")
     if value != value.strip():
         raise ValueError("has leading or trailing white space")
     return value

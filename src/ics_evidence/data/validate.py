@@ -45,7 +45,7 @@ ID_MAX_LENGTH = 100
 HIDDEN_CATEGORIES = ("Cc", "Cf", "Zl", "Zp")
 
 
-def _hidden_character(text: str) -> str | None:
+def hidden_character(text: str) -> str | None:
     """The first control, bidi-override, zero-width or other format character (Unicode
     categories Cc and Cf): they reorder or hide text, or make two ids look identical. And the
     line and paragraph separators U+2028 and U+2029 (Zl, Zp): a chart library or a script that
@@ -143,7 +143,7 @@ def check_cell(field: Field, cell: str) -> tuple[Any, list[tuple[str, str, str]]
     found: list[tuple[str, str, str]] = []
     if cell != cell.strip():
         found.append((cell, "whitespace", "leading or trailing white space"))
-    hidden = _hidden_character(cell)
+    hidden = hidden_character(cell)
     if hidden:
         shown = cell.encode("unicode_escape").decode("ascii")
         found.append((shown, "characters", f"contains {hidden}; retype the value without it"))
