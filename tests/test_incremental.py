@@ -136,6 +136,7 @@ def recode_a_theme(data: Path) -> tuple[str, str]:
     row = max(coded, key=lambda r: (counts[r["theme_id"]], r["theme_id"]))
     key = {"system_id": row["system_id"], "theme_id": row["theme_id"]}
     edit_cell(data / "theme_coding.csv", key, "strength", "0")
+    edit_cell(data / "theme_coding.csv", key, "evidence_basis", "")  # a code of 0 has no evidence basis
     return row["system_id"], row["theme_id"]
 
 

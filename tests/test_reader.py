@@ -271,16 +271,11 @@ def test_a_ninth_system_changes_the_count_the_narrative_pastes(tmp_path, data_co
 
     from ics_evidence.build.execute import execute
     from ics_evidence.build.jobs import load_jobs
-    from ics_evidence.data.csvfiles import read_rows, write_rows
+    from ics_evidence.data.csvfiles import read_rows
+    from tests.helpers import add_ninth_system
 
-    header, systems = read_rows(data_copy / "systems.csv")
-    systems.append(dict(systems[0], system_id="testshire", name="Testshire", abbreviation=""))
-    write_rows(data_copy / "systems.csv", header, systems)
-    for table in ("theme_coding", "system_dimensions"):  # a system must be coded on every theme and dimension
-        header, rows = read_rows(data_copy / f"{table}.csv")
-        first = systems[0]["system_id"]
-        rows += [dict(row, system_id="testshire") for row in rows if row["system_id"] == first]
-        write_rows(data_copy / f"{table}.csv", header, rows)
+    add_ninth_system(data_copy)  # a system from its own document, as an analyst adds one
+    _header, systems = read_rows(data_copy / "systems.csv")
     job = next(j for j in load_jobs(PROJECT, data_copy) if j.label == "recommendations")
     job = dataclasses.replace(job, output=tmp_path / "recommendations.ipynb")
     execute(job, {})

@@ -180,8 +180,11 @@ def released(repository) -> Released:
 
     # What changed: edit, add and remove rows, and the next release lists them.
     header, figures = read_rows(repository / "data" / "system_figures.csv")
-    figures[0]["value"] = "3100000"
-    figures[0]["derivation"] = "Test edit: a revised value the quote does not state, so it says how it was derived."
+    # A revision the validator accepts: a longer passage of the same source, and the value derived
+    # from its numbers (a derivation is checked against the quotation, never trusted).
+    figures[0]["value"] = "3005000"
+    figures[0]["quote"] = "more than three million people across over 5,000 square miles"
+    figures[0]["derivation"] = "sum 3000000 + 5000. Test edit: a revised value derived from the quotation."
     write_rows(repository / "data" / "system_figures.csv", header, figures)
     key = " / ".join(figures[0][k] for k in ("system_id", "measure_id", "source_id"))
     changelog = repository / "CHANGELOG.md"
@@ -242,9 +245,9 @@ def test_release_bundle_version_stamp_diff_and_reproducibility(released):
     # What changed: the next release lists the edited, added and removed rows.
     text = released.second_notes
     assert (
-        "| `lessons` | 1 | 1 | 0 |" in text and "| `system_figures` | 0 | 0 | 2 |" in text
-    )  # value and its derivation
-    assert "| `value` | 3000000 | 3100000 |" in text
+        "| `lessons` | 1 | 1 | 0 |" in text and "| `system_figures` | 0 | 0 | 3 |" in text
+    )  # value, its quotation and its derivation
+    assert "| `value` | 3000000 | 3005000 |" in text
     # ...and the statements that edit changed, each with its old and new text.
     assert "## Statements that changed" in text and "`scale-total-population`:" in text
 
@@ -287,11 +290,11 @@ def test_site_holds_every_edition_found_without_tags(repository, released):
 
     # The latest edition's What-changed compares with the edition before it, found without tags.
     changes = (site / f"v{latest}" / "book" / "changes.html").read_text(encoding="utf-8")
-    assert f"edition {versions[1]}" in changes and "3100000" in changes
+    assert f"edition {versions[1]}" in changes and "3005000" in changes
     assert "a test correction." in changes and "North East and North Cumbria / " in changes
     # ... and the value's own page says so, beside the figures.
     profile = (site / f"v{latest}" / "book" / "systems" / "north-east-and-north-cumbria.html").read_text("utf-8")
-    assert f"revised in {latest}, was 3000000 in {versions[1]}, now 3100000: correction, a test correction." in profile
+    assert f"revised in {latest}, was 3000000 in {versions[1]}, now 3005000: correction, a test correction." in profile
     assert "revised in" not in (site / f"v{latest}" / "book" / "systems" / "dorset.html").read_text("utf-8")
     assert "a test correction." in (site / f"v{latest}" / "book" / "changelog.html").read_text("utf-8")
 
