@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from ics_evidence.build import book
+from ics_evidence.assemble import book
 from ics_evidence.data.csvfiles import read_rows
 from ics_evidence.project import Project
 from tests.helpers import ROOT

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from ics_evidence.build import book, pipeline
-from ics_evidence.build.jobs import load_jobs
+from ics_evidence.assemble import book, pipeline
+from ics_evidence.assemble.jobs import load_jobs
 from ics_evidence.project import Project
 from tests.helpers import ROOT, copy_project, project_environment
 
@@ -96,7 +96,7 @@ def test_leftovers_of_an_interrupted_publish_are_recovered(tmp_path):
 
 @pytest.mark.parametrize("verb", ["build", "run", "pages"])
 def test_a_second_build_says_who_holds_the_lock_and_exits_cleanly(project, verb):
-    from ics_evidence.build.lock import build_lock
+    from ics_evidence.assemble.lock import build_lock
 
     with build_lock(project / "_build", "the test's build"):
         started = time.perf_counter()
@@ -110,7 +110,7 @@ def test_a_second_build_says_who_holds_the_lock_and_exits_cleanly(project, verb)
 
 def test_the_lock_dies_with_its_holder(project):
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from pathlib import Path; from ics_evidence.build.lock import build_lock\n"
+        "import sys, time; from pathlib import Path; from ics_evidence.assemble.lock import build_lock\n"
         f"with build_lock(Path({str(project / '_build')!r}), 'killed build'):\n"
         "    print('held', flush=True); time.sleep(60)")], stdout=subprocess.PIPE, text=True)  # fmt: skip
     assert holder.stdout.readline().strip() == "held"
@@ -226,8 +226,8 @@ def test_an_interrupted_sphinx_build_is_repaired_by_the_next(tmp_path, monkeypat
 
 @pytest.mark.parametrize("opted_out", [False, True])
 def test_build_last_line_says_whether_quotations_were_checked(monkeypatch, tmp_path, opted_out):
-    from ics_evidence.build.book_inputs import BookOutcome
-    from ics_evidence.build.summary import final_line
+    from ics_evidence.assemble.book_inputs import BookOutcome
+    from ics_evidence.assemble.summary import final_line
     from ics_evidence.project import WITHOUT_SOURCES_ENV
 
     if opted_out:

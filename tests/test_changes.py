@@ -3,7 +3,7 @@ values, and the changelog's reason (revision or correction) beside each value.""
 
 from __future__ import annotations
 
-from ics_evidence.build.changes import Reason, changelog_reasons, diff_tables, revisions, revisions_markdown
+from ics_evidence.assemble.changes import Reason, changelog_reasons, diff_tables, revisions, revisions_markdown
 from ics_evidence.data.schema import read_package
 from tests.helpers import DATA_DIR
 
@@ -74,7 +74,7 @@ def test_only_figures_get_notices_and_a_change_without_a_reason_says_so():
 
 
 def test_long_texts_are_summarised_in_the_table_by_table_list():
-    from ics_evidence.build.changes import diff_markdown
+    from ics_evidence.assemble.changes import diff_markdown
 
     old = {"t": [{"id": "a", "quote": "word " * 30, "value": "1"}]}
     new = {"t": [{"id": "a", "quote": "other " * 12, "value": "2"}]}

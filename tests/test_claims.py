@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 from ics_evidence.analysis import statements
-from ics_evidence.build import claims
-from ics_evidence.build.pages import statements_changed
+from ics_evidence.assemble import claims
+from ics_evidence.assemble.pages import statements_changed
 from ics_evidence.data.csvfiles import read_rows, write_rows
 from ics_evidence.data.load import read_typed
 from ics_evidence.manifest import Manifest

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ics_evidence.build.datadict import render_markdown
+from ics_evidence.assemble.datadict import render_markdown
 from ics_evidence.data.schema import read_package
 from tests.helpers import DATA_DIR
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from ics_evidence import DataPackageError, load_package, validate_package
-from ics_evidence.build.fingerprint import DataHasher
+from ics_evidence.assemble.fingerprint import DataHasher
 from ics_evidence.data.csvfiles import read_rows, write_rows
 from tests.helpers import DATA_DIR, PROJECT, ROOT
 

@@ -5,7 +5,7 @@ The property: after any set of data edits, ``python -m ics_evidence build`` on t
 build gives every page the same visible text as a build from nothing. Sphinx alone fails it: a
 page that glues a value from another notebook, or shows the book's figure numbers, titles and
 navigation, is written again only when its own source changes
-(``ics_evidence.build.sphinx_dependencies`` declares what it depends on).
+(``ics_evidence.assemble.sphinx_dependencies`` declares what it depends on).
 
 One copy of the project, four builds (each costs minutes, so no more than that):
 
@@ -190,7 +190,7 @@ def assert_writes_only_ignored_files(project: Path, action) -> None:
 def test_generating_pages_from_other_data_writes_no_tracked_file(tmp_path):
     """The build's first stage (the generated pages, the chart bundle) writes only ignored paths,
     whatever the data: CITATION.cff used to be rewritten with the data's count of systems."""
-    from ics_evidence.build.pages import generate_pages
+    from ics_evidence.assemble.pages import generate_pages
     from ics_evidence.project import Project
 
     project = git_copy(tmp_path)

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 from ics_evidence.analysis import charts
-from ics_evidence.build.jobs import load_jobs
+from ics_evidence.assemble.jobs import load_jobs
 from ics_evidence.project import Project
 from tests.helpers import DATA_DIR, PROJECT, copy_project, run
 

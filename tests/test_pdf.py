@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ics_evidence.build.edition import long_date
+from ics_evidence.assemble.edition import long_date
 from ics_evidence.release.pdf import current_edition
 from tests.helpers import PROJECT, copy_built, run
 

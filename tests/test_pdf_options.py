@@ -16,7 +16,7 @@ def test_pdf_prints_the_data_and_the_sources_it_is_given(tmp_path, monkeypatch, 
     import contextlib
 
     from ics_evidence import cli
-    from ics_evidence.build import pipeline
+    from ics_evidence.assemble import pipeline
     from ics_evidence.release import pdf
     from tests.helpers import copy_project
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from ics_evidence.build import execute, fingerprint, pipeline
-from ics_evidence.build.jobs import Job, PipelineError, load_jobs
+from ics_evidence.assemble import execute, fingerprint, pipeline
+from ics_evidence.assemble.jobs import Job, PipelineError, load_jobs
 from ics_evidence.data.csvfiles import read_rows
 from ics_evidence.project import Project
 from tests.helpers import DATA_DIR, ROOT
@@ -180,7 +180,7 @@ def test_fingerprint_covers_the_code_notebooks_import(tmp_path):
 def test_release_and_build_code_leave_notebooks_up_to_date(tmp_path):
     package = copy_of_package(tmp_path)
     before = fingerprint.code_fingerprint.__wrapped__(package)
-    for module in ("release/bundle.py", "build/book.py", "benchmark.py", "cli.py"):
+    for module in ("release/bundle.py", "assemble/book.py", "benchmark.py", "cli.py"):
         path = package / module
         path.write_text(path.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     assert fingerprint.code_fingerprint.__wrapped__(package) == before

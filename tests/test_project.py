@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ics_evidence.build.book import write_toc
+from ics_evidence.assemble.book import write_toc
 from ics_evidence.data.csvfiles import edit_cell, read_rows
 from ics_evidence.manifest import Manifest, ManifestError
 from ics_evidence.project import NotAProject, Project

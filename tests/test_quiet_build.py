@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from ics_evidence import cli
-from ics_evidence.build import book, book_inputs, pipeline
-from ics_evidence.build.book_inputs import BookOutcome
+from ics_evidence.assemble import book, book_inputs, pipeline
+from ics_evidence.assemble.book_inputs import BookOutcome
 from ics_evidence.project import Project
 from tests.helpers import PROJECT, copy_project
 

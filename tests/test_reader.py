@@ -269,8 +269,8 @@ def test_a_ninth_system_changes_the_count_the_narrative_pastes(tmp_path, data_co
 
     import nbformat
 
-    from ics_evidence.build.execute import execute
-    from ics_evidence.build.jobs import load_jobs
+    from ics_evidence.assemble.execute import execute
+    from ics_evidence.assemble.jobs import load_jobs
     from ics_evidence.data.csvfiles import read_rows
     from tests.helpers import add_ninth_system
 

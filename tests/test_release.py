@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ics_evidence.build import changes, edition
+from ics_evidence.assemble import changes, edition
 from ics_evidence.data.csvfiles import read_rows, write_rows
 from ics_evidence.project import Project
 from ics_evidence.release import ReleaseError, record

@@ -1,5 +1,5 @@
 """The Sphinx extension that makes an incremental build write what a clean one would
-(``ics_evidence.build.sphinx_dependencies``), on a book of four small pages built by Sphinx
+(``ics_evidence.assemble.sphinx_dependencies``), on a book of four small pages built by Sphinx
 itself: a value glued from a notebook, a figure number and a page title shown on another page
 follow their source, and a build with nothing changed still writes nothing. (The whole book,
 after real data edits, is compared with a clean build in ``test_incremental.py``.)"""
@@ -67,7 +67,7 @@ def write(book: Path, name: str, text: str) -> None:
 
 def make_book(book: Path, extension: bool) -> None:
     book.mkdir()
-    write(book, "conf.py", CONF.format(extension=', "ics_evidence.build.sphinx_dependencies"' if extension else ""))
+    write(book, "conf.py", CONF.format(extension=', "ics_evidence.assemble.sphinx_dependencies"' if extension else ""))
     write(book, "index.md", INDEX.format(pages="counts\nfigures\npage"))
     write(book, "counts.ipynb", notebook(62))
     write(book, "figures.md", FIGURES.format(title="Figures"))

@@ -1,5 +1,5 @@
 """Notebooks stay thin (load, call, show): the code lives in the analysis package, which the
-build and release stages use but never the other way round."""
+assemble and release stages use but never the other way round."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def test_the_analysis_package_does_not_import_the_build_or_release_stages():
     script = (
         "import importlib, sys\n"
         f"for name in {modules!r}: importlib.import_module(name)\n"
-        "print(' '.join(m for m in sys.modules if m.startswith(('ics_evidence.build', 'ics_evidence.release'))))\n"
+        "print(' '.join(m for m in sys.modules if m.startswith(('ics_evidence.assemble', 'ics_evidence.release'))))\n"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True)
     assert result.stdout.strip() == ""

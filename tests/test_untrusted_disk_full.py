@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from ics_evidence import cli
-from ics_evidence.build import book
+from ics_evidence.assemble import book
 
 
 def _tree(path: Path, pages: int) -> Path:

@@ -2,7 +2,7 @@
 
 ``kill -9`` of the build while Sphinx runs left ``jupyter-book`` running, writing into
 ``_build`` without the lock, while the next build started. A stand-in build here holds the
-build lock and starts a child through :func:`ics_evidence.build.book_inputs.run_logged`, the way
+build lock and starts a child through :func:`ics_evidence.assemble.book_inputs.run_logged`, the way
 the book's Sphinx run is started; the child reports its pid through a FIFO and waits. The tests
 wait on events only (the FIFO, a pidfd that becomes readable when a process exits), never on time.
 """
@@ -24,8 +24,8 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "pidfd_open"), reason="needs Lin
 BUILD = """
 import sys
 from pathlib import Path
-from ics_evidence.build import book_inputs
-from ics_evidence.build.lock import build_lock
+from ics_evidence.assemble import book_inputs
+from ics_evidence.assemble.lock import build_lock
 build_dir, fifo = Path(sys.argv[1]), sys.argv[2]
 child = [sys.executable, "-c", sys.argv[3], fifo]
 with build_lock(build_dir, "the stand-in build"):
@@ -93,7 +93,7 @@ def test_orphan_child_holds_the_build_lock_while_it_runs(running_build):
 
 
 def test_orphan_next_build_waits_for_the_child_then_starts(running_build):
-    from ics_evidence.build.lock import BuildLocked, build_lock
+    from ics_evidence.assemble.lock import BuildLocked, build_lock
 
     build, child, build_dir = running_build
     with pytest.raises(BuildLocked), build_lock(build_dir, "the next build"):

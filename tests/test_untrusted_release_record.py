@@ -18,8 +18,8 @@ from bs4 import BeautifulSoup
 from markdown_it import MarkdownIt
 
 from ics_evidence import cli
-from ics_evidence.build import edition, pages, sphinx_edition
-from ics_evidence.build.edition import EditionError, Release
+from ics_evidence.assemble import edition, pages, sphinx_edition
+from ics_evidence.assemble.edition import EditionError, Release
 from tests.helpers import ROOT
 
 GOOD = "  version: 1.2.0\n  date: 2026-01-02\n  summary: Fine.\n"

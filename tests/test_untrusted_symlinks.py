@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from ics_evidence import cli, validate_package
-from ics_evidence.build import edition, pages
+from ics_evidence.assemble import edition, pages
 from ics_evidence.data.csvfiles import read_table
 from ics_evidence.data.schema import read_package
 from tests.helpers import ROOT

@@ -130,7 +130,7 @@ def test_terminal_sphinx_warning_lines_are_escaped(tmp_path, capsys):
     """A Sphinx warning may quote data text; the lines the build shows from its log are escaped."""
     import sys
 
-    from ics_evidence.build.book_inputs import run_logged
+    from ics_evidence.assemble.book_inputs import run_logged
 
     warning = "WARNING: page \x1b[2J\u202eevil\x07 end"
     command = [sys.executable, "-c", f"print({warning!r}); raise SystemExit(1)"]

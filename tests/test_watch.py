@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from ics_evidence.build import pipeline
+from ics_evidence.assemble import pipeline
 
 
 def test_watch_rebuilds_when_a_data_file_changes(tmp_path):

@@ -153,7 +153,7 @@ def jupyter_book_cache_scenario(project: Path) -> list[Measurement]:
         )
         return time.perf_counter() - started
 
-    from ics_evidence.build.pages import generate_pages
+    from ics_evidence.assemble.pages import generate_pages
 
     generate_pages(Project(project))  # the copy's pages, never the checkout's
     first = build()

@@ -84,8 +84,8 @@ def papermill_run(project: Path, code: str) -> float:
 
 def one_notebook(project: Path, system_id: str) -> tuple[str, float]:
     """Execute one system's profile as the pipeline would (into the copy's book/)."""
-    from ics_evidence.build.execute import execute
-    from ics_evidence.build.jobs import load_jobs
+    from ics_evidence.assemble.execute import execute
+    from ics_evidence.assemble.jobs import load_jobs
 
     copy = Project(project)
     job = next(j for j in load_jobs(copy, copy.data_dir) if j.parameters.get("system_id") == system_id)
@@ -95,14 +95,14 @@ def one_notebook(project: Path, system_id: str) -> tuple[str, float]:
 def sphinx_one_page(project: Path) -> float:
     """Sphinx rebuilding the site after one executed notebook changed (run after
     :func:`one_notebook`; its log goes to the copy's _build/logs)."""
-    from ics_evidence.build import book
+    from ics_evidence.assemble import book
 
     copy = Project(project)
     return _timed(lambda: book.run_sphinx(copy, copy.work_dir))
 
 
 def hashing_floor(project: Path) -> float:
-    from ics_evidence.build import book_inputs
+    from ics_evidence.assemble import book_inputs
 
     return _timed(lambda: book_inputs.digest(Project(project)))
 

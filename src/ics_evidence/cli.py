@@ -93,8 +93,8 @@ def _audit(args: argparse.Namespace, project: Project) -> int:
 
 
 def _run(args: argparse.Namespace, project: Project, outcome: dict | None = None) -> int:
-    from ics_evidence.build import pipeline
-    from ics_evidence.build.jobs import PipelineError, load_jobs
+    from ics_evidence.assemble import pipeline
+    from ics_evidence.assemble.jobs import PipelineError, load_jobs
     from ics_evidence.data import validated
 
     started = time.perf_counter()
@@ -126,8 +126,8 @@ def _run(args: argparse.Namespace, project: Project, outcome: dict | None = None
 
 
 def _build(args: argparse.Namespace, project: Project) -> int:
-    from ics_evidence.build.edition import read_releases
-    from ics_evidence.build.summary import final_line
+    from ics_evidence.assemble.edition import read_releases
+    from ics_evidence.assemble.summary import final_line
 
     started = time.perf_counter()
     read_releases(project.root)  # a malformed edition record stops the build before any notebook runs
@@ -135,8 +135,8 @@ def _build(args: argparse.Namespace, project: Project) -> int:
     status = _run(args, project, run)
     if status:
         return status
-    from ics_evidence.build import book  # imports Altair; only the build needs it
-    from ics_evidence.build.book_inputs import BookOutcome
+    from ics_evidence.assemble import book  # imports Altair; only the build needs it
+    from ics_evidence.assemble.book_inputs import BookOutcome
 
     print("assembling the book")
     outcome = BookOutcome()
@@ -150,8 +150,8 @@ def _build(args: argparse.Namespace, project: Project) -> int:
 
 
 def _status(args: argparse.Namespace, project: Project) -> int:
-    from ics_evidence.build import pipeline
-    from ics_evidence.build.jobs import PipelineError, load_jobs
+    from ics_evidence.assemble import pipeline
+    from ics_evidence.assemble.jobs import PipelineError, load_jobs
 
     try:
         plans = pipeline.plan(load_jobs(project, args.data), args.force)
@@ -163,7 +163,7 @@ def _status(args: argparse.Namespace, project: Project) -> int:
 
 
 def _watch(args: argparse.Namespace, project: Project) -> int:
-    from ics_evidence.build import pipeline
+    from ics_evidence.assemble import pipeline
 
     _build(args, project)
     args.force = False
@@ -172,14 +172,14 @@ def _watch(args: argparse.Namespace, project: Project) -> int:
 
 
 def _pages(args: argparse.Namespace, project: Project) -> int:
-    from ics_evidence.build.pages import generate_pages
+    from ics_evidence.assemble.pages import generate_pages
 
     generate_pages(project, args.data, sources_checked=_checked(args))
     return 0
 
 
 def _claims(args: argparse.Namespace, project: Project) -> int:
-    from ics_evidence.build.claims import SNAPSHOT, ledger, to_csv
+    from ics_evidence.assemble.claims import SNAPSHOT, ledger, to_csv
 
     if _validate(args.data, args.sources):
         return 1
@@ -230,7 +230,7 @@ def _release(args: argparse.Namespace, project: Project) -> int:
 
 
 def _pdf(args: argparse.Namespace, project: Project) -> int:
-    from ics_evidence.build.edition import read_releases
+    from ics_evidence.assemble.edition import read_releases
 
     read_releases(project.root)  # a malformed edition record stops it before any notebook runs
     status = _run(args, project)
@@ -386,9 +386,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, project: Project) -> int:
-    from ics_evidence.build.edition import EditionError
-    from ics_evidence.build.lock import BuildLocked, build_lock
-    from ics_evidence.build.pipeline import Interrupted
+    from ics_evidence.assemble.edition import EditionError
+    from ics_evidence.assemble.lock import BuildLocked, build_lock
+    from ics_evidence.assemble.pipeline import Interrupted
     from ics_evidence.files import UnsafeFile
 
     try:

@@ -1,7 +1,7 @@
 """The pipeline manifest, ``notebooks/pipeline.yml``, read into validated models.
 
 It is the one place that says which notebooks exist, what each reads, where its executed
-copy goes and, for the analysis chapters, under which title the book lists it. The build
+copy goes and, for the analysis chapters, under which title the book lists it. The assemble
 stage expands it into jobs; the analysis stage reads it so that a notebook loads exactly the
 tables it declares. Both stages import it; it imports neither.
 """

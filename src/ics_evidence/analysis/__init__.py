@@ -9,5 +9,5 @@
   ``tables``: escaped HTML tables; ``notebook``: what notebooks call to load, show and glue.
 
 Notebooks stay thin (load, call, show; at most 80 lines of code each). Nothing here imports
-the build or release stages.
+the assemble or release stages.
 """

@@ -12,11 +12,11 @@ import subprocess
 import tarfile
 from pathlib import Path
 
-from ics_evidence.build import book, pipeline
-from ics_evidence.build.claims import CLAIMS
-from ics_evidence.build.edition import RELEASES, Release, long_date, read_releases, release_commits
-from ics_evidence.build.jobs import load_jobs
-from ics_evidence.build.pages import CHANGES_DETAIL, STATEMENTS_CHANGED, package_files
+from ics_evidence.assemble import book, pipeline
+from ics_evidence.assemble.claims import CLAIMS
+from ics_evidence.assemble.edition import RELEASES, Release, long_date, read_releases, release_commits
+from ics_evidence.assemble.jobs import load_jobs
+from ics_evidence.assemble.pages import CHANGES_DETAIL, STATEMENTS_CHANGED, package_files
 from ics_evidence.data.schema import read_package
 from ics_evidence.files import regular_file
 from ics_evidence.project import DESCRIPTOR, Project

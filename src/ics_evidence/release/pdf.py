@@ -14,9 +14,9 @@ import multiprocessing
 import shutil
 from pathlib import Path
 
-from ics_evidence.build import book
-from ics_evidence.build.edition import Release, long_date, read_citation, read_releases
-from ics_evidence.build.pages import generate_pages
+from ics_evidence.assemble import book
+from ics_evidence.assemble.edition import Release, long_date, read_citation, read_releases
+from ics_evidence.assemble.pages import generate_pages
 from ics_evidence.project import Project
 from ics_evidence.release import BUNDLE_NAME, ReleaseError
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from ics_evidence.build.edition import (
+from ics_evidence.assemble.edition import (
     CITATION,
     RELEASES,
     Release,
@@ -24,7 +24,7 @@ from ics_evidence.build.edition import (
     read_releases,
     version_key,
 )
-from ics_evidence.build.markdown import text as literal
+from ics_evidence.assemble.markdown import text as literal
 from ics_evidence.data.validate import validate_package
 from ics_evidence.project import DESCRIPTOR, Project
 from ics_evidence.release import ReleaseError

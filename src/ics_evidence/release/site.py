@@ -25,8 +25,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ics_evidence.build.edition import Release, long_date, read_releases, release_commits, version_key
-from ics_evidence.build.lock import child_options
+from ics_evidence.assemble.edition import Release, long_date, read_releases, release_commits, version_key
+from ics_evidence.assemble.lock import child_options
 from ics_evidence.project import SOURCES_ENV, Project
 from ics_evidence.release import BUNDLE_NAME, ReleaseError
 

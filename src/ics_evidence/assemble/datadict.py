@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ics_evidence.build.markdown import code, text
+from ics_evidence.assemble.markdown import code, text
 from ics_evidence.data.schema import Field, Package
 
 ROLE_LABELS = {

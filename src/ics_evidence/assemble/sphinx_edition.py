@@ -5,7 +5,7 @@ Listed in ``_config.yml``'s extensions, it puts the version and date in the foot
 page and offers ``{{ edition_version }}``, ``{{ edition_date }}`` and the validator's quotation
 limits to the Markdown pages (the project's own values, never data), so no page types them by
 hand. The revision notices come from ``book/generated/revisions.json`` (written by
-:mod:`ics_evidence.build.pages`), which every system page declares as a dependency, so a
+:mod:`ics_evidence.assemble.pages`), which every system page declares as a dependency, so a
 changed notice rebuilds exactly those pages.
 """
 
@@ -15,8 +15,8 @@ import html
 import json
 from pathlib import Path
 
-from ics_evidence.build.edition import footer_html, long_date, read_releases
-from ics_evidence.build.markdown import text
+from ics_evidence.assemble.edition import footer_html, long_date, read_releases
+from ics_evidence.assemble.markdown import text
 from ics_evidence.data.evidence import QUOTE_MAX_WORDS, QUOTE_MIN_WORDS
 
 

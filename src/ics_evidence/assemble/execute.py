@@ -14,8 +14,8 @@ import re
 import time
 from pathlib import Path
 
-from ics_evidence.build import markdown
-from ics_evidence.build.jobs import Job, NotebookFailed, PipelineError
+from ics_evidence.assemble import markdown
+from ics_evidence.assemble.jobs import Job, NotebookFailed, PipelineError
 from ics_evidence.data.suggest import did_you_mean
 
 HIDDEN_TAG = "remove-cell"

@@ -14,7 +14,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from ics_evidence.build.jobs import Job
+from ics_evidence.assemble.jobs import Job
 from ics_evidence.data.csvfiles import read_table
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]

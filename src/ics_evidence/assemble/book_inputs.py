@@ -42,7 +42,7 @@ class BookOutcome:
 
 def _package_build_code() -> list[Path]:
     package = Path(__file__).resolve().parent.parent  # src/ics_evidence
-    return [*sorted((package / "build").glob("*.py")), package / "project.py", package / "manifest.py"]
+    return [*sorted((package / "assemble").glob("*.py")), package / "project.py", package / "manifest.py"]
 
 
 def input_files(project: Project) -> list[Path]:
@@ -99,7 +99,7 @@ def run_logged(command: list[str], cwd: Path, log: Path, verbose: bool = False) 
     """Run Sphinx (through Jupyter Book): its output to ``log``, or to the terminal if ``verbose``.
     It dies with the build and holds the build's lock while it runs (:func:`lock.child_options`).
     On failure, the warning and error lines of the log and its path go to stderr."""
-    from ics_evidence.build.lock import child_options
+    from ics_evidence.assemble.lock import child_options
 
     if verbose:
         return subprocess.run(command, cwd=cwd, check=False, **child_options()).returncode

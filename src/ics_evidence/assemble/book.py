@@ -16,8 +16,8 @@ from pathlib import Path
 
 import yaml
 
-from ics_evidence.build import book_inputs
-from ics_evidence.build.pages import generate_pages, write_atomic
+from ics_evidence.assemble import book_inputs
+from ics_evidence.assemble.pages import generate_pages, write_atomic
 from ics_evidence.manifest import Manifest
 from ics_evidence.project import Project
 

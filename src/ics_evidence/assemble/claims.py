@@ -177,7 +177,7 @@ def changed_markdown(rows: list[tuple[str, str, str, str]], skipped: list[tuple[
     """The changed statements as a Markdown list: "front page, themes-most-shared: old → new",
     then the pages whose earlier statements could not be recomputed. Every text is
     data-derived, so it is escaped as literal Markdown."""
-    from ics_evidence.build.markdown import text
+    from ics_evidence.assemble.markdown import text
 
     note = "".join(
         f"- Not compared: the statements of `{name}`, which the earlier data cannot give ({text(reason)})\n"

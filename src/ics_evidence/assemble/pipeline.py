@@ -1,8 +1,8 @@
 """The rerun pipeline: papermill reruns exactly the notebooks whose inputs changed.
 
 ``notebooks/pipeline.yml`` (read by :mod:`ics_evidence.manifest`, expanded by
-:mod:`ics_evidence.build.jobs`) declares the notebooks. A notebook is stale when anything in
-its fingerprint (:mod:`ics_evidence.build.fingerprint`) changed since its output was built,
+:mod:`ics_evidence.assemble.jobs`) declares the notebooks. A notebook is stale when anything in
+its fingerprint (:mod:`ics_evidence.assemble.fingerprint`) changed since its output was built,
 or its output is missing. Each executed notebook records what it was built from, in its
 metadata and in ``_build/.pipeline-state.json``, so a no-op run does no notebook work.
 
@@ -20,9 +20,15 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ics_evidence.build.execute import execute
-from ics_evidence.build.fingerprint import DataHasher, code_fingerprint, environment_fingerprint, fingerprint, reasons
-from ics_evidence.build.jobs import Job, NotebookFailed, PipelineError
+from ics_evidence.assemble.execute import execute
+from ics_evidence.assemble.fingerprint import (
+    DataHasher,
+    code_fingerprint,
+    environment_fingerprint,
+    fingerprint,
+    reasons,
+)
+from ics_evidence.assemble.jobs import Job, NotebookFailed, PipelineError
 from ics_evidence.terminal import escaped
 
 STATE_NAME = ".pipeline-state.json"

@@ -11,7 +11,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ics_evidence.build.markdown import code, text
+from ics_evidence.assemble.markdown import code, text
 from ics_evidence.data.csvfiles import parse, read_table
 from ics_evidence.data.schema import read_package
 
@@ -185,7 +185,7 @@ class Revision:
 def changelog_reasons(text: str, newer_than: str) -> dict[tuple[str, str], Reason]:
     """Reasons the changelog gives for changed rows, in the sections newer than ``newer_than``
     (Unreleased and every later version), keyed by (table, primary key as "a / b")."""
-    from ics_evidence.build.edition import SEMVER, version_key
+    from ics_evidence.assemble.edition import SEMVER, version_key
 
     reasons: dict[tuple[str, str], Reason] = {}
     section_counts, kind = False, None

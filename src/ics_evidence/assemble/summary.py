@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ics_evidence.build.book_inputs import BookOutcome
+from ics_evidence.assemble.book_inputs import BookOutcome
 from ics_evidence.project import Project, sources_required
 
 SHOWN_NOTEBOOKS = 4

@@ -2,7 +2,7 @@
 
 ``releases.yml`` is the one place that holds the edition: its first entry is the current
 version and date. The footer and title page of every page (through
-:mod:`ics_evidence.build.sphinx_edition`), the How-to-cite and Versions pages and the release
+:mod:`ics_evidence.assemble.sphinx_edition`), the How-to-cite and Versions pages and the release
 bundle all take it from there. Recording a new release is the release stage's job.
 
 A release's commit is the commit that added its entry to ``releases.yml``, found from that
@@ -23,7 +23,7 @@ import jinja2
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ics_evidence.build.markdown import one_line
+from ics_evidence.assemble.markdown import one_line
 from ics_evidence.data.validate import hidden_character
 from ics_evidence.files import regular_file
 

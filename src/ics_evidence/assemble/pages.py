@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 from ics_evidence.analysis import charts, statements
-from ics_evidence.build.changes import (
+from ics_evidence.assemble.changes import (
     CHANGELOG,
     changelog_reasons,
     diff_markdown,
@@ -25,9 +25,9 @@ from ics_evidence.build.changes import (
     tables_at,
     tables_in,
 )
-from ics_evidence.build.claims import CLAIMS, changed, changed_markdown, ledger, ledger_at, to_csv
-from ics_evidence.build.datadict import render_markdown
-from ics_evidence.build.edition import (
+from ics_evidence.assemble.claims import CLAIMS, changed, changed_markdown, ledger, ledger_at, to_csv
+from ics_evidence.assemble.datadict import render_markdown
+from ics_evidence.assemble.edition import (
     Release,
     apa,
     bibtex,
@@ -38,7 +38,7 @@ from ics_evidence.build.edition import (
     read_releases,
     versions_html,
 )
-from ics_evidence.build.markdown import text
+from ics_evidence.assemble.markdown import text
 from ics_evidence.data.load import read_typed
 from ics_evidence.data.schema import read_package
 from ics_evidence.data.validate import read_tables
@@ -170,7 +170,7 @@ def write_edition_pages(generated_dir: Path, root: Path, data_dir: Path) -> None
     # The fence is longer than any run of backticks in the entries, so no value can close it.
     fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", entries)), default=0))
     cite = [
-        "<!-- Generated from CITATION.cff by ics_evidence.build.pages. Do not edit. -->",
+        "<!-- Generated from CITATION.cff by ics_evidence.assemble.pages. Do not edit. -->",
         "",
         f"## This edition ({text(edition.version)}, {text(long_date(edition.date))})",
         "",
