@@ -18,7 +18,7 @@ override SUMMARY := $(value SUMMARY)
 override VERSION := $(value VERSION)
 export ID NAME SUMMARY VERSION
 
-.PHONY: help book test check validate audit quote-share lint format serve lock clean status watch benchmark browser-deps release site pdf new-system
+.PHONY: help book test check validate audit quote-share lint format serve lock clean status watch benchmark mutants browser-deps release site pdf new-system
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -67,6 +67,9 @@ new-system: $(STAMP) ## Add the rows a new system needs: make new-system ID=nort
 
 audit: $(STAMP) ## Apply the catalogue of careless edits to copies of the data; every one must be refused
 	$(PYTHON) -m ics_evidence audit
+
+mutants: $(STAMP) ## Break each core protection on purpose in a copy; its tests must fail (minutes; not in CI)
+	$(PYTHON) -m tests.mutants
 
 quote-share: $(STAMP) ## Share of each source the package quotes (limits: report 15%, others 30%)
 	$(PYTHON) -m ics_evidence quote-share

@@ -6,6 +6,7 @@ traceback) for anticipated failures."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -43,7 +44,8 @@ def tree(path: Path, **pages: str) -> Path:
 
 
 def test_publish_never_leaves_the_site_missing(tmp_path, monkeypatch):
-    """After every file-system step of a publish, the site is there and whole."""
+    """After every file-system step of a publish (each rename, and each removal: a site removed
+    before its replacement is linked would be missing in between), the site is there and whole."""
     site = tmp_path / "html"
     book.publish(tree(tmp_path / "b0", index="first"), site)
     steps = []
@@ -60,6 +62,9 @@ def test_publish_never_leaves_the_site_missing(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "rename", watched(os.rename))
     monkeypatch.setattr(Path, "rename", watched(Path.rename))
     monkeypatch.setattr(Path, "replace", watched(Path.replace))
+    for name in ("unlink", "remove", "rmdir"):
+        monkeypatch.setattr(os, name, watched(getattr(os, name)))
+    monkeypatch.setattr(shutil, "rmtree", watched(shutil.rmtree))
     (site.resolve() / "other.html").write_text("x", encoding="utf-8")
     for number in range(3):
         book.publish(tree(tmp_path / f"b{number + 1}", index=f"n{number}", other="o"), site)
@@ -92,6 +97,18 @@ def test_leftovers_of_an_interrupted_publish_are_recovered(tmp_path):
 
 
 # -- one build at a time ----------------------------------------------------------------------
+
+
+def test_a_second_lock_on_the_same_build_is_refused(tmp_path):
+    """The lock is exclusive (two holders would write the same products); released, it can be
+    taken again."""
+    from ics_evidence.assemble.lock import BuildLocked, build_lock
+
+    first = build_lock(tmp_path / "_build", "the first build")
+    with first, pytest.raises(BuildLocked, match="the first build"), build_lock(tmp_path / "_build", "a second"):
+        pass
+    with build_lock(tmp_path / "_build", "a later build"):
+        pass
 
 
 @pytest.mark.parametrize("verb", ["build", "run", "pages"])
