@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ics_evidence.analysis import derive, earlier
+from ics_evidence.analysis import codebook, earlier
 
 
 def test_cases_carry_their_systems_name(shipped_tables):
@@ -37,7 +37,7 @@ def test_earlier_figures_come_only_from_the_earlier_sources(shipped_tables):
 
 
 def test_reference_year_is_the_commonest_reference_source_year(shipped_tables):
-    compared = derive.figures_against_reference(shipped_tables)
+    compared = earlier.figures_against_reference(shipped_tables)
     year = earlier.reference_year(shipped_tables)
     counts = compared["source_year_reference"].value_counts()
     assert counts[year] == counts.max()
@@ -45,12 +45,12 @@ def test_reference_year_is_the_commonest_reference_source_year(shipped_tables):
 
 def test_differing_figures_are_the_source_differences(shipped_tables):
     differing = earlier.differing_figures(shipped_tables)
-    assert len(differing) == len(derive.source_differences(shipped_tables)) > 0
+    assert len(differing) == len(earlier.source_differences(shipped_tables)) > 0
     assert differing["differs"].all()
 
 
 def test_involves_earlier_looks_at_both_sides(shipped_tables):
-    inconsistencies = derive.inconsistencies_with_sources(shipped_tables)
+    inconsistencies = earlier.inconsistencies_with_sources(shipped_tables)
     flags = earlier.involves_earlier(shipped_tables, inconsistencies)
     sources = set(earlier.earlier_sources(shipped_tables))
     for flag, first, second in zip(flags, inconsistencies["source_id"], inconsistencies["alt_source_id"], strict=True):
@@ -89,7 +89,7 @@ def test_earlier_figures_table_puts_differences_first_and_matches_last(shipped_t
 
 def test_where_names_the_document_its_type_year_and_section(shipped_tables):
     source = shipped_tables["sources"].iloc[0]
-    kind = derive.label_for_kind(source["document_type"])
+    kind = codebook.label_for_kind(source["document_type"])
     place = earlier.where(shipped_tables, "Title", source["source_id"], 2020, "Box 1")
     assert place == f"Title ({kind}, 2020), Box 1"
     assert earlier.where(shipped_tables, "Title", source["source_id"], 2020, pd.NA) == f"Title ({kind}, 2020)"
@@ -97,7 +97,7 @@ def test_where_names_the_document_its_type_year_and_section(shipped_tables):
 
 
 def test_inconsistency_table_capitalises_topics_and_names_missing_systems(shipped_tables):
-    inconsistencies = derive.inconsistencies_with_sources(shipped_tables)
+    inconsistencies = earlier.inconsistencies_with_sources(shipped_tables)
     shown = earlier.inconsistency_table(shipped_tables, inconsistencies)
     assert len(shown) == len(inconsistencies) > 0
     assert all(topic[:1].isupper() for topic in shown["Topic"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ics_evidence.analysis import derive, external_help
+from ics_evidence.analysis import codebook, external_help
 from ics_evidence.analysis.stated import as_stated
 
 
@@ -22,7 +22,7 @@ def test_partner_kinds_figure_names_the_partners_of_each_kind(shipped_tables):
     partners = shipped_tables["partners"]
     assert data["Partners"].sum() == len(partners)
     for label, who in zip(data["Kind"], data["Who"], strict=True):
-        kind = next(k for k in partners["kind"] if derive.label_for_kind(k) == label)
+        kind = next(k for k in partners["kind"] if codebook.label_for_kind(k) == label)
         assert set(who.split("; ")) == set(partners.loc[partners["kind"] == kind, "name"])
     assert chart.to_dict()["layer"][0]["encoding"]["y"]["sort"] == "-x"
 
@@ -34,7 +34,7 @@ def test_systems_by_kind_figure_keeps_every_system_on_the_axis(shipped_tables):
     assert spec["layer"][0]["encoding"]["y"]["scale"]["domain"] == names
     assert len(data) and (data["Partners"] > 0).all()
     assert data["Partners"].sum() == len(shipped_tables["system_partners"])
-    top = int(derive.partner_kind_matrix(shipped_tables)["partners"].max())
+    top = int(external_help.partner_kind_matrix(shipped_tables)["partners"].max())
     assert spec["layer"][0]["encoding"]["color"]["scale"]["domain"] == [0, max(top, 1)]
 
 
@@ -53,7 +53,7 @@ def test_every_link_table_lists_each_link_in_system_order(shipped_tables):
     order = [positions.index(name) for name in shown["System"]]
     assert order == sorted(order)
     linked = shipped_tables["partners"].merge(shipped_tables["system_partners"], on="partner_id")
-    assert set(shown["Kind"]) == {derive.label_for_kind(kind) for kind in linked["kind"]}
+    assert set(shown["Kind"]) == {codebook.label_for_kind(kind) for kind in linked["kind"]}
 
 
 def test_exemplar_rows_follow_the_kinds_asked_for(shipped_tables):
@@ -61,7 +61,7 @@ def test_exemplar_rows_follow_the_kinds_asked_for(shipped_tables):
     exemplars = shipped_tables["exemplars"]
     assert len(rows) == exemplars["kind"].isin(["other-sector", "international"]).sum()
     assert list(rows["order"]) == sorted(rows["order"])
-    assert rows["kind"].iloc[0] == derive.label_for_kind("other-sector")
+    assert rows["kind"].iloc[0] == codebook.label_for_kind("other-sector")
     for _order, group in rows.groupby("order"):
         assert list(group["name"]) == sorted(group["name"])
 

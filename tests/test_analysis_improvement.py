@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ics_evidence.analysis import charts, derive, improvement
+from ics_evidence.analysis import charts, codebook, improvement
 
 
 def test_level_labels_and_colours_follow_the_level_order(shipped_tables):
     labels = improvement.level_labels(shipped_tables)
-    levels = derive.example_levels(shipped_tables)
-    assert labels == [derive.EXAMPLE_LEVELS.get(level, level) for level in levels]
+    levels = improvement.example_levels(shipped_tables)
+    assert labels == [codebook.EXAMPLE_LEVELS.get(level, level) for level in levels]
     scale = improvement.level_scale(shipped_tables).to_dict()
     assert scale["domain"] == labels and scale["range"] == list(charts.PALETTE[: len(labels)])
 
@@ -27,7 +27,7 @@ def test_level_labels_keep_an_unknown_level_as_its_id(shipped_tables):
 
 def test_examples_per_level_counts_every_example_once(shipped_tables):
     per_level = improvement.examples_per_level(shipped_tables)
-    assert list(per_level.index) == derive.example_levels(shipped_tables)
+    assert list(per_level.index) == improvement.example_levels(shipped_tables)
     assert per_level.sum() == len(shipped_tables["improvement_examples"])
 
 
@@ -41,7 +41,7 @@ def test_levels_figure_gives_counts_and_shares(shipped_tables):
 
 def test_level_theme_figure_has_every_level_and_theme(shipped_tables):
     chart, data = improvement.level_theme_figure(shipped_tables)
-    n_levels, n_themes = len(derive.example_levels(shipped_tables)), len(shipped_tables["themes"])
+    n_levels, n_themes = len(improvement.example_levels(shipped_tables)), len(shipped_tables["themes"])
     assert len(data) == n_levels * n_themes
     links = shipped_tables["example_themes"]
     assert data["Examples"].sum() == len(links)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ics_evidence.analysis import derive, methods
+from ics_evidence.analysis import methods
 
 
 def test_method_kind_words_known_kinds_and_falls_back_for_others():
@@ -21,7 +21,7 @@ def test_systems_grid_figure_keeps_every_system_and_method_on_its_axis(shipped_t
     chart, data = methods.systems_grid_figure(shipped_tables)
     encoding = chart.to_dict()["encoding"]
     assert encoding["x"]["scale"]["domain"] == list(shipped_tables["systems"]["name"])
-    assert encoding["y"]["scale"]["domain"] == list(derive.method_usage(shipped_tables)["name"])
+    assert encoding["y"]["scale"]["domain"] == list(methods.method_usage(shipped_tables)["name"])
     assert len(data) == len(shipped_tables["system_methods"])
     assert set(data["Kind"]) <= {methods.method_kind(k) for k in shipped_tables["methods"]["kind"]}
 

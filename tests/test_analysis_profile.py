@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ics_evidence.analysis import derive, profile
+from ics_evidence.analysis import codebook, figures, profile
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +27,7 @@ def test_of_system_keeps_only_the_systems_rows(shipped_tables, system_id):
 def test_key_figures_table_has_every_key_measure(shipped_tables, system_id):
     shown = profile.key_figures_table(shipped_tables, system_id)
     assert "measure_id" not in shown.columns
-    assert len(shown) == len(derive.key_figures(shipped_tables, system_id))
+    assert len(shown) == len(figures.key_figures(shipped_tables, system_id))
 
 
 def test_population_figure_highlights_only_this_system(shipped_tables, system_id):
@@ -51,7 +51,7 @@ def test_themes_table_puts_the_strongest_codes_first_in_words(shipped_tables, sy
 def test_examples_table_orders_examples_by_level(shipped_tables, system_id):
     shown = profile.examples_table(shipped_tables, system_id)
     assert len(shown) == (shipped_tables["improvement_examples"]["system_id"] == system_id).sum()
-    levels = list(derive.EXAMPLE_LEVELS)
+    levels = list(codebook.EXAMPLE_LEVELS)
     positions = [levels.index(level) for level in shown["Level"]]
     assert positions == sorted(positions)
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from ics_evidence.analysis import derive, results
+from ics_evidence.analysis import results
 
 
 def test_kinds_give_a_heading_and_meaning_for_each_result_kind():
     kinds = results.kinds()
-    assert list(kinds) == [kind for kind, _heading, _meaning in derive.RESULT_KINDS]
+    assert list(kinds) == [kind for kind, _heading, _meaning in results.RESULT_KINDS]
     assert all(heading and meaning for heading, meaning in kinds.values())
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ics_evidence.analysis import charts, derive, scale
+from ics_evidence.analysis import charts, figures, scale
 
 
 @pytest.fixture(scope="module")
 def programmes(shipped_tables) -> pd.DataFrame:
-    return derive.multi_system_programmes(shipped_tables)
+    return scale.multi_system_programmes(shipped_tables)
 
 
 def test_programmes_table_joins_the_overlapping_case_studies(programmes):
@@ -29,11 +29,11 @@ def _panel_rows(spec: dict, panel: dict) -> list[dict]:
 def test_population_figure_ranks_the_systems_and_draws_the_programme_apart(shipped_tables, programmes):
     chart, data = scale.population_figure(shipped_tables)
     wide, narrow = charts.split_narrow(chart.to_dict())
-    stated = derive.stated_figures(shipped_tables)
+    stated = figures.stated_figures(shipped_tables)
     assert len(data) == (stated["measure_id"] == "population").sum() > 0
     for name in programmes["name"]:
         assert f"{name} (multi-system programme)" in set(data["System"])
-    peers = set(derive.peer_ids(shipped_tables))
+    peers = set(figures.peer_ids(shipped_tables))
     population = stated[stated["measure_id"] == "population"]
     ranked = list(population[population["system_id"].isin(peers)].sort_values("value", ascending=False)["name"])
     for spec in (wide, narrow):
@@ -57,7 +57,7 @@ def test_ratio_chart_shows_the_ratio_for_integrated_care_systems_only(shipped_ta
     chart, shown = scale.ratio_chart(
         shipped_tables, "budget_per_head_gbp", "Budget per head", "the budget per head", "Budget", "Population"
     )
-    wide = derive.figures_wide(shipped_tables).set_index("name")
+    wide = figures.figures_wide(shipped_tables).set_index("name")
     assert len(shown) > 0 and not set(shown["System"]) & set(programmes["name"])
     for name, value in zip(shown["System"], shown["Budget per head"], strict=True):
         assert value == round(wide.loc[name, "nhs_budget_gbp_bn"] * 1e9 / wide.loc[name, "population"])
@@ -70,10 +70,10 @@ def test_ratio_chart_shows_the_ratio_for_integrated_care_systems_only(shipped_ta
 
 def test_income_table_lists_budget_and_income_of_the_systems_giving_both(shipped_tables):
     shown = scale.income_table(shipped_tables)
-    stated = derive.stated_figures(shipped_tables)
+    stated = figures.stated_figures(shipped_tables)
     with_income = set(stated.loc[stated["measure_id"] == "total_income_gbp_bn", "name"])
     assert set(shown["System"]) == with_income
-    labels = set(derive.stated_figures(shipped_tables).query("measure_id == 'total_income_gbp_bn'")["label"])
+    labels = set(figures.stated_figures(shipped_tables).query("measure_id == 'total_income_gbp_bn'")["label"])
     for _name, rows in shown.groupby("System"):
         assert labels <= set(rows["Figure"]) and len(rows) >= 2
 
@@ -110,8 +110,8 @@ def test_key_figures_table_has_every_case_study_with_whole_number_ratios(shipped
 
 def test_hedged_figures_table_lists_every_hedged_key_figure_in_system_order(shipped_tables):
     shown = scale.hedged_figures_table(shipped_tables)
-    stated = derive.stated_figures(shipped_tables)
-    hedged = stated[stated["measure_id"].isin(derive.KEY_MEASURES) & stated["approximate"]]
+    stated = figures.stated_figures(shipped_tables)
+    hedged = stated[stated["measure_id"].isin(figures.KEY_MEASURES) & stated["approximate"]]
     assert len(shown) == len(hedged) > 0
     assert set(shown["As the source puts it"]) == set(hedged["as_stated"])
     positions = list(shipped_tables["systems"]["name"])

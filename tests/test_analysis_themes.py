@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from ics_evidence.analysis import derive, themes
+from ics_evidence.analysis import figures, themes
 
 
 def test_code_counts_add_up_to_the_coded_cells(shipped_tables):
@@ -50,7 +50,7 @@ def test_matrix_in_words_has_a_row_per_theme_and_a_column_per_system(shipped_tab
     systems = shipped_tables["systems"]
     assert list(words.columns) == ["Theme", *systems["name"]]
     assert list(words["Theme"]) == list(shipped_tables["themes"]["label"])
-    matrix = derive.theme_matrix(shipped_tables)
+    matrix = themes.theme_matrix(shipped_tables)
     first_theme, first_system = matrix.columns[0], matrix.index[0]
     assert words.iloc[0, 1] == themes.STRENGTH_WORDS[int(matrix.loc[first_system, first_theme])]
     assert set(words.iloc[:, 1:].stack()) <= set(themes.STRENGTH_WORDS.values())
@@ -65,8 +65,8 @@ def test_ranked_prevalence_puts_the_most_widely_shared_theme_first(shipped_table
 
 def test_shared_everywhere_counts_against_the_integrated_care_systems(shipped_tables):
     everywhere, central = themes.shared_everywhere(shipped_tables)
-    matrix = derive.theme_matrix(shipped_tables)
-    matrix = matrix[matrix.index.isin(derive.peer_ids(shipped_tables))]  # the programme is not counted
+    matrix = themes.theme_matrix(shipped_tables)
+    matrix = matrix[matrix.index.isin(figures.peer_ids(shipped_tables))]  # the programme is not counted
     assert set(everywhere["theme_id"]) == {t for t in matrix.columns if (matrix[t] >= 1).all()}
     assert set(central["theme_id"]) == {t for t in matrix.columns if (matrix[t] == 2).all()}
     assert set(central["theme_id"]) <= set(everywhere["theme_id"])
@@ -75,7 +75,7 @@ def test_shared_everywhere_counts_against_the_integrated_care_systems(shipped_ta
 def test_prevalence_figure_scales_to_the_number_of_integrated_care_systems(shipped_tables):
     chart, data = themes.prevalence_figure(shipped_tables)
     spec = chart.to_dict()
-    n_systems = len(derive.peer_ids(shipped_tables))
+    n_systems = len(figures.peer_ids(shipped_tables))
     assert n_systems < len(shipped_tables["systems"])  # the shipped data hold a programme
     assert spec["spec"]["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, n_systems]
     assert f"out of {n_systems}" in spec["description"]
@@ -83,7 +83,7 @@ def test_prevalence_figure_scales_to_the_number_of_integrated_care_systems(shipp
 
 
 def test_similarity_values_name_the_most_and_least_alike_pairs(shipped_tables):
-    pairs = derive.similarity_pairs(shipped_tables)
+    pairs = themes.similarity_pairs(shipped_tables)
     values = themes.similarity_values(pairs)
     assert values["themes-pairs-compared"] == len(pairs) > 0
     assert values["themes-most-alike-similarity"] == pairs["similarity"].max()
@@ -101,7 +101,7 @@ def test_similarity_values_without_pairs_are_not_available():
 
 def test_similarity_figure_shows_each_pair_both_ways_and_tables_it_once(shipped_tables):
     chart, data = themes.similarity_figure(shipped_tables)
-    pairs = derive.similarity_pairs(shipped_tables)
+    pairs = themes.similarity_pairs(shipped_tables)
     values = chart.to_dict()["datasets"]
     (rows,) = values.values()
     assert len(rows) == 2 * len(pairs) == 2 * len(data) > 0

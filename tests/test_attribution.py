@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from ics_evidence import validate_package
-from ics_evidence.analysis import reader
+from ics_evidence.analysis import compare, explore, profile, recommendations
 from ics_evidence.data.csvfiles import edit_cell
 
 TVS = "thames-valley-and-surrey"
@@ -24,7 +24,7 @@ def _problems(data: Path) -> list[tuple]:
 
 
 def test_the_programme_profile_opens_with_its_lead_and_its_board_chair(shipped_tables):
-    page = reader.at_a_glance_html(shipped_tables, TVS)
+    page = profile.at_a_glance_html(shipped_tables, TVS)
     assert "<dt>Who leads</dt><dd>Jane Hogg, senior responsible officer of the programme</dd>" in page
     assert "<dt>Board chair</dt><dd>Fiona Edwards, chairs the shared care record board" in page
     assert "Fiona Edwards, chief executive</dd>" not in page
@@ -32,13 +32,13 @@ def test_the_programme_profile_opens_with_its_lead_and_its_board_chair(shipped_t
 
 
 def test_an_ics_is_still_led_by_its_chief_executive(shipped_tables):
-    page = reader.at_a_glance_html(shipped_tables, "dorset")
+    page = profile.at_a_glance_html(shipped_tables, "dorset")
     assert "<dt>Who leads</dt><dd>Patricia Miller, chief executive</dd>" in page
     assert "Board chair" not in page
 
 
 def test_compare_says_who_leads_each_system(shipped_tables):
-    ids, _header, rows = reader.compare_rows(shipped_tables)
+    ids, _header, rows = compare.compare_rows(shipped_tables)
     leads = dict(zip(ids, next(row for row in rows if row[0] == "Who leads")[1:], strict=True))
     assert leads[TVS] == "Jane Hogg, senior responsible officer of the programme"
     assert leads["dorset"] == "Patricia Miller, chief executive"
@@ -56,11 +56,11 @@ def test_remarks_from_the_general_sections_are_the_speakers_not_the_programmes(s
 
 
 def test_a_remark_is_shown_as_its_speakers_view(shipped_tables):
-    context = reader.recommendation_context(shipped_tables)
+    context = recommendations.recommendation_context(shipped_tables)
     row = next(r for r in context["cross"].itertuples(index=False) if r.lesson_id == REMARKS[0])
-    html = reader.lesson_list_html(pd.DataFrame([row._asdict()]), context)
+    html = recommendations.lesson_list_html(pd.DataFrame([row._asdict()]), context)
     assert "the view of Fiona Edwards, chief executive of Frimley ICB" in html
-    items = reader.explore_items(shipped_tables)
+    items = explore.explore_items(shipped_tables)
     item = next(i for i in items["Item"] if "lesson-" + REMARKS[0] in i)
     assert item.startswith("<strong>The view of Fiona Edwards, chief executive of Frimley ICB</strong>: ")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ics_evidence.analysis import derive
+from ics_evidence.analysis import earlier, figures, themes
 
 
 def frame(rows: list[dict], dtypes: dict | None = None) -> pd.DataFrame:
@@ -51,14 +51,14 @@ def tables() -> dict[str, pd.DataFrame]:
 
 
 def test_wide_keeps_every_system_in_data_order_and_uses_reference_values(tables):
-    wide = derive.figures_wide(tables)
+    wide = figures.figures_wide(tables)
     assert list(wide["system_id"]) == ["alpha", "beta", "gamma"]
     assert wide.loc[0, "population"] == 2_000_000
     assert pd.isna(wide.loc[2, "population"])  # gamma reports nothing: a gap, not a dropped row
 
 
 def test_ratios_and_missing_or_zero_denominators(tables):
-    ratios = derive.ratios(tables).set_index("system_id")
+    ratios = figures.ratios(tables).set_index("system_id")
     assert ratios.loc["alpha", "budget_per_head_gbp"] == pytest.approx(2000.0)
     assert ratios.loc["alpha", "people_per_place"] == pytest.approx(500_000)
     assert pd.isna(ratios.loc["beta", "people_per_place"])  # zero places: undefined, not infinite
@@ -66,31 +66,31 @@ def test_ratios_and_missing_or_zero_denominators(tables):
 
 
 def test_key_figures_show_gaps_and_rank(tables):
-    figures = derive.key_figures(tables, "beta").set_index("measure_id")
-    assert figures.loc["population", "Rank among systems reporting it"] == "second of 2"
-    assert figures.loc["oversight_segment", "Rank among systems reporting it"] == "first of 2"  # 1 is best
-    assert pd.isna(figures.loc["nhs_budget_gbp_bn", "Value"])
-    assert list(figures.index) == [m for m in derive.KEY_MEASURES if m in set(tables["measures"]["measure_id"])]
+    key = figures.key_figures(tables, "beta").set_index("measure_id")
+    assert key.loc["population", "Rank among systems reporting it"] == "second of 2"
+    assert key.loc["oversight_segment", "Rank among systems reporting it"] == "first of 2"  # 1 is best
+    assert pd.isna(key.loc["nhs_budget_gbp_bn", "Value"])
+    assert list(key.index) == [m for m in figures.KEY_MEASURES if m in set(tables["measures"]["measure_id"])]
 
 
 def test_a_rank_shared_with_others_says_joint_and_how_many_tie(tables):
-    figures = tables["system_figures"]
-    gamma = figures[figures["system_id"] == "beta"].assign(system_id="gamma")
-    tables["system_figures"] = pd.concat([figures, gamma], ignore_index=True)
+    rows = tables["system_figures"]
+    gamma = rows[rows["system_id"] == "beta"].assign(system_id="gamma")
+    tables["system_figures"] = pd.concat([rows, gamma], ignore_index=True)
     for system_id in ("beta", "gamma"):
-        ranked = derive.key_figures(tables, system_id).set_index("measure_id")["Rank among systems reporting it"]
+        ranked = figures.key_figures(tables, system_id).set_index("measure_id")["Rank among systems reporting it"]
         assert ranked["oversight_segment"] == "joint first of 3 (2 tied)"
         assert ranked["population"] == "joint second of 3 (2 tied)"
-    alpha = derive.key_figures(tables, "alpha").set_index("measure_id")["Rank among systems reporting it"]
+    alpha = figures.key_figures(tables, "alpha").set_index("measure_id")["Rank among systems reporting it"]
     assert alpha["population"] == "first of 3" and alpha["oversight_segment"] == "third of 3"
 
 
 def test_theme_matrix_prevalence_and_similarity(tables):
-    matrix = derive.theme_matrix(tables)
+    matrix = themes.theme_matrix(tables)
     assert matrix.loc["alpha", "t1"] == 2
-    prevalence = derive.theme_prevalence(tables).set_index("theme_id")
+    prevalence = themes.theme_prevalence(tables).set_index("theme_id")
     assert prevalence.loc["t1", "systems_present"] == 2 and prevalence.loc["t1", "systems_central"] == 1
-    similarity = derive.profile_similarity(tables).set_index(["system_a", "system_b"])["similarity"]
+    similarity = themes.profile_similarity(tables).set_index(["system_a", "system_b"])["similarity"]
     assert similarity[("alpha", "alpha")] == pytest.approx(1.0)
     assert similarity[("alpha", "beta")] == pytest.approx(1.0)  # same emphasis, different strength
     assert similarity[("alpha", "gamma")] == pytest.approx(0.0)
@@ -98,7 +98,7 @@ def test_theme_matrix_prevalence_and_similarity(tables):
 
 
 def test_source_differences(tables):
-    differences = derive.source_differences(tables)
+    differences = earlier.source_differences(tables)
     assert len(differences) == 1
     row = differences.iloc[0]
     assert (row["value_reference"], row["value"], row["source_id"]) == (2_000_000, 2_100_000, "t")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ics_evidence.analysis import derive
+from ics_evidence.analysis import codebook, improvement
 
 
 def strings(frame: pd.DataFrame) -> pd.DataFrame:
@@ -41,13 +41,14 @@ def tables() -> dict[str, pd.DataFrame]:
 
 
 def test_levels_run_from_widest_to_most_local():
-    assert list(derive.EXAMPLE_LEVELS) == ["multi-system", "system", "provider-collaborative", "place", "neighbourhood"]
+    levels = ["multi-system", "system", "provider-collaborative", "place", "neighbourhood"]
+    assert list(codebook.EXAMPLE_LEVELS) == levels
 
 
 def test_level_theme_grid_is_complete_with_zeros(tables):
-    grid = derive.examples_level_theme_grid(tables)
+    grid = improvement.examples_level_theme_grid(tables)
     assert len(grid) == 5 * 3
-    assert list(grid["level"].unique()) == list(derive.EXAMPLE_LEVELS)
+    assert list(grid["level"].unique()) == list(codebook.EXAMPLE_LEVELS)
     counts = grid.set_index(["level", "theme_id"])["examples"]
     assert counts[("system", "t1")] == 2
     assert counts[("system", "t2")] == 1
@@ -58,7 +59,7 @@ def test_level_theme_grid_is_complete_with_zeros(tables):
 
 
 def test_examples_by_system_and_level_keep_systems_without_examples(tables):
-    counts = derive.examples_by_system_and_level(tables)
+    counts = improvement.examples_by_system_and_level(tables)
     assert len(counts) == 3 * 5
     assert list(counts["system_id"].unique()) == ["alpha", "beta", "empty"]
     assert counts[counts["system_id"] == "empty"]["examples"].sum() == 0
@@ -69,7 +70,7 @@ def test_examples_by_system_and_level_keep_systems_without_examples(tables):
 
 
 def test_methods_in_examples_count_examples_and_systems_most_used_first(tables):
-    methods = derive.methods_in_examples(tables)
+    methods = improvement.methods_in_examples(tables)
     assert list(methods["method_id"]) == ["m1", "m2"]  # unused methods and examples without one left out
     first = methods.iloc[0]
     assert (first["name"], first["examples"], first["systems"], first["system_names"]) == ("Method one", 2, 1, "Alpha")
@@ -77,21 +78,21 @@ def test_methods_in_examples_count_examples_and_systems_most_used_first(tables):
 
 def test_methods_in_examples_with_no_named_methods_is_empty(tables):
     tables["improvement_examples"]["method_id"] = pd.NA
-    assert derive.methods_in_examples(tables).empty
+    assert improvement.methods_in_examples(tables).empty
 
 
 def test_listing_orders_by_level_then_system_then_title(tables):
-    listing = derive.examples_listing(tables)
+    listing = improvement.examples_listing(tables)
     assert list(listing["example_id"]) == ["e5", "e2", "e1", "e3", "e4"]
-    assert listing.loc[0, "level_label"] == derive.EXAMPLE_LEVELS["multi-system"]
+    assert listing.loc[0, "level_label"] == codebook.EXAMPLE_LEVELS["multi-system"]
     assert listing.loc[2, "method_name"] == "Method one" and pd.isna(listing.loc[1, "method_name"])
     assert listing.loc[4, "system_name"] == "Beta"
 
 
 def test_an_unknown_level_is_kept_after_the_known_ones(tables):
     tables["improvement_examples"].loc[0, "level"] = "region"
-    assert derive.example_levels(tables)[-1] == "region"
-    grid = derive.examples_level_theme_grid(tables)
+    assert improvement.example_levels(tables)[-1] == "region"
+    grid = improvement.examples_level_theme_grid(tables)
     assert grid.set_index(["level", "theme_id"]).loc[("region", "t1"), "examples"] == 1
 
 
@@ -100,10 +101,10 @@ def test_care_areas_grid_and_counts_count_only_peers():
 
     tables = load_package(tables=["systems", "system_figures", "care_areas", "system_care_areas",
                                   "example_care_areas", "improvement_examples"])  # fmt: skip
-    grid = derive.care_area_grid(tables)
+    grid = improvement.care_area_grid(tables)
     assert len(grid) == len(tables["systems"]) * len(tables["care_areas"])
     assert set(grid["coding"]) <= {"improvement work", "mentioned only", "not evident"}
-    counts = derive.care_area_counts(tables).set_index("care_area_id")
+    counts = improvement.care_area_counts(tables).set_index("care_area_id")
     peers = grid[grid["peer"]]
     work = peers[peers["coding"] == "improvement work"].groupby("care_area_id").size()
     assert counts["systems_with_work"].sum() == work.sum()

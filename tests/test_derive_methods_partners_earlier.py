@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ics_evidence.analysis import derive
+from ics_evidence.analysis import codebook, earlier, external_help, methods
 
 
 def frame(rows: list[dict], dtypes: dict | None = None) -> pd.DataFrame:
@@ -82,7 +82,7 @@ def tables() -> dict[str, pd.DataFrame]:
 
 
 def test_method_usage_counts_systems_names_them_in_data_order_and_keeps_unused_methods(tables):
-    usage = derive.method_usage(tables)
+    usage = methods.method_usage(tables)
     assert list(usage["method_id"]) == ["m2", "m1", "m3"]  # most used first, ties in codebook order
     row = usage.set_index("method_id").loc["m2"]
     assert row["systems"] == 2 and row["system_names"] == "Alpha; Beta"
@@ -94,11 +94,11 @@ def test_method_usage_ignores_links_to_systems_not_in_the_systems_table(tables):
     tables["system_methods"] = pd.concat(
         [tables["system_methods"], frame([{"system_id": "zeta", "method_id": "m3", "how_used": "h", "quote": "q"}])]
     )
-    assert derive.method_usage(tables).set_index("method_id").loc["m3", "systems"] == 0
+    assert methods.method_usage(tables).set_index("method_id").loc["m3", "systems"] == 0
 
 
 def test_methods_by_kind(tables):
-    kinds = derive.methods_by_kind(tables).set_index("kind")
+    kinds = methods.methods_by_kind(tables).set_index("kind")
     assert list(kinds.index) == ["qi-method", "approach"]
     assert kinds.loc["qi-method", "methods"] == 2 and kinds.loc["qi-method", "methods_used"] == 1
     assert kinds.loc["approach", "links"] == 2 and kinds.loc["approach", "systems"] == 2
@@ -106,24 +106,24 @@ def test_methods_by_kind(tables):
 
 def test_most_frequent_joins_ties_and_handles_nothing():
     counts = frame([{"n": "A", "c": 3}, {"n": "B", "c": 3}, {"n": "C", "c": 3}, {"n": "D", "c": 1}])
-    assert derive.most_frequent(counts, "n", "c") == ("A, B and C", 3)
-    assert derive.most_frequent(counts.iloc[2:], "n", "c") == ("C", 3)
-    assert derive.most_frequent(frame([{"n": "A", "c": 0}]), "n", "c") == ("", 0)
-    assert derive.most_frequent(pd.DataFrame({"n": [], "c": []}), "n", "c") == ("", 0)
+    assert codebook.most_frequent(counts, "n", "c") == ("A, B and C", 3)
+    assert codebook.most_frequent(counts.iloc[2:], "n", "c") == ("C", 3)
+    assert codebook.most_frequent(frame([{"n": "A", "c": 0}]), "n", "c") == ("", 0)
+    assert codebook.most_frequent(pd.DataFrame({"n": [], "c": []}), "n", "c") == ("", 0)
 
 
 def test_dimension_by_system_keeps_every_system(tables):
-    legacy = derive.dimension_by_system(tables, "legacy")
+    legacy = methods.dimension_by_system(tables, "legacy")
     assert list(legacy["name"]) == ["Alpha", "Beta", "Gamma"]
     assert legacy.loc[0, "summary"] == "s"
     assert pd.isna(legacy.loc[1, "summary"])  # beta has a row, but on another dimension
 
 
 def test_partner_reach_and_kinds(tables):
-    reach = derive.partner_reach(tables).set_index("partner_id")
+    reach = external_help.partner_reach(tables).set_index("partner_id")
     assert reach.loc["p1", "systems"] == 2 and reach.loc["p1", "system_names"] == "Alpha; Beta"
     assert reach.loc["p4", "systems"] == 0
-    kinds = derive.partners_by_kind(tables).set_index("kind")
+    kinds = external_help.partners_by_kind(tables).set_index("kind")
     assert kinds.loc["network", "partners"] == 2 and kinds.loc["network", "links"] == 3
     assert kinds.loc["network", "systems"] == 2
     assert kinds.loc["new-kind", "partners_linked"] == 0
@@ -132,7 +132,7 @@ def test_partner_reach_and_kinds(tables):
 
 
 def test_partner_kind_matrix_is_complete(tables):
-    matrix = derive.partner_kind_matrix(tables)
+    matrix = external_help.partner_kind_matrix(tables)
     assert len(matrix) == 3 * 3  # every system × every kind, gamma included
     cell = matrix.set_index(["system_id", "kind"]).loc[("alpha", "network")]
     assert cell["partners"] == 2 and cell["partner_names"] == "Arr; Pea"
@@ -140,7 +140,7 @@ def test_partner_kind_matrix_is_complete(tables):
 
 
 def test_figures_against_reference(tables):
-    compared = derive.figures_against_reference(tables).set_index(["system_id", "measure_id"])
+    compared = earlier.figures_against_reference(tables).set_index(["system_id", "measure_id"])
     assert len(compared) == 3  # every non-reference row, with or without a reference value
     differing = compared.loc[("alpha", "population")]
     assert bool(differing["differs"]) is True
@@ -154,14 +154,14 @@ def test_figures_against_reference(tables):
 
 
 def test_figures_against_reference_agrees_with_source_differences(tables):
-    compared = derive.figures_against_reference(tables)
-    assert compared["differs"].fillna(False).sum() == len(derive.source_differences(tables))
+    compared = earlier.figures_against_reference(tables)
+    assert compared["differs"].fillna(False).sum() == len(earlier.source_differences(tables))
 
 
 def test_earlier_items_by_kind_is_complete_and_ordered(tables):
-    items = derive.earlier_items_by_kind(tables)
+    items = earlier.earlier_items_by_kind(tables)
     kinds = list(dict.fromkeys(items["kind"]))
-    assert kinds[: len(derive.EARLIER_ITEM_KINDS)] == list(derive.EARLIER_ITEM_KINDS)
+    assert kinds[: len(earlier.EARLIER_ITEM_KINDS)] == list(earlier.EARLIER_ITEM_KINDS)
     assert kinds[-1] == "surprise"  # an unexpected kind is kept, after the known ones
     counts = items.set_index(["case_id", "kind"])["items"]
     assert counts[("c1", "lesson")] == 2 and counts[("c1", "barrier")] == 0 and counts[("c2", "surprise")] == 1
@@ -169,7 +169,7 @@ def test_earlier_items_by_kind_is_complete_and_ordered(tables):
 
 
 def test_inconsistencies_with_sources(tables):
-    out = derive.inconsistencies_with_sources(tables).set_index("inconsistency_id")
+    out = earlier.inconsistencies_with_sources(tables).set_index("inconsistency_id")
     assert out.loc["x1", "name"] == "Alpha" and out.loc["x1", "alt_source_title"] == "Old case studies"
     assert out.loc["x1", "alt_source_year"] == 2021 and out.loc["x1", "source_year"] == 2023
     assert pd.isna(out.loc["x2", "name"])  # not about one system

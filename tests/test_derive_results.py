@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ics_evidence.analysis import derive
+from ics_evidence.analysis import results
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def tables() -> dict[str, pd.DataFrame]:
 
 
 def test_counts_cover_every_system_and_kind_with_zeros(tables):
-    counts = derive.result_counts(tables)
+    counts = results.result_counts(tables)
     assert len(counts) == 3 * 4
     assert list(counts["system_id"].drop_duplicates()) == ["alpha", "beta", "gamma"]
     assert list(counts["kind"].drop_duplicates()) == ["result", "target", "scale", "context"]
@@ -43,12 +43,12 @@ def test_unknown_kind_is_counted_after_the_known_ones(tables):
     extra = pd.DataFrame({"result_id": ["x"], "system_id": ["gamma"], "example_id": [pd.NA], "kind": ["other"],
                           "value": [1.0]}).astype(tables["results"].dtypes.to_dict())  # fmt: skip
     tables["results"] = pd.concat([tables["results"], extra], ignore_index=True)
-    counts = derive.result_counts(tables)
+    counts = results.result_counts(tables)
     assert list(counts["kind"].drop_duplicates()) == ["result", "target", "scale", "context", "other"]
 
 
 def test_results_with_examples_orders_by_kind_then_system_and_links_titles(tables):
-    out = derive.results_with_examples(tables)
+    out = results.results_with_examples(tables)
     assert list(out["result_id"]) == ["b-result", "a-target", "a-scale", "a-scale-2", "b-scale"]
     assert out.loc[0, "example_title"] == "Example one" and out.loc[0, "name"] == "Beta"
     assert out["example_title"].isna().sum() == 4

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ics_evidence.analysis import derive
+from ics_evidence.analysis import figures, scale
 
 
 def frame(rows: list[dict], dtypes: dict | None = None) -> pd.DataFrame:
@@ -51,14 +51,14 @@ def tables() -> dict[str, pd.DataFrame]:
 
 
 def test_stated_figures_use_reference_values_and_flag_hedged_ones(tables):
-    stated = derive.stated_figures(tables).set_index(["system_id", "measure_id"])
+    stated = figures.stated_figures(tables).set_index(["system_id", "measure_id"])
     assert stated.loc[("alpha", "population"), "value"] == 3_000_000
     assert stated.loc[("alpha", "population"), "approximate"]
     assert not stated.loc[("alpha", "nhs_budget_gbp_bn"), "approximate"]
 
 
 def test_programmes_come_from_systems_covered_above_one_with_overlaps(tables):
-    programmes = derive.multi_system_programmes(tables)
+    programmes = scale.multi_system_programmes(tables)
     assert list(programmes["system_id"]) == ["joint"]  # beta covers one system: an ICS, not a programme
     assert programmes.loc[0, "systems_covered"] == 3
     assert programmes.loc[0, "overlapping"] == ("Beta",)
@@ -66,12 +66,12 @@ def test_programmes_come_from_systems_covered_above_one_with_overlaps(tables):
 
 def test_no_programmes_gives_an_empty_frame_with_columns(tables):
     tables["system_figures"] = tables["system_figures"][tables["system_figures"]["measure_id"] != "systems_covered"]
-    programmes = derive.multi_system_programmes(tables)
+    programmes = scale.multi_system_programmes(tables)
     assert programmes.empty and "overlapping" in programmes.columns
 
 
 def test_scale_table_keeps_every_system_and_marks_kind_and_hedges(tables):
-    table = derive.scale_table(tables).set_index("system_id")
+    table = scale.scale_table(tables).set_index("system_id")
     assert list(table.index) == ["alpha", "joint", "beta", "gamma"]
     assert table.loc["joint", "kind"] == "multi-system programme"
     assert table.loc["alpha", "kind"] == "integrated care system"
@@ -82,7 +82,7 @@ def test_scale_table_keeps_every_system_and_marks_kind_and_hedges(tables):
 
 
 def test_ratio_inputs_carry_both_figures_and_hedging(tables):
-    inputs = derive.ratio_inputs(tables, "budget_per_head_gbp").set_index("system_id")
+    inputs = scale.ratio_inputs(tables, "budget_per_head_gbp").set_index("system_id")
     assert list(inputs.index) == ["alpha", "beta"]  # only systems with both figures
     assert inputs.loc["alpha", "numerator_as_stated"] == "£6.6 billion"
     assert inputs.loc["alpha", "denominator_as_stated"] == "more than 3 million people"
@@ -90,7 +90,7 @@ def test_ratio_inputs_carry_both_figures_and_hedging(tables):
 
 
 def test_summary_counts_integrated_care_systems_only(tables):
-    summary = derive.scale_summary(tables)
+    summary = scale.scale_summary(tables)
     assert summary["case_studies"] == 4 and summary["systems"] == 3 and summary["programmes"] == 1
     assert summary["total_population"] == 4_000_000  # the programme's 9 million would double count
     assert summary["largest_name"] == "Alpha" and summary["smallest_name"] == "Beta"
@@ -101,7 +101,7 @@ def test_summary_counts_integrated_care_systems_only(tables):
 
 def test_summary_without_any_figures(tables):
     tables["system_figures"] = tables["system_figures"].iloc[0:0]
-    summary = derive.scale_summary(tables)
+    summary = scale.scale_summary(tables)
     assert summary["total_population"] is None and summary["largest_name"] is None
     assert summary["median_budget_per_head"] is None and summary["systems"] == 4
 
@@ -126,26 +126,26 @@ def kinds(tables) -> dict[str, pd.DataFrame]:
 
 
 def test_peers_are_the_systems_of_kind_ics(kinds):
-    assert derive.peer_ids(kinds) == ["alpha", "beta", "gamma"]
-    programmes = derive.multi_system_programmes(kinds)
+    assert figures.peer_ids(kinds) == ["alpha", "beta", "gamma"]
+    programmes = scale.multi_system_programmes(kinds)
     assert list(programmes["system_id"]) == ["joint"]
     assert programmes.loc[0, "overlapping"] == ("Beta",)  # from systems.part_of, not from the quote
 
 
 def test_a_programme_is_not_ranked_and_not_counted_in_ranks(kinds):
-    joint = derive.key_figures(kinds, "joint").set_index("measure_id")
+    joint = figures.key_figures(kinds, "joint").set_index("measure_id")
     assert joint.loc["population", "Rank among systems reporting it"] == "not ranked: multi-system programme"
-    beta = derive.key_figures(kinds, "beta").set_index("measure_id")
+    beta = figures.key_figures(kinds, "beta").set_index("measure_id")
     # the programme's 9 million left out
     assert beta.loc["population", "Rank among systems reporting it"] == "second of 2"
     assert beta.loc["population", "As the source puts it"] == "around 1 million people"
 
 
 def test_budgets_rank_and_compare_only_on_the_same_basis(kinds):
-    beta = derive.key_figures(kinds, "beta").set_index("measure_id")
+    beta = figures.key_figures(kinds, "beta").set_index("measure_id")
     assert beta.loc["nhs_budget_gbp_bn", "Rank among systems reporting it"] == "first of 1 (NHS budget)"
     assert beta.loc["nhs_budget_gbp_bn", "As the source puts it"] == "£1.5 billion (NHS budget)"
-    summary = derive.scale_summary(kinds)
+    summary = scale.scale_summary(kinds)
     assert summary["budget_per_head_reported"] == 1  # Alpha's budget is not said to be NHS-only
     assert summary["median_budget_per_head"] == pytest.approx(1500)
     assert summary["budget_left_out"] == "Alpha (budget, NHS-only not stated)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ics_evidence.analysis import derive
+from ics_evidence.analysis import themes
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def tables() -> dict[str, pd.DataFrame]:
 
 
 def test_each_pair_of_different_systems_appears_once(tables):
-    pairs = derive.similarity_pairs(tables)
+    pairs = themes.similarity_pairs(tables)
     assert len(pairs) == 6  # four coded systems: 4 choose 2
     assert not (pairs["system_a"] == pairs["system_b"]).any()
     unordered = {frozenset(p) for p in zip(pairs["system_a"], pairs["system_b"], strict=True)}
@@ -39,7 +39,7 @@ def test_each_pair_of_different_systems_appears_once(tables):
 
 
 def test_most_alike_first_with_names_and_ties_in_data_order(tables):
-    pairs = derive.similarity_pairs(tables)
+    pairs = themes.similarity_pairs(tables)
     assert list(pairs["similarity"]) == sorted(pairs["similarity"], reverse=True)
     first = pairs.iloc[0]
     assert (first["system_a"], first["system_b"], first["name_a"], first["name_b"]) == (
@@ -57,20 +57,20 @@ def test_most_alike_first_with_names_and_ties_in_data_order(tables):
 
 
 def test_a_system_with_no_coding_is_left_out_not_scored_zero(tables):
-    pairs = derive.similarity_pairs(tables)
+    pairs = themes.similarity_pairs(tables)
     assert "uncoded" not in set(pairs["system_a"]) | set(pairs["system_b"])
 
 
 def test_fewer_than_two_coded_systems_gives_no_pairs(tables):
     tables["theme_coding"] = tables["theme_coding"][tables["theme_coding"]["system_id"] == "alpha"]
-    assert derive.similarity_pairs(tables).empty
+    assert themes.similarity_pairs(tables).empty
 
 
 def test_prevalence_counts_only_the_integrated_care_systems(tables):
     systems = tables["systems"].copy()
     systems["kind"] = ["programme"] + ["ics"] * (len(systems) - 1)
     tables = {**tables, "systems": systems}
-    prevalence = derive.theme_prevalence(tables)
-    matrix = derive.theme_matrix(tables)
+    prevalence = themes.theme_prevalence(tables)
+    matrix = themes.theme_matrix(tables)
     peers = matrix[matrix.index.isin(systems.loc[systems["kind"] == "ics", "system_id"])]
     assert list(prevalence["systems_present"]) == list((peers >= 1).sum())

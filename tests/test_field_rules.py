@@ -244,11 +244,11 @@ def test_a_care_area_code_needs_a_quote_about_that_care_area(data_copy):
 
 
 def test_mentioned_codes_are_not_counted_as_work_on_a_care_area(tables):
-    from ics_evidence.analysis import derive
+    from ics_evidence.analysis import figures, improvement
 
-    counts = derive.care_area_counts(tables).set_index("care_area_id")
+    counts = improvement.care_area_counts(tables).set_index("care_area_id")
     coded = tables["system_care_areas"]
-    peers = set(derive.peer_ids(tables))
+    peers = set(figures.peer_ids(tables))
     mentioned = coded[(coded["coding"] == "mentioned") & coded["system_id"].isin(peers)]
     assert len(mentioned)  # the rule is exercised
     for area in set(mentioned["care_area_id"]):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ics_evidence import load_package
-from ics_evidence.analysis import charts, derive, profile, report, scale, statements
+from ics_evidence.analysis import charts, compare, figures, profile, report, scale, statements
 from tests.helpers import NINTH_SYSTEM_ID, add_ninth_system
 
 from .conftest import requires_sources
@@ -40,20 +40,20 @@ def test_the_ninth_system_is_not_one_of_the_reports_case_studies(nine, shipped_t
 
 
 def test_its_figures_are_compared_with_the_reports_only_where_the_page_says_so(nine, shipped_tables):
-    assert derive.comparison_year(nine) == 2023
-    assert derive.other_year(nine, ["population", "nhs_budget_gbp_bn"]) == {NINTH_SYSTEM_ID: 2024}
+    assert figures.comparison_year(nine) == 2023
+    assert figures.other_year(nine, ["population", "nhs_budget_gbp_bn"]) == {NINTH_SYSTEM_ID: 2024}
     _chart, shown = scale.ratio_chart(nine, "budget_per_head_gbp", "Per head", "per head", "Budget", "Population")
     name = nine["systems"].set_index("system_id").loc[NINTH_SYSTEM_ID, "name"]
     assert name not in set(shown["System"])  # left out of the chart ...
-    assert derive.scale_summary(nine)["budget_other_year"] == f"{name} (figures from 2024, the others' from 2023)"
+    assert scale.scale_summary(nine)["budget_other_year"] == f"{name} (figures from 2024, the others' from 2023)"
 
     def other_year(tables):
         return next(c.value for c in statements.scale(tables) if c.claim_id == "scale-budget-other-year")
 
     assert other_year(nine).endswith(f"another year: {name} (figures from 2024, the others' from 2023).")
     assert other_year(shipped_tables) == ""
-    figures = derive.key_figures(nine, NINTH_SYSTEM_ID).set_index("measure_id")
-    rank = figures.loc["nhs_budget_gbp_bn", "Rank among systems reporting it"]
+    key = figures.key_figures(nine, NINTH_SYSTEM_ID).set_index("measure_id")
+    rank = key.loc["nhs_budget_gbp_bn", "Rank among systems reporting it"]
     assert rank == "not ranked: its figure is from 2024, the others' from 2023"  # ... and from the ranks
     _chart, data = scale.population_figure(nine)
     assert data.set_index("System").loc[name, "As the source puts it"].endswith("(2024)")  # the bar says so
@@ -61,8 +61,8 @@ def test_its_figures_are_compared_with_the_reports_only_where_the_page_says_so(n
 
 def test_the_others_ranks_do_not_count_it(nine, shipped_tables):
     for system_id in shipped_tables["systems"]["system_id"]:
-        before = derive.key_figures(shipped_tables, system_id)["Rank among systems reporting it"]
-        after = derive.key_figures(nine, system_id)["Rank among systems reporting it"]
+        before = figures.key_figures(shipped_tables, system_id)["Rank among systems reporting it"]
+        after = figures.key_figures(nine, system_id)["Rank among systems reporting it"]
         assert list(before.fillna("")) == list(after.fillna(""))
 
 
@@ -77,9 +77,8 @@ def test_both_population_charts_keep_every_label_whole_with_nine_systems(nine):
 
 
 def test_labels_name_the_source_each_system_comes_from(nine):
-    from ics_evidence.analysis import reader
 
-    ids, _header, rows = reader.compare_rows(nine)
+    ids, _header, rows = compare.compare_rows(nine)
     origins = dict(zip(ids, next(row for row in rows if row[0] == "Evidence from")[1:], strict=True))
     title = nine["sources"].set_index("source_id").loc["wessex-vale-annual-report-2024", "title"]
     assert origins[NINTH_SYSTEM_ID] == f"{title} (2024)"
@@ -104,7 +103,7 @@ def check_ninth_site(site: Path, data: Path) -> None:
     """Every sentence about the report in a book built with a ninth system from its own document
     still states the report's facts; every count of the data counts nine (called by the slow
     test that builds that book, tests/test_ninth_system.py)."""
-    from ics_evidence.analysis.reader import number_word
+    from ics_evidence.analysis.stated import number_word
     from ics_evidence.data.csvfiles import read_rows
 
     facts = {row["fact_id"]: row for row in read_rows(data / "report_facts.csv")[1]}

@@ -172,7 +172,7 @@ def copy_of_package(tmp_path: Path) -> Path:
 def test_fingerprint_covers_the_code_notebooks_import(tmp_path):
     package = copy_of_package(tmp_path)
     before = fingerprint.code_fingerprint.__wrapped__(package)
-    derived = package / "analysis" / "derive.py"
+    derived = package / "analysis" / "figures.py"
     derived.write_text(derived.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     assert fingerprint.code_fingerprint.__wrapped__(package) != before
 

@@ -10,7 +10,7 @@ import re
 import pandas as pd
 import pytest
 
-from ics_evidence.analysis import reader
+from ics_evidence.analysis import compare, explore, profile, recommendations, stated
 from ics_evidence.data.load import load_package
 from ics_evidence.manifest import Manifest
 from tests.helpers import DATA_DIR, PROJECT
@@ -24,15 +24,15 @@ def tables() -> dict[str, pd.DataFrame]:
 
 
 def test_counts_are_written_in_words_up_to_twenty():
-    assert [reader.number_word(n) for n in (0, 1, 8, 9, 20, 21, 1200)] == [
+    assert [stated.number_word(n) for n in (0, 1, 8, 9, 20, 21, 1200)] == [
         "no", "one", "eight", "nine", "twenty", "21", "1,200"
     ]  # fmt: skip
 
 
 def test_every_cross_system_lesson_falls_in_exactly_one_group(tables):
-    cross = reader.cross_system_lessons(tables["lessons"])
+    cross = recommendations.cross_system_lessons(tables["lessons"])
     assert len(cross) and cross["system_id"].isna().all()
-    groups = reader.lesson_groups(cross)
+    groups = recommendations.lesson_groups(cross)
     ids = [i for frame in groups.values() for i in frame["lesson_id"]]
     assert sorted(ids) == sorted(cross["lesson_id"]) and len(ids) == len(set(ids))
     assert len(groups["key-points"]) and len(groups["where-next"])
@@ -40,7 +40,7 @@ def test_every_cross_system_lesson_falls_in_exactly_one_group(tables):
 
 def test_a_lesson_from_an_unknown_section_is_still_shown():
     cross = pd.DataFrame({"lesson_id": ["a", "b"], "section": ["Key points", "A section added later"]})
-    groups = reader.lesson_groups(cross)
+    groups = recommendations.lesson_groups(cross)
     assert list(groups["elsewhere"]["lesson_id"]) == ["b"]
 
 
@@ -49,13 +49,13 @@ def test_priorities_come_in_the_report_s_order_then_the_framing():
         "lesson_id": ["x", "y", "z", "w"],
         "section": ["Where next? > 2. Second", "Where next?", "Where next? > 1. First", "Where next? > 10. Tenth"],
     })  # fmt: skip
-    headings = [h for h, _ in reader.priorities(where)]
+    headings = [h for h, _ in recommendations.priorities(where)]
     assert headings == ["1. First", "2. Second", "10. Tenth", "Framing the priorities"]
 
 
 def test_every_recommendation_is_listed_under_whom_it_addresses_or_as_unnamed(tables):
-    cross = reader.cross_system_lessons(tables["lessons"])
-    groups = reader.by_audience(cross, tables["lesson_audiences"], tables["audiences"])
+    cross = recommendations.cross_system_lessons(tables["lessons"])
+    groups = recommendations.by_audience(cross, tables["lesson_audiences"], tables["audiences"])
     listed = {i for _, frame in groups for i in frame["lesson_id"]}
     assert listed == set(cross.loc[cross["kind"] == "recommendation", "lesson_id"])
     labels = [label for label, _ in groups]
@@ -71,9 +71,9 @@ def test_addressees_are_given_only_for_cross_system_recommendations(tables):
 
 
 def test_the_recommendations_page_renders_every_cross_system_lesson_with_evidence(tables):
-    context = reader.recommendation_context(tables)
-    groups = reader.lesson_groups(context["cross"])
-    page = "".join(reader.lesson_list_html(rows, context) for rows in groups.values())
+    context = recommendations.recommendation_context(tables)
+    groups = recommendations.lesson_groups(context["cross"])
+    page = "".join(recommendations.lesson_list_html(rows, context) for rows in groups.values())
     rendered = set(re.findall(r'<article class="ics-lesson" id="lesson-([a-z0-9-]+)"', page))
     assert rendered == set(context["cross"]["lesson_id"])
     assert page.count("<details><summary>Evidence</summary>") == len(context["cross"])
@@ -81,7 +81,7 @@ def test_the_recommendations_page_renders_every_cross_system_lesson_with_evidenc
 
 
 def test_bearing_links_only_systems_coding_the_theme_central_or_reporting_it(tables):
-    context = reader.recommendation_context(tables)
+    context = recommendations.recommendation_context(tables)
     coding, lessons = tables["theme_coding"], tables["lessons"]
     for row in context["cross"].itertuples(index=False):
         bearing = context["bearings"][row.lesson_id]
@@ -108,13 +108,15 @@ def poisoned(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 def test_data_text_reaches_the_reader_s_pages_only_escaped(tables):
     bad = poisoned(tables)
-    context = reader.recommendation_context(bad)
+    context = recommendations.recommendation_context(bad)
+    groups = recommendations.lesson_groups(context["cross"])
+    audiences = recommendations.by_audience(context["cross"], bad["lesson_audiences"], bad["audiences"])
     pages = [
-        "".join(reader.lesson_list_html(rows, context) for rows in reader.lesson_groups(context["cross"]).values()),
-        reader.audience_index_html(reader.by_audience(context["cross"], bad["lesson_audiences"], bad["audiences"])),
-        reader.compare_html(bad),
-        reader.plain_table_html(reader.explore_items(bad), "Explore", "ics-explore-plain"),
-        reader.explore_table_html(reader.explore_items(bad), "Explore"),
+        "".join(recommendations.lesson_list_html(rows, context) for rows in groups.values()),
+        recommendations.audience_index_html(audiences),
+        compare.compare_html(bad),
+        explore.plain_table_html(explore.explore_items(bad), "Explore", "ics-explore-plain"),
+        explore.explore_table_html(explore.explore_items(bad), "Explore"),
     ]
     for page in pages:
         assert "<img" not in page and "</script> {{" not in page
@@ -125,25 +127,25 @@ def test_ids_that_are_not_ids_are_refused(tables):
     bad = {name: frame.copy() for name, frame in tables.items()}
     bad["systems"].loc[0, "system_id"] = '../x" onclick="y'
     with pytest.raises(ValueError, match="not an id"):
-        reader.compare_html(bad)
+        compare.compare_html(bad)
 
 
 def test_explore_lists_every_example_and_lesson_with_evidence_and_a_link(tables):
-    items = reader.explore_items(tables)
+    items = explore.explore_items(tables)
     assert len(items) == len(tables["improvement_examples"]) + len(tables["lessons"]) > 0
     assert items["Item"].str.contains('<details class="ics-evidence"><summary>Evidence</summary>“').all()
     assert items["Item"].str.contains('See: <a href="').all()
-    cross = items[items["System"] == reader.ACROSS]
+    cross = items[items["System"] == explore.ACROSS]
     assert cross["Item"].str.contains('href="recommendations.html#lesson-').all()
-    html = reader.explore_table_html(items, "Explore")
+    html = explore.explore_table_html(items, "Explore")
     assert "https://cdn" not in html and "connected" not in html.split("<script")[0]
 
 
 def test_compare_has_a_column_per_system_and_a_chooser_that_keeps_the_choice(tables):
-    ids, _header, rows = reader.compare_rows(tables)
+    ids, _header, rows = compare.compare_rows(tables)
     assert ids == list(tables["systems"]["system_id"])
     assert rows and all(len(row) == len(ids) + 1 for row in rows)
-    page = reader.compare_html(tables)
+    page = compare.compare_html(tables)
     assert page.count('<option value="') == 2 * len(ids)
     assert 'method="get"' in page and 'name="a"' in page and 'name="b"' in page
     labels = [re.sub("<[^>]+>", "", row[0]) for row in rows]
@@ -152,7 +154,7 @@ def test_compare_has_a_column_per_system_and_a_chooser_that_keeps_the_choice(tab
 
 def _cells(tables, label: str) -> dict[str, str]:
     """The compare table's row ``label`` as visible text per system (tags dropped, titles too)."""
-    ids, _header, rows = reader.compare_rows(tables)
+    ids, _header, rows = compare.compare_rows(tables)
     row = next(r for r in rows if re.sub("<[^>]+>", "", r[0]) == label)
     return {s: html.unescape(re.sub("<[^>]+>", " ", cell)) for s, cell in zip(ids, row[1:], strict=True)}
 
@@ -173,7 +175,7 @@ def test_compare_shows_every_result_and_target_with_its_value_as_stated(tables):
 
 
 def test_compare_shows_each_budget_with_its_basis_in_the_cell(tables):
-    from ics_evidence.analysis.derive import BASIS_LABELS
+    from ics_evidence.analysis.figures import BASIS_LABELS
 
     label = tables["measures"].set_index("measure_id").loc["nhs_budget_gbp_bn", "label"]
     cells = _cells(tables, label)
@@ -203,7 +205,7 @@ def test_citation_states_no_count_from_the_data():
 
     cff = yaml.safe_load((PROJECT.root / "CITATION.cff").read_text(encoding="utf-8"))
     abstract = cff["abstract"]
-    words = "|".join(reader.number_word(n) for n in range(2, 21))  # number_word writes digits above twenty
+    words = "|".join(stated.number_word(n) for n in range(2, 21))  # number_word writes digits above twenty
     count = re.compile(rf"\b({words}|\d+) (integrated care )?(systems|case studies|ICSs|documents)\b", re.I)
     assert not count.search(abstract), abstract
 
@@ -240,7 +242,7 @@ def test_narrative_pages_type_no_fact_about_the_report():
 
 
 def test_a_profile_opens_with_figures_as_people_write_them_and_each_quote_once(tables):
-    page = reader.at_a_glance_html(tables, "dorset")
+    page = profile.at_a_glance_html(tables, "dorset")
     assert "£1.6 billion (NHS budget)" in page and "800,000 people" in page and "GBP" not in page
     quotes = re.findall(r"<li>“([^”]*)”", page)
     assert len(quotes) == len(set(quotes)) >= 2
@@ -286,4 +288,4 @@ def test_a_ninth_system_changes_the_count_the_narrative_pastes(tmp_path, data_co
             if name:
                 glued[name] = output["data"]["application/papermill.record/text/plain"]
     assert glued["systems-count"] == str(len(systems))
-    assert glued["systems-count-word"] == repr(reader.number_word(len(systems)))
+    assert glued["systems-count-word"] == repr(stated.number_word(len(systems)))

@@ -25,7 +25,7 @@ from ics_evidence.project import Project
 IMPORTS = (
     "import altair as alt\n"
     "import pandas as pd\n"
-    "from ics_evidence.analysis import charts, derive\n"
+    "from ics_evidence.analysis import charts, figures\n"
     "from ics_evidence.analysis.notebook import figure, inputs, show_table, value\n"
 )
 

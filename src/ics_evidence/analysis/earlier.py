@@ -1,8 +1,7 @@
-"""Charts and tables of the earlier-case-studies chapter (notebooks/earlier_case_studies.md).
-
-Each function takes the chapter's tables and returns a chart with its data table, a table ready
-to show, or the frames the prose counts from; the derived measures are in
-:mod:`ics_evidence.analysis.derive`.
+"""The earlier-case-studies chapter (notebooks/earlier_case_studies.md):
+its derivations (tables computed from the data every time, never stored by hand) and the
+charts and tables made from them; figures several chapters share are in
+:mod:`ics_evidence.analysis.figures`.
 """
 
 from __future__ import annotations
@@ -10,8 +9,10 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ics_evidence.analysis import charts, derive
+from ics_evidence.analysis import charts
+from ics_evidence.analysis.codebook import label_for_kind
 from ics_evidence.analysis.common import data_order
+from ics_evidence.analysis.stated import as_stated
 
 
 def cases(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -33,22 +34,22 @@ def earlier_year(tables: dict[str, pd.DataFrame]):
 
 
 def earlier_figures(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """The figures the earlier case studies give, beside the reference (:func:`derive.figures_against_reference`)."""
-    compared = derive.figures_against_reference(tables)
+    """The figures the earlier case studies give, beside the reference (:func:`figures_against_reference`)."""
+    compared = figures_against_reference(tables)
     return compared[compared["source_id"].isin(earlier_sources(tables))]
 
 
 def reference_year(tables: dict[str, pd.DataFrame]):
     """The most common year of the reference values' sources; NA if no figure has a reference."""
-    compared = derive.figures_against_reference(tables)
+    compared = figures_against_reference(tables)
     reference_years = compared["source_year_reference"].dropna()
     return int(reference_years.mode().iloc[0]) if len(reference_years) else pd.NA
 
 
 def differing_figures(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Every figure, in any document, that differs from the reference value, compared with it."""
-    compared = derive.figures_against_reference(tables)
-    differences = derive.source_differences(tables)
+    compared = figures_against_reference(tables)
+    differences = source_differences(tables)
     keys = ["system_id", "measure_id", "source_id"]
     return compared.merge(differences[keys], on=keys)
 
@@ -70,8 +71,8 @@ def cases_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def items_grid(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """:func:`derive.earlier_items_by_kind` with ``short``, the title without its common suffix."""
-    grid = derive.earlier_items_by_kind(tables)
+    """:func:`earlier_items_by_kind` with ``short``, the title without its common suffix."""
+    grid = earlier_items_by_kind(tables)
     # The chart's row labels drop the titles' common suffix; the data table keeps the full titles.
     grid["short"] = grid["title"].str.replace(r"\s*\(earlier case study\)$", "", regex=True)
     return grid
@@ -130,7 +131,7 @@ def items_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         .assign(
             case_order=lambda frame: frame["case_id"].map(case_position),
             kind_order=lambda frame: frame["kind"].map(item_order),
-            kind=lambda frame: frame["kind"].map(derive.label_for_kind),
+            kind=lambda frame: frame["kind"].map(label_for_kind),
         )
     )
     return listed.sort_values(["case_order", "kind_order"], kind="stable")[
@@ -146,7 +147,7 @@ def verdict(differs) -> str:
 
 
 def figure_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """Figures compared with the reference (rows of :func:`derive.figures_against_reference`) as a table."""
+    """Figures compared with the reference (rows of :func:`figures_against_reference`) as a table."""
     shown = frame.assign(
         verdict=frame["differs"].map(verdict),
         document=[f"{t} ({y})" for t, y in zip(frame["source_title"], frame["source_year"], strict=True)],
@@ -172,12 +173,12 @@ def where(tables: dict[str, pd.DataFrame], title, source_id, year, section):
     kinds_of_document = tables["sources"].set_index("source_id")["document_type"]
     if pd.isna(source_id):
         return pd.NA
-    place = f"{title} ({derive.label_for_kind(kinds_of_document.get(source_id))}, {year})"
+    place = f"{title} ({label_for_kind(kinds_of_document.get(source_id))}, {year})"
     return place if pd.isna(section) else f"{place}, {section}"
 
 
 def inconsistency_table(tables: dict[str, pd.DataFrame], frame: pd.DataFrame) -> pd.DataFrame:
-    """Inconsistencies (rows of :func:`derive.inconsistencies_with_sources`) with both documents' words."""
+    """Inconsistencies (rows of :func:`inconsistencies_with_sources`) with both documents' words."""
     shown = frame.assign(
         topic=frame["topic"].str[:1].str.upper() + frame["topic"].str[1:],
         system=frame["name"].fillna("Not specific to one system"),
@@ -193,3 +194,78 @@ def inconsistency_table(tables: dict[str, pd.DataFrame], frame: pd.DataFrame) ->
             "resolution": "How the data record it",
         }
     )  # fmt: skip
+
+
+def source_differences(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every figure where another document gives a different value from the reference."""
+    figures = tables["system_figures"]
+    reference = figures[figures["is_reference"].fillna(False)][["system_id", "measure_id", "value", "source_id"]]
+    others = figures[~figures["is_reference"].fillna(False)]
+    merged = others.merge(reference, on=["system_id", "measure_id"], suffixes=("", "_reference"))
+    differing = merged[merged["value"] != merged["value_reference"]]
+    return differing[
+        ["system_id", "measure_id", "value_reference", "source_id_reference", "value", "source_id", "quote"]
+    ].reset_index(drop=True)
+
+
+# Reading order of the kinds of item in the earlier case studies; unlisted kinds follow.
+EARLIER_ITEM_KINDS = ("oversight-arrangement", "principle", "achievement", "barrier", "lesson")
+
+
+def figures_against_reference(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every non-reference figure beside the reference value for the same system and measure.
+
+    Adds the measure label and unit, both sources' titles and years, ``differs`` (NA where there
+    is no reference value) and ``comparison``, e.g. '2.6 million (2021) vs 2.4 million (2023)'.
+    """
+    figures = tables["system_figures"]
+    is_reference = figures["is_reference"].fillna(False).astype(bool)
+    reference = figures[is_reference][["system_id", "measure_id", "value", "qualifier", "source_id", "quote"]]
+    others = figures[~is_reference]
+    merged = others.merge(reference, on=["system_id", "measure_id"], how="left", suffixes=("", "_reference"))
+    merged = merged.merge(tables["measures"][["measure_id", "label", "unit"]], on="measure_id", how="left")
+    merged = merged.merge(tables["systems"][["system_id", "name"]], on="system_id", how="left")
+    sources = tables["sources"].set_index("source_id")
+    merged["source_title"] = merged["source_id"].map(sources["title"])
+    merged["source_year"] = merged["source_id"].map(sources["year"]).astype("Int64")
+    merged["source_year_reference"] = merged["source_id_reference"].map(sources["year"]).astype("Int64")
+    has_reference = merged["value_reference"].notna()
+    differs = pd.Series(pd.NA, index=merged.index, dtype="boolean")
+    with_reference = merged[has_reference]
+    differs[has_reference] = (with_reference["value"] != with_reference["value_reference"]).astype(bool)
+    merged["differs"] = differs
+
+    def comparison(row) -> str:
+        text = f"{as_stated(row['value'], row['unit'], row['qualifier'], quote=row['quote'])} ({row['source_year']})"
+        if pd.isna(row["value_reference"]):
+            return f"{text}; no reference value"
+        reference_text = as_stated(row["value_reference"], row["unit"], row["qualifier_reference"],
+                                   quote=row["quote_reference"])  # fmt: skip
+        return f"{text} vs {reference_text} ({row['source_year_reference']})"
+
+    merged["comparison"] = [comparison(row) for _, row in merged.iterrows()] if len(merged) else pd.Series(dtype=str)
+    return merged.reset_index(drop=True)
+
+
+def earlier_items_by_kind(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every earlier case study × every kind of item (long), with the count of items; 0 where none."""
+    cases = tables["earlier_case_studies"][["case_id", "title"]].reset_index(drop=True)
+    items = tables["earlier_case_study_items"]
+    present = list(dict.fromkeys(items["kind"]))
+    kinds = list(EARLIER_ITEM_KINDS) + [k for k in present if k not in EARLIER_ITEM_KINDS]
+    grid = cases.merge(pd.DataFrame({"kind": kinds, "kind_order": range(len(kinds))}), how="cross")
+    counts = items.groupby(["case_id", "kind"]).size().rename("items").reset_index()
+    out = grid.merge(counts, on=["case_id", "kind"], how="left")
+    out["items"] = out["items"].fillna(0).astype(int)
+    out["label"] = out["kind"].map(label_for_kind)
+    return out
+
+
+def inconsistencies_with_sources(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The inconsistencies with the system's name and both sources' titles and years."""
+    sources = tables["sources"].set_index("source_id")
+    out = tables["inconsistencies"].merge(tables["systems"][["system_id", "name"]], on="system_id", how="left")
+    for prefix in ("", "alt_"):
+        out[f"{prefix}source_title"] = out[f"{prefix}source_id"].map(sources["title"])
+        out[f"{prefix}source_year"] = out[f"{prefix}source_id"].map(sources["year"]).astype("Int64")
+    return out.reset_index(drop=True)

@@ -1,7 +1,7 @@
-"""Charts and tables of the external-help chapter (notebooks/external_help.md).
-
-Each function takes the chapter's tables and returns a chart with its data table or a table
-ready to show; the derived measures are in :mod:`ics_evidence.analysis.derive`.
+"""The external-help chapter (notebooks/external_help.md):
+its derivations (tables computed from the data every time, never stored by hand) and the
+charts and tables made from them; figures several chapters share are in
+:mod:`ics_evidence.analysis.figures`.
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ics_evidence.analysis import charts, derive
+from ics_evidence.analysis import charts
+from ics_evidence.analysis.codebook import codebook_reach, label_for_kind
 from ics_evidence.analysis.common import data_order, short_names, with_labels
 from ics_evidence.analysis.stated import as_stated
 
@@ -22,8 +23,8 @@ def system_links(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 def partner_kinds_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, pd.DataFrame]:
     """Bar chart of the partners of each kind in the codebook; the table adds links, systems and who."""
-    reach = derive.partner_reach(tables)
-    kind_frame = derive.partners_by_kind(tables).copy()
+    reach = partner_reach(tables)
+    kind_frame = partners_by_kind(tables).copy()
     kind_frame["names"] = kind_frame["kind"].map(reach.groupby("kind")["name"].agg(lambda names: "; ".join(names)))
     kind_bars = (
         alt.Chart(kind_frame)
@@ -55,8 +56,8 @@ def partner_kinds_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChar
 
 def systems_by_kind_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, pd.DataFrame]:
     """Grid of systems × kinds of partner, each cell the number of partners of that kind (blank if none)."""
-    kinds = derive.partners_by_kind(tables)
-    matrix = derive.partner_kind_matrix(tables)
+    kinds = partners_by_kind(tables)
+    matrix = partner_kind_matrix(tables)
     kind_order = list(kinds.sort_values("partners", ascending=False)["label"])
     system_order = list(tables["systems"]["name"])
     top = max(int(matrix["partners"].max()), 1)
@@ -124,8 +125,8 @@ def systems_by_kind_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerCh
 
 def partner_reach_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, pd.DataFrame]:
     """Bar chart of how many systems each linked partner helps, widest reach first."""
-    reach = derive.partner_reach(tables)
-    linked = reach[reach["systems"] > 0].assign(label=lambda frame: frame["kind"].map(derive.label_for_kind))
+    reach = partner_reach(tables)
+    linked = reach[reach["systems"] > 0].assign(label=lambda frame: frame["kind"].map(label_for_kind))
     reach_bars = (
         alt.Chart(linked)
         .mark_bar()
@@ -162,7 +163,7 @@ def every_link_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         .merge(tables["partners"][["partner_id", "name", "kind"]], on="partner_id", suffixes=("_system", "_partner"))
     )
     every_link = every_link.assign(
-        order=every_link["system_id"].map(order), kind=every_link["kind"].map(derive.label_for_kind)
+        order=every_link["system_id"].map(order), kind=every_link["kind"].map(label_for_kind)
     ).sort_values(["order", "kind", "name_partner"])
     return every_link[["name_system", "name_partner", "kind", "role", "quote"]].rename(
         columns={
@@ -177,7 +178,7 @@ def exemplar_rows(tables: dict[str, pd.DataFrame], kinds_wanted: list[str]) -> p
     exemplars = tables["exemplars"]
     chosen = exemplars[exemplars["kind"].isin(kinds_wanted)]
     chosen = chosen.assign(order=chosen["kind"].map({k: i for i, k in enumerate(kinds_wanted)}))
-    return chosen.sort_values(["order", "name"]).assign(kind=lambda frame: frame["kind"].map(derive.label_for_kind))
+    return chosen.sort_values(["order", "name"]).assign(kind=lambda frame: frame["kind"].map(label_for_kind))
 
 
 def figure_rows(tables: dict[str, pd.DataFrame], chosen: pd.DataFrame) -> pd.DataFrame:
@@ -191,7 +192,7 @@ def figure_rows(tables: dict[str, pd.DataFrame], chosen: pd.DataFrame) -> pd.Dat
                 rows["value"], rows["unit"], rows["qualifier"], rows["low"], rows["high"], rows["quote"], strict=True
             )
         ],
-        kind=rows["kind"].map(derive.label_for_kind),
+        kind=rows["kind"].map(label_for_kind),
     )
     return rows.sort_values(["order", "name"], kind="stable")[
         ["name", "kind", "description", "shown", "period", "quote"]
@@ -214,3 +215,43 @@ def exemplar_table(chosen: pd.DataFrame) -> pd.DataFrame:
             "quote": "Evidence",
         }
     )
+
+
+def partner_reach(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every partner with how many systems it helps and which (widest reach first)."""
+    return codebook_reach(tables, "partners", "system_partners", "partner_id")
+
+
+def partners_by_kind(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """For each kind of partner: partners in the codebook, partners linked to a system, links, systems."""
+    reach = partner_reach(tables)
+    links = tables["system_partners"].merge(tables["partners"][["partner_id", "kind"]], on="partner_id")
+    links = links[links["system_id"].isin(set(tables["systems"]["system_id"]))]
+    out = pd.DataFrame({"kind": list(dict.fromkeys(tables["partners"]["kind"]))})
+    out["label"] = out["kind"].map(label_for_kind)
+    out["partners"] = out["kind"].map(reach.groupby("kind").size()).fillna(0).astype(int)
+    out["partners_linked"] = out["kind"].map(reach[reach["systems"] > 0].groupby("kind").size()).fillna(0).astype(int)
+    out["links"] = out["kind"].map(links.groupby("kind").size()).fillna(0).astype(int)
+    out["systems"] = out["kind"].map(links.groupby("kind")["system_id"].nunique()).fillna(0).astype(int)
+    return out
+
+
+def partner_kind_matrix(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every system × every partner kind (long): how many partners of that kind help it, and who.
+
+    Systems with no partners keep a row per kind with 0, so the gap shows.
+    """
+    systems = tables["systems"][["system_id", "name"]].reset_index(drop=True)
+    kinds = list(dict.fromkeys(tables["partners"]["kind"]))
+    grid = systems.merge(pd.DataFrame({"kind": kinds}), how="cross")
+    links = tables["system_partners"][["system_id", "partner_id"]].merge(
+        tables["partners"][["partner_id", "name", "kind"]].rename(columns={"name": "partner"}), on="partner_id"
+    )
+    grouped = links.groupby(["system_id", "kind"])
+    summary = pd.DataFrame(
+        {"partners": grouped.size(), "partner_names": grouped["partner"].agg(lambda names: "; ".join(sorted(names)))}
+    ).reset_index()
+    out = grid.merge(summary, on=["system_id", "kind"], how="left")
+    out["partners"] = out["partners"].fillna(0).astype(int)
+    out["label"] = out["kind"].map(label_for_kind)
+    return out

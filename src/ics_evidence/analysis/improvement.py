@@ -1,8 +1,7 @@
-"""Charts and tables of the improvement-work chapter (notebooks/improvement_work.md).
-
-Each function takes the chapter's tables and returns a chart with its data table, a table ready
-to show, or the counts the prose quotes; the derived measures are in
-:mod:`ics_evidence.analysis.derive`.
+"""The improvement-work chapter (notebooks/improvement_work.md):
+its derivations (tables computed from the data every time, never stored by hand) and the
+charts and tables made from them; figures several chapters share are in
+:mod:`ics_evidence.analysis.figures`.
 """
 
 from __future__ import annotations
@@ -10,8 +9,10 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ics_evidence.analysis import charts, derive
+from ics_evidence.analysis import charts
+from ics_evidence.analysis.codebook import EXAMPLE_LEVELS
 from ics_evidence.analysis.common import data_order, short_names, with_labels
+from ics_evidence.analysis.figures import peer_ids
 
 # The method codebook's kinds as this chapter words them; an unlisted kind shows its id.
 KINDS = {"qi-method": "Improvement method", "programme": "Programme", "approach": "Approach",
@@ -19,8 +20,8 @@ KINDS = {"qi-method": "Improvement method", "programme": "Programme", "approach"
 
 
 def level_labels(tables: dict[str, pd.DataFrame]) -> list[str]:
-    """The plain-English label of every level, in :func:`derive.example_levels` order."""
-    return [derive.EXAMPLE_LEVELS.get(level, level) for level in derive.example_levels(tables)]
+    """The plain-English label of every level, in :func:`example_levels` order."""
+    return [EXAMPLE_LEVELS.get(level, level) for level in example_levels(tables)]
 
 
 def level_scale(tables: dict[str, pd.DataFrame]) -> alt.Scale:
@@ -32,12 +33,12 @@ def level_scale(tables: dict[str, pd.DataFrame]) -> alt.Scale:
 def examples_per_level(tables: dict[str, pd.DataFrame]) -> pd.Series:
     """Number of improvement examples at each level (every level, zeros included), in level order."""
     examples = tables["improvement_examples"]
-    return examples["level"].value_counts().reindex(derive.example_levels(tables), fill_value=0)
+    return examples["level"].value_counts().reindex(example_levels(tables), fill_value=0)
 
 
 def levels_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, pd.DataFrame]:
     """Bar chart of the examples at each level, with each count written at the end of its bar."""
-    levels, labels = derive.example_levels(tables), level_labels(tables)
+    levels, labels = example_levels(tables), level_labels(tables)
     per_level = examples_per_level(tables)
     total = len(tables["improvement_examples"])
     level_counts = pd.DataFrame({"level": labels, "examples": [int(per_level[level]) for level in levels]}).assign(
@@ -68,8 +69,8 @@ def levels_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, pd.D
 
 
 def level_theme_grid(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Examples for every level and theme (:func:`derive.examples_level_theme_grid`) with text labels."""
-    return derive.examples_level_theme_grid(tables).astype({"label": str, "level_label": str})
+    """Examples for every level and theme (:func:`examples_level_theme_grid`) with text labels."""
+    return examples_level_theme_grid(tables).astype({"label": str, "level_label": str})
 
 
 def level_theme_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, pd.DataFrame]:
@@ -120,8 +121,8 @@ def level_theme_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart,
 
 def by_system_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, pd.DataFrame]:
     """Stacked bars of each system's examples by level, totals written at the ends; data table wide."""
-    levels, labels, scale = derive.example_levels(tables), level_labels(tables), level_scale(tables)
-    by_system = derive.examples_by_system_and_level(tables).astype({"name": str, "level_label": str})
+    levels, labels, scale = example_levels(tables), level_labels(tables), level_scale(tables)
+    by_system = examples_by_system_and_level(tables).astype({"name": str, "level_label": str})
     by_system = by_system.assign(level_order=by_system["level"].map(data_order(levels)))
     totals = by_system.groupby("name", sort=False)["examples"].sum().rename("total").reset_index()
     system_names = list(tables["systems"]["name"])
@@ -165,8 +166,8 @@ def by_system_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, p
 
 
 def named_methods(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """:func:`derive.methods_in_examples` with the kinds in words and text columns for the chart."""
-    methods = derive.methods_in_examples(tables)
+    """:func:`methods_in_examples` with the kinds in words and text columns for the chart."""
+    methods = methods_in_examples(tables)
     return methods.assign(
         name=methods["name"].astype(str),
         kind=methods["kind"].map(lambda kind: KINDS.get(kind, kind)).astype(str),
@@ -210,9 +211,9 @@ def methods_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, pd.
 
 def listings_by_level(tables: dict[str, pd.DataFrame]) -> list[tuple[str, pd.DataFrame]]:
     """For each level, in order, its label and the table of its examples ('none named' for gaps)."""
-    listing = derive.examples_listing(tables)
+    listing = examples_listing(tables)
     out = []
-    for level, label in zip(derive.example_levels(tables), level_labels(tables), strict=True):
+    for level, label in zip(example_levels(tables), level_labels(tables), strict=True):
         at_level = listing[listing["level"] == level].fillna({"method_name": "none named", "partners": "none named"})
         out.append(
             (
@@ -236,9 +237,9 @@ CARE_CODES = ["improvement work", "mentioned only", "not evident"]
 def care_areas_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.Chart, pd.DataFrame, str]:
     """Grid of care areas (rows) by case study (columns), shaded by coding; the programme's
     column is labelled as such. Returns the chart, its data table and the table's caption."""
-    care = derive.care_area_grid(tables).astype({"name": str, "label": str, "coding": str})
+    care = care_area_grid(tables).astype({"name": str, "label": str, "coding": str})
     systems = tables["systems"]
-    programmes = set(systems.loc[~systems["system_id"].isin(derive.peer_ids(tables)), "name"])
+    programmes = set(systems.loc[~systems["system_id"].isin(peer_ids(tables)), "name"])
     care["column"] = [f"{n} (programme)" if n in programmes else n for n in care["name"]]
     columns = list(dict.fromkeys(care["column"]))
     short = short_names(systems)
@@ -292,5 +293,129 @@ CARE_COUNT_COLUMNS = {
 
 
 def care_counts_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    counts = derive.care_area_counts(tables)
+    counts = care_area_counts(tables)
     return counts[list(CARE_COUNT_COLUMNS)].rename(columns=CARE_COUNT_COLUMNS)
+
+
+def examples_by_level_and_theme(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Count of improvement examples for each level and theme."""
+    examples = tables["improvement_examples"][["example_id", "level"]]
+    joined = examples.merge(tables["example_themes"], on="example_id")
+    counts = joined.groupby(["level", "theme_id"]).size().rename("examples").reset_index()
+    return counts.merge(tables["themes"][["theme_id", "label"]], on="theme_id")
+
+
+def example_levels(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """Levels in EXAMPLE_LEVELS order, then any other level the examples use, alphabetically."""
+    used = set(tables["improvement_examples"]["level"].dropna())
+    return list(EXAMPLE_LEVELS) + sorted(used - set(EXAMPLE_LEVELS))
+
+
+def examples_level_theme_grid(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Examples for every level and theme, long, zeros included (levels in order, codebook order).
+
+    An example illustrating several themes counts once under each of them.
+    """
+    themes = tables["themes"][["theme_id", "label"]].astype({"theme_id": object})
+    grid = pd.MultiIndex.from_product(
+        [example_levels(tables), list(themes["theme_id"])], names=["level", "theme_id"]
+    ).to_frame(index=False)
+    counts = examples_by_level_and_theme(tables)[["level", "theme_id", "examples"]]
+    counts = counts.astype({"level": object, "theme_id": object})
+    out = grid.merge(counts, on=["level", "theme_id"], how="left").merge(themes, on="theme_id", how="left")
+    out["examples"] = out["examples"].fillna(0).astype(int)
+    out["level_label"] = out["level"].map(lambda level: EXAMPLE_LEVELS.get(level, level))
+    return out[["level", "level_label", "theme_id", "label", "examples"]]
+
+
+def examples_by_system_and_level(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Examples of every system at every level, long, zeros included (systems in data order)."""
+    systems = tables["systems"][["system_id", "name"]].astype({"system_id": object})
+    levels = pd.DataFrame({"level": example_levels(tables)})
+    grid = systems.merge(levels, how="cross")
+    examples = tables["improvement_examples"].astype({"system_id": object, "level": object})
+    counts = examples.groupby(["system_id", "level"]).size().rename("examples").reset_index()
+    out = grid.merge(counts, on=["system_id", "level"], how="left")
+    out["examples"] = out["examples"].fillna(0).astype(int)
+    out["level_label"] = out["level"].map(lambda level: EXAMPLE_LEVELS.get(level, level))
+    return out[["system_id", "name", "level", "level_label", "examples"]]
+
+
+def methods_in_examples(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Named methods the improvement examples use: examples and systems per method, most used first.
+
+    Examples that name no method are not counted here.
+    """
+    systems = list(tables["systems"]["system_id"])
+    names = tables["systems"].set_index("system_id")["name"]
+    examples = tables["improvement_examples"].dropna(subset=["method_id"])
+    rows = []
+    for method_id, group in examples.groupby("method_id", sort=True):
+        used_by = [s for s in systems if s in set(group["system_id"])]
+        rows.append(
+            {
+                "method_id": method_id,
+                "examples": len(group),
+                "systems": len(used_by),
+                "system_names": "; ".join(names[s] for s in used_by),
+            }
+        )
+    counts = pd.DataFrame(rows, columns=["method_id", "examples", "systems", "system_names"])
+    methods = tables["methods"][["method_id", "name", "kind"]].astype({"method_id": object})
+    out = counts.astype({"method_id": object}).merge(methods, on="method_id", how="left")
+    out = out.sort_values(["examples", "systems", "name"], ascending=[False, False, True], kind="stable")
+    return out[["method_id", "name", "kind", "examples", "systems", "system_names"]].reset_index(drop=True)
+
+
+def examples_listing(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every improvement example with its system's name, level label and method name, in level order.
+
+    Within a level, examples follow the systems' data order, then title.
+    """
+    examples = tables["improvement_examples"]
+    system_order = {s: i for i, s in enumerate(tables["systems"]["system_id"])}
+    level_order = {level: i for i, level in enumerate(example_levels(tables))}
+    names = tables["systems"].set_index("system_id")["name"]
+    methods = tables["methods"].set_index("method_id")["name"]
+    out = examples.assign(
+        system_name=examples["system_id"].map(names),
+        level_label=examples["level"].map(lambda level: EXAMPLE_LEVELS.get(level, level)),
+        method_name=examples["method_id"].map(lambda m: methods.get(m, m) if pd.notna(m) else pd.NA),
+        _level=examples["level"].map(level_order),
+        _system=examples["system_id"].map(system_order),
+    )
+    out = out.sort_values(["_level", "_system", "title"], kind="stable").drop(columns=["_level", "_system"])
+    return out.reset_index(drop=True)
+
+
+CARE_AREA_CODES = {"improvement-work": "improvement work", "mentioned": "mentioned only"}
+
+
+def care_area_grid(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every case study × care area (data order) with its coding: 'improvement work' (an example
+    in the data works on it), 'mentioned only', or 'not evident'; ``peer`` is False for a
+    multi-system programme, which is shown beside the systems and not counted with them."""
+    systems = tables["systems"][["system_id", "name"]]
+    areas = tables["care_areas"][["care_area_id", "label"]]
+    grid = systems.merge(areas, how="cross")
+    coded = tables["system_care_areas"][["system_id", "care_area_id", "coding"]]
+    grid = grid.merge(coded, on=["system_id", "care_area_id"], how="left")
+    grid["coding"] = grid["coding"].map(
+        lambda c: CARE_AREA_CODES.get(str(c), "not evident") if pd.notna(c) else "not evident"
+    )
+    grid["peer"] = grid["system_id"].isin(peer_ids(tables))
+    return grid.reset_index(drop=True)
+
+
+def care_area_counts(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """For each care area (codebook order): improvement examples working on it, and how many of
+    the integrated care systems (peers only) have improvement work on it or only mention it."""
+    grid = care_area_grid(tables)
+    peers = grid[grid["peer"]]
+    links = tables["example_care_areas"].groupby("care_area_id").size()
+    out = tables["care_areas"][["care_area_id", "label"]].copy()
+    out["examples"] = out["care_area_id"].map(links).fillna(0).astype(int)
+    for column, code in (("systems_with_work", "improvement work"), ("systems_mentioning", "mentioned only")):
+        counts = peers[peers["coding"] == code].groupby("care_area_id").size()
+        out[column] = out["care_area_id"].map(counts).fillna(0).astype(int)
+    return out.reset_index(drop=True)

@@ -1,7 +1,7 @@
-"""Charts and tables of the methods-and-legacies chapter (notebooks/methods_and_legacies.md).
-
-Each function takes the chapter's tables and returns a chart with its data table or a table
-ready to show; the derived measures are in :mod:`ics_evidence.analysis.derive`.
+"""The methods-and-legacies chapter (notebooks/methods_and_legacies.md):
+its derivations (tables computed from the data every time, never stored by hand) and the
+charts and tables made from them; figures several chapters share are in
+:mod:`ics_evidence.analysis.figures`.
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ics_evidence.analysis import charts, derive
+from ics_evidence.analysis import charts
+from ics_evidence.analysis.codebook import codebook_reach, label_for_kind
 from ics_evidence.analysis.common import short_names, with_labels
 
 # The method codebook's kinds in words; any kind added later falls back to its id.
@@ -18,8 +19,8 @@ METHOD_KINDS = {"qi-method": "Quality improvement method", "programme": "Program
 
 
 def method_kind(kind) -> str:
-    """A method kind in words (:data:`METHOD_KINDS`, else :func:`derive.label_for_kind`)."""
-    return METHOD_KINDS.get(kind, derive.label_for_kind(kind))
+    """A method kind in words (:data:`METHOD_KINDS`, else :func:`label_for_kind`)."""
+    return METHOD_KINDS.get(kind, label_for_kind(kind))
 
 
 def system_method_links(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -34,7 +35,7 @@ def system_method_links(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 def systems_grid_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.Chart, pd.DataFrame]:
     """Dot chart of methods (rows, most used first) × systems (columns): a dot for each method a system uses."""
     systems = tables["systems"]
-    usage = derive.method_usage(tables)
+    usage = method_usage(tables)
     links = system_method_links(tables)
     method_order = list(usage["name"])
     system_order = list(systems["name"])
@@ -93,7 +94,7 @@ def systems_grid_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.Chart, pd.
 
 def usage_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Every method with its kind in words, what it is and the systems using it (most used first)."""
-    usage = derive.method_usage(tables)
+    usage = method_usage(tables)
     usage_shown = usage.assign(kind=usage["kind"].map(method_kind))
     return usage_shown[["name", "kind", "description", "systems", "system_names"]].rename(
         columns={
@@ -105,8 +106,8 @@ def usage_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 def kinds_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, pd.DataFrame]:
     """Bar chart of the methods of each kind in the codebook; the table adds use, links and systems."""
-    usage = derive.method_usage(tables)
-    kinds = derive.methods_by_kind(tables)
+    usage = method_usage(tables)
+    kinds = methods_by_kind(tables)
     kind_frame = kinds.assign(label=kinds["kind"].map(method_kind))
     kind_frame["names"] = kind_frame["kind"].map(usage.groupby("kind")["name"].agg(lambda names: "; ".join(names)))
     kind_bars = (
@@ -144,9 +145,36 @@ def kinds_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, pd.Da
 def dimension_table(tables: dict[str, pd.DataFrame], dimension_id: str) -> tuple[pd.DataFrame, str]:
     """Every system on one comparison dimension, and a caption naming and describing the dimension."""
     dimensions = tables["dimensions"].set_index("dimension_id")
-    frame = derive.dimension_by_system(tables, dimension_id)
+    frame = dimension_by_system(tables, dimension_id)
     label = dimensions.loc[dimension_id, "label"]
     caption = f"{label}: {dimensions.loc[dimension_id, 'description']}"
     return frame[["name", "summary", "quote"]].rename(
         columns={"name": "System", "summary": "Summary", "quote": "Evidence"}
     ), caption
+
+
+def method_usage(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every method with how many systems use it and which (most used first)."""
+    return codebook_reach(tables, "methods", "system_methods", "method_id")
+
+
+def methods_by_kind(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """For each kind of method: methods in the codebook, methods in use, system-method links, systems."""
+    usage = method_usage(tables)
+    links = tables["system_methods"].merge(tables["methods"][["method_id", "kind"]], on="method_id")
+    links = links[links["system_id"].isin(set(tables["systems"]["system_id"]))]
+    kinds = list(dict.fromkeys(tables["methods"]["kind"]))
+    out = pd.DataFrame({"kind": kinds})
+    out["methods"] = out["kind"].map(usage.groupby("kind").size()).fillna(0).astype(int)
+    out["methods_used"] = out["kind"].map(usage[usage["systems"] > 0].groupby("kind").size()).fillna(0).astype(int)
+    out["links"] = out["kind"].map(links.groupby("kind").size()).fillna(0).astype(int)
+    out["systems"] = out["kind"].map(links.groupby("kind")["system_id"].nunique()).fillna(0).astype(int)
+    return out
+
+
+def dimension_by_system(tables: dict[str, pd.DataFrame], dimension_id: str) -> pd.DataFrame:
+    """Every system (data order) on one comparison dimension; NA where the data has no row."""
+    systems = tables["systems"][["system_id", "name"]]
+    rows = tables["system_dimensions"]
+    rows = rows[rows["dimension_id"] == dimension_id][["system_id", "summary", "source_id", "section", "quote"]]
+    return systems.merge(rows, on="system_id", how="left").reset_index(drop=True)

@@ -9,9 +9,22 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ics_evidence.analysis import charts, derive, scale
+from ics_evidence.analysis import charts, scale
+from ics_evidence.analysis.codebook import EXAMPLE_LEVELS
 from ics_evidence.analysis.common import STRENGTH_WORDS, data_order
+from ics_evidence.analysis.figures import (
+    BASIS_LABELS,
+    budget_basis,
+    figure_text,
+    figures_wide,
+    key_figures,
+    peer_ids,
+    ratios,
+    reference_figures,
+    stated_figures,
+)
 from ics_evidence.analysis.stated import NO_NUMBER, as_stated
+from ics_evidence.analysis.text import blank, escaped, people
 
 
 def system_row(tables: dict[str, pd.DataFrame], system_id: str) -> pd.Series:
@@ -30,8 +43,8 @@ def of_system(tables: dict[str, pd.DataFrame], name: str, system_id: str) -> pd.
 
 def key_figures_table(tables: dict[str, pd.DataFrame], system_id: str) -> pd.DataFrame:
     """The system's key figures as the source states them ("£1.6 billion (NHS budget)", "around
-    1.1 million people"), with its rank among the systems reporting each (:func:`derive.key_figures`)."""
-    figures = derive.key_figures(tables, system_id)
+    1.1 million people"), with its rank among the systems reporting each (:func:`key_figures`)."""
+    figures = key_figures(tables, system_id)
     hidden = ["measure_id", "Unit", "As the source puts it", "qualifier", "basis"]
     return figures.assign(Value=figures["As the source puts it"]).drop(columns=hidden)
 
@@ -41,18 +54,18 @@ def population_figure(tables: dict[str, pd.DataFrame], system_id: str) -> tuple[
     ranked and the multi-system programmes drawn apart (:func:`scale.population_panels`); the
     table adds budget per head."""
     system = system_row(tables, system_id)
-    wide = derive.figures_wide(tables)
-    ratios = derive.ratios(tables)
-    standing = wide[["system_id", "name", "population"]].merge(ratios[["name", "budget_per_head_gbp"]], on="name")
-    evidence = derive.reference_figures(tables).query("measure_id == 'population'")[["system_id", "quote"]]
+    wide = figures_wide(tables)
+    per_head = ratios(tables)
+    standing = wide[["system_id", "name", "population"]].merge(per_head[["name", "budget_per_head_gbp"]], on="name")
+    evidence = reference_figures(tables).query("measure_id == 'population'")[["system_id", "quote"]]
     standing = standing.merge(evidence, on="system_id", how="left")
-    peers = set(derive.peer_ids(tables))
+    peers = set(peer_ids(tables))
     standing["This system"] = [
         "this system" if s == system_id else ("other systems" if s in peers else "multi-system programme")
         for s in standing["system_id"]
     ]
-    basis = derive.budget_basis(tables)
-    standing["budget_basis"] = standing["system_id"].map(lambda s: derive.BASIS_LABELS.get(basis.get(s, ""), None))
+    basis = budget_basis(tables)
+    standing["budget_basis"] = standing["system_id"].map(lambda s: BASIS_LABELS.get(basis.get(s, ""), None))
     standing = standing.drop(columns="system_id")
     standing["budget_per_head_gbp"] = standing["budget_per_head_gbp"].round(0)  # no false precision
 
@@ -68,7 +81,7 @@ def population_figure(tables: dict[str, pd.DataFrame], system_id: str) -> tuple[
             ),
         )
 
-    stated = derive.stated_figures(tables).query("measure_id == 'population'")[["system_id", "as_stated"]]
+    stated = stated_figures(tables).query("measure_id == 'population'")[["system_id", "as_stated"]]
     drawn = standing.dropna(subset=["population"]).merge(
         wide[["name", "system_id"]].merge(stated, on="system_id"), on="name", how="left"
     )
@@ -77,7 +90,7 @@ def population_figure(tables: dict[str, pd.DataFrame], system_id: str) -> tuple[
         value=drawn["population"],
         kind=["integrated care system" if s in peers else "multi-system programme" for s in drawn["system_id"]],
     )
-    programmes = derive.multi_system_programmes(tables)
+    programmes = scale.multi_system_programmes(tables)
     note = scale.programme_note(programmes[programmes["system_id"].isin(set(drawn["system_id"]))])
     data = drawn[["name", "label", "kind", "value", "as_stated", "quote", "This system"]]
     description = (
@@ -111,7 +124,7 @@ def themes_table(tables: dict[str, pd.DataFrame], system_id: str) -> pd.DataFram
 def examples_table(tables: dict[str, pd.DataFrame], system_id: str) -> pd.DataFrame:
     """The system's improvement examples, by level (widest first) and title."""
     examples = of_system(tables, "improvement_examples", system_id)
-    levels = list(derive.EXAMPLE_LEVELS)
+    levels = list(EXAMPLE_LEVELS)
     examples = examples.assign(order=examples["level"].map(data_order(levels)))
     ordered = examples.sort_values(["order", "title"])
     return ordered[["level", "title", "summary", "method_id", "partners", "quote"]].rename(
@@ -185,4 +198,42 @@ def dimensions_table(tables: dict[str, pd.DataFrame], system_id: str) -> pd.Data
     )
     return dimensions[["label", "summary", "quote"]].rename(
         columns={"label": "Dimension", "summary": "Summary", "quote": "Evidence"}
+    )
+
+
+GLANCE_MEASURES = ("population", "nhs_budget_gbp_bn", "nhs_trusts", "place_partnerships", "primary_care_networks",
+                   "upper_tier_local_authorities")  # fmt: skip
+
+
+def at_a_glance_html(tables: dict[str, pd.DataFrame], system_id: str) -> str:
+    """Who leads the system and its key figures as people write them, hedges kept ("around
+    1.1 million", "£1.6bn"), then each quotation they come from once, collapsed."""
+    system = tables["systems"].set_index("system_id").loc[system_id]
+    sources = dict(zip(tables["sources"]["source_id"], tables["sources"]["title"], strict=True))
+    measures = tables["measures"].set_index("measure_id")
+    figures = tables["system_figures"]
+    figures = figures[(figures["system_id"] == system_id) & figures["is_reference"]]
+    items, quotes = [], {}
+    for term, text, quote in people(system):
+        items.append((term, escaped(text)))
+        quotes.setdefault(quote, (system["source_id"], system["section"]))
+    for measure_id in GLANCE_MEASURES:
+        row = figures[figures["measure_id"] == measure_id]
+        if not len(row) or measure_id not in measures.index:
+            continue
+        row = next(row.itertuples(index=False))
+        items.append((measures.loc[measure_id, "label"], escaped(figure_text(row, measures.loc[measure_id, "unit"]))))
+        row = row._asdict()
+        quotes.setdefault(row["quote"], (row["source_id"], row["section"]))
+    if not items:
+        return '<p class="ics-glance">The sources give no key figures for this system.</p>'
+    terms = "".join(f"<div><dt>{escaped(term)}</dt><dd>{text}</dd></div>" for term, text in items)
+    evidence = "".join(
+        f"<li>“{escaped(quote)}” ({escaped(sources.get(source, source))}: {escaped(section)})</li>"
+        for quote, (source, section) in quotes.items()
+        if not blank(quote)
+    )
+    return (
+        f'<dl class="ics-glance">{terms}</dl>'
+        f'<details class="ics-evidence"><summary>Evidence for these figures</summary><ul>{evidence}</ul></details>'
     )

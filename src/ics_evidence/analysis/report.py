@@ -52,7 +52,7 @@ class Fact:
 
 
 def _count_text(n: int) -> str:
-    from ics_evidence.analysis.reader import number_word
+    from ics_evidence.analysis.stated import number_word
 
     return number_word(n)
 

@@ -1,7 +1,7 @@
-"""Charts and tables of the results-and-targets chapter (notebooks/results_and_targets.md).
-
-Each function takes the chapter's tables and returns a chart with its data table or a table
-ready to show; the derived measures are in :mod:`ics_evidence.analysis.derive`.
+"""The results-and-targets chapter (notebooks/results_and_targets.md):
+its derivations (tables computed from the data every time, never stored by hand) and the
+charts and tables made from them; figures several chapters share are in
+:mod:`ics_evidence.analysis.figures`.
 """
 
 from __future__ import annotations
@@ -9,18 +9,19 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ics_evidence.analysis import charts, derive
+from ics_evidence.analysis import charts
 from ics_evidence.analysis.common import quote, system_colour
+from ics_evidence.analysis.stated import NO_NUMBER, as_stated
 
 
 def kinds() -> dict[str, tuple[str, str]]:
-    """Each kind of quantified figure: its heading and what it means (:data:`derive.RESULT_KINDS`)."""
-    return {kind: (heading, meaning) for kind, heading, meaning in derive.RESULT_KINDS}
+    """Each kind of quantified figure: its heading and what it means (:data:`RESULT_KINDS`)."""
+    return {kind: (heading, meaning) for kind, heading, meaning in RESULT_KINDS}
 
 
 def summary_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """For each kind of figure: what it means, how many figures and how many systems give one."""
-    counts = derive.result_counts(tables)
+    counts = result_counts(tables)
     by_kind = counts.groupby("kind", sort=False)["count"].sum()
     reporting = counts[counts["count"] > 0].groupby("kind", sort=False)["system_id"].nunique()
     described = kinds()
@@ -61,7 +62,7 @@ def counts_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.VConcatChart, pd
     On a phone the panels are narrower and the systems' names wrap onto two lines."""
     systems = tables["systems"]
     order = list(systems["name"])
-    counts = derive.result_counts(tables)
+    counts = result_counts(tables)
     described = kinds()
     shown_counts = counts.assign(kind_label=counts["kind"].map(lambda kind: described.get(kind, (kind, ""))[0]))
     groups = [group for _kind, group in shown_counts.groupby("kind", sort=False)]
@@ -97,7 +98,7 @@ def counts_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.VConcatChart, pd
 
 def kind_table(tables: dict[str, pd.DataFrame], kind: str) -> tuple[pd.DataFrame, str]:
     """Every figure of one kind with its example and evidence, and the table's caption."""
-    results = derive.results_with_examples(tables)
+    results = results_with_examples(tables)
     described = kinds()
     rows = results[results["kind"] == kind]
     evidence = [
@@ -125,7 +126,7 @@ def kind_table(tables: dict[str, pd.DataFrame], kind: str) -> tuple[pd.DataFrame
 
 def units_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Every unit the figures use, with how many figures and systems use it (most used first)."""
-    results = derive.results_with_examples(tables)
+    results = results_with_examples(tables)
     units = (
         results.groupby("unit")
         .agg(figures=("result_id", "size"), systems=("system_id", "nunique"))
@@ -133,3 +134,55 @@ def units_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         .sort_values(["figures", "unit"], ascending=[False, True])
     )
     return units.rename(columns={"unit": "Unit", "figures": "Figures", "systems": "Systems using it"})
+
+
+# The kinds of quantified figure in results.csv, in reading order: (kind, heading, meaning).
+RESULT_KINDS = (
+    ("result", "Results", "a change the system reports having achieved (self-reported, not independently verified)"),
+    ("target", "Targets", "an aim the system has set itself"),
+    ("scale", "Scale figures", "the size of an activity or programme"),
+    ("context", "Context", "a characteristic of the population, or a count of items in a plan (priorities, aims)"),
+)
+
+
+def result_counts(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """How many figures of each kind every system reports: one row per system (data order) and
+    kind (RESULT_KINDS order, then any other kind), zeros included so gaps show."""
+    results = tables["results"]
+    known = [kind for kind, _heading, _meaning in RESULT_KINDS]
+    kinds = known + sorted(set(results["kind"].dropna().astype(str)) - set(known))
+    systems = tables["systems"][["system_id", "name"]].astype({"system_id": str})
+    counts = results.astype({"system_id": str, "kind": str}).groupby(["system_id", "kind"]).size()
+    grid = pd.MultiIndex.from_product([list(systems["system_id"]), kinds], names=["system_id", "kind"])
+    counts = counts.reindex(grid, fill_value=0).rename("count").reset_index()
+    counts["count"] = counts["count"].astype(int)
+    return counts.merge(systems, on="system_id", how="left")[["system_id", "name", "kind", "count"]]
+
+
+def results_with_examples(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every figure in results with its system's name and the title of the improvement example
+    it belongs to (NA when it belongs to none), ordered by kind, system (data order) and id."""
+    results = tables["results"]
+    names = tables["systems"][["system_id", "name"]]
+    titles = tables["improvement_examples"][["example_id", "title"]].rename(columns={"title": "example_title"})
+    out = results.merge(names, on="system_id", how="left").merge(titles, on="example_id", how="left")
+    columns = set(out.columns)
+    out["as_stated"] = [
+        as_stated(
+            row["value"],
+            row["unit"] if "unit" in columns else None,
+            row["qualifier"] if "qualifier" in columns else None,
+            row["low"] if "low" in columns else None,
+            row["high"] if "high" in columns else None,
+            row["quote"] if "quote" in columns else None,
+        )
+        or NO_NUMBER
+        for _, row in out.iterrows()
+    ]
+    out["as_stated"] = out["as_stated"].astype("string")
+    kind_order = {kind: i for i, (kind, _heading, _meaning) in enumerate(RESULT_KINDS)}
+    system_order = {s: i for i, s in enumerate(names["system_id"])}
+    out["_kind"] = out["kind"].map(kind_order).fillna(len(kind_order))
+    out["_system"] = out["system_id"].map(system_order)
+    out = out.sort_values(["_kind", "_system", "result_id"]).drop(columns=["_kind", "_system"])
+    return out.reset_index(drop=True)

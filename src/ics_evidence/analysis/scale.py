@@ -1,7 +1,7 @@
-"""Charts and tables of the scale-and-structure chapter (notebooks/scale_and_structure.md).
-
-Each function takes the chapter's tables and returns a chart with its data table, or a table
-ready to show; the derived measures they draw on are in :mod:`ics_evidence.analysis.derive`.
+"""The scale-and-structure chapter (notebooks/scale_and_structure.md):
+its derivations (tables computed from the data every time, never stored by hand) and the
+charts and tables made from them; figures several chapters share are in
+:mod:`ics_evidence.analysis.figures`.
 """
 
 from __future__ import annotations
@@ -9,8 +9,20 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ics_evidence.analysis import charts, derive
+from ics_evidence.analysis import charts
 from ics_evidence.analysis.common import data_order, plain, system_colour
+from ics_evidence.analysis.figures import (
+    BASIS_LABELS,
+    KEY_MEASURES,
+    RATIOS,
+    budget_basis,
+    figures_wide,
+    other_year,
+    other_year_note,
+    peer_ids,
+    ratios,
+    stated_figures,
+)
 
 # The ratios of the full key-figures table, rounded to whole numbers there.
 RATIO_COLUMNS = ["budget_per_head_gbp", "people_per_sq_mile", "people_per_place", "people_per_pcn", "people_per_trust"]
@@ -116,9 +128,9 @@ def population_panels(data: pd.DataFrame, color: alt.Color, note: str, *, narrow
 def population_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.VConcatChart, pd.DataFrame]:
     """Population of every system as its source words it: the integrated care systems ranked
     largest first, the multi-system programmes drawn apart below them, not ranked."""
-    table = derive.scale_table(tables)
-    stated = derive.stated_figures(tables)
-    programmes = derive.multi_system_programmes(tables)
+    table = scale_table(tables)
+    stated = stated_figures(tables)
+    programmes = multi_system_programmes(tables)
     in_programme = set(programmes["system_id"])
     population = stated[stated["measure_id"] == "population"].merge(table[["system_id", "kind"]], on="system_id")
     population = population.assign(
@@ -128,7 +140,7 @@ def population_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.VConcatChart
         ]
     )
     # A figure from a document of another year than the report's says so on its bar.
-    elsewhere = derive.other_year(tables, ["population"])
+    elsewhere = other_year(tables, ["population"])
     population = population.assign(
         as_stated=[
             f"{text} ({elsewhere[s]})" if s in elsewhere else text
@@ -158,7 +170,7 @@ def population_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.VConcatChart
 
 def ics_ids(tables: dict[str, pd.DataFrame]) -> set:
     """The case studies that are integrated care systems (not multi-system programmes)."""
-    table = derive.scale_table(tables)
+    table = scale_table(tables)
     return set(table.loc[table["kind"] == "integrated care system", "system_id"])
 
 
@@ -172,13 +184,13 @@ def ratio_chart(
     value_format=",.0f",
 ) -> tuple[alt.Chart, pd.DataFrame]:
     """A bar chart of one ratio for the integrated care systems that report both inputs."""
-    data = derive.ratio_inputs(tables, ratio)
+    data = ratio_inputs(tables, ratio)
     data = data[data["system_id"].isin(ics_ids(tables))]
     if "basis" in data.columns:  # budgets: compare only those the sources state on the same basis
-        data = data[data["basis"] == derive.COMPARED_BASIS]
-    spec = {r[0]: r for r in derive.RATIOS}[ratio]
+        data = data[data["basis"] == COMPARED_BASIS]
+    spec = {r[0]: r for r in RATIOS}[ratio]
     # and only figures of the comparison year: another year's document is named in the text instead
-    data = data[~data["system_id"].isin(derive.other_year(tables, spec[2:4]))]
+    data = data[~data["system_id"].isin(other_year(tables, spec[2:4]))]
     chart = (
         alt.Chart(plain(data))
         .mark_bar()
@@ -218,7 +230,7 @@ def ratio_chart(
 
 def income_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """NHS budget and total income of the systems whose total income the source gives separately."""
-    stated = derive.stated_figures(tables)
+    stated = stated_figures(tables)
     money = stated[stated["measure_id"].isin(["nhs_budget_gbp_bn", "total_income_gbp_bn"])]
     with_income = set(money.loc[money["measure_id"] == "total_income_gbp_bn", "system_id"])
     money = money[money["system_id"].isin(with_income)].sort_values(["name", "measure_id"])
@@ -262,8 +274,8 @@ def organisation_panel(frame: pd.DataFrame, title: str, systems: pd.DataFrame, *
 def organisations_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.VConcatChart, pd.DataFrame]:
     """People per primary care network and per NHS trust, one panel each, integrated care systems only."""
     systems = tables["systems"]
-    per_pcn = derive.ratio_inputs(tables, "people_per_pcn").assign(measure="People per primary care network")
-    per_trust = derive.ratio_inputs(tables, "people_per_trust").assign(measure="People per NHS trust")
+    per_pcn = ratio_inputs(tables, "people_per_pcn").assign(measure="People per primary care network")
+    per_trust = ratio_inputs(tables, "people_per_trust").assign(measure="People per NHS trust")
     organisations = pd.concat([per_pcn, per_trust], ignore_index=True)
     organisations = organisations[organisations["system_id"].isin(ics_ids(tables))]
     groups = list(organisations.groupby("measure", sort=False)) or [("No system reports these figures", organisations)]
@@ -294,7 +306,7 @@ def organisations_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.VConcatCh
 
 def key_figures_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Every case study's key figures and ratios (ratios rounded), headed by KEY_FIGURE_COLUMNS."""
-    table = derive.scale_table(tables)
+    table = scale_table(tables)
     full = table.assign(**{column: table[column].round(0) for column in RATIO_COLUMNS})
     full["hedged"] = full["hedged"].fillna("none")
     return full[list(KEY_FIGURE_COLUMNS)].rename(columns=KEY_FIGURE_COLUMNS)
@@ -302,8 +314,8 @@ def key_figures_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 def hedged_figures_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Every key figure the sources qualify ('around', 'more than'...), systems in data order."""
-    stated = derive.stated_figures(tables)
-    key = stated[stated["measure_id"].isin(derive.KEY_MEASURES) & stated["approximate"]]
+    stated = stated_figures(tables)
+    key = stated[stated["measure_id"].isin(KEY_MEASURES) & stated["approximate"]]
     order = data_order(tables["systems"]["system_id"])
     key = key.assign(order=key["system_id"].map(order)).sort_values(["order", "measure_id"])
     return key[["name", "label", "as_stated", "unit", "quote"]].rename(
@@ -315,3 +327,152 @@ def hedged_figures_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "quote": "Evidence",
         }
     )
+
+
+# The basis per-head comparisons use: the one the most systems state.
+COMPARED_BASIS = "nhs-budget"
+
+
+# The size figures the scale chapter tabulates beside the ratios, in reading order.
+SCALE_MEASURES = ("population", "area_sq_miles", "nhs_budget_gbp_bn", "nhs_trusts", "primary_care_networks",
+                  "place_partnerships")  # fmt: skip
+
+
+def multi_system_programmes(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Case studies that are programmes run jointly by several systems rather than one ICS
+    (every case study that is not a peer, see :func:`peer_ids`).
+
+    One row per programme in data order, with the number of systems it covers where stated,
+    its evidence, and the other case studies that take part in it (``systems.part_of``; their
+    populations are inside the programme's).
+    """
+    columns = ["system_id", "name", "systems_covered", "quote", "overlapping"]
+    peers = set(peer_ids(tables))
+    stated = stated_figures(tables)
+    covered = stated[stated["measure_id"] == "systems_covered"]
+    systems = tables["systems"]
+    part_of = systems["part_of"] if "part_of" in systems.columns else pd.Series(pd.NA, index=systems.index)
+    rows = []
+    for system_id, name in zip(systems["system_id"], systems["name"], strict=True):
+        if system_id in peers:
+            continue
+        own = covered[covered["system_id"] == system_id]
+        count = int(own["value"].iloc[0]) if len(own) else pd.NA
+        quote = own["quote"].iloc[0] if len(own) else pd.NA
+        if "part_of" in systems.columns:
+            others = tuple(str(n) for n, p in zip(systems["name"], part_of, strict=True)
+                           if not pd.isna(p) and p == system_id)  # fmt: skip
+        else:  # older packages: the other case studies the evidence names
+            others = tuple(str(n) for s, n in zip(systems["system_id"], systems["name"], strict=True)
+                           if s != system_id and str(n) in str(quote))  # fmt: skip
+        rows.append([system_id, name, count, quote, others])
+    return pd.DataFrame(rows, columns=columns)
+
+
+def scale_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per case study (data order): what kind it is, its size figures and every ratio.
+
+    Gaps stay NA. ``hedged`` lists the shown figures the source qualifies, as it words them.
+    """
+    wide = figures_wide(tables)
+    programmes = set(multi_system_programmes(tables)["system_id"])
+    out = wide[["system_id", "name"]].copy()
+    out["kind"] = ["multi-system programme" if s in programmes else "integrated care system" for s in out["system_id"]]
+    for measure in SCALE_MEASURES:
+        out[measure] = wide[measure].astype("Float64")
+    out = out.merge(ratios(tables).drop(columns="name"), on="system_id", how="left")
+    basis = budget_basis(tables)
+    out["budget_basis"] = out["system_id"].map(lambda s: BASIS_LABELS.get(basis.get(s, ""), pd.NA)).astype("string")
+    stated = stated_figures(tables)
+    stated = stated[stated["measure_id"].isin(SCALE_MEASURES) & stated["approximate"]]
+    hedged = stated.groupby("system_id")[["label", "as_stated"]].apply(
+        lambda g: "; ".join(f"{label}: {text}" for label, text in zip(g["label"], g["as_stated"], strict=True))
+    )
+    out["hedged"] = out["system_id"].map(hedged.to_dict()).astype("string")
+    return out
+
+
+def ratio_inputs(tables: dict[str, pd.DataFrame], ratio: str) -> pd.DataFrame:
+    """One ratio (a name from RATIOS) for every system that has it, beside the two figures it is
+    computed from as their sources word them, and their evidence. ``approximate`` is true when
+    either input is hedged, so the ratio is too."""
+    spec = {r[0]: r for r in RATIOS}[ratio]
+    numerator, denominator = spec[2], spec[3]
+    values = ratios(tables)[["system_id", "name", ratio]].rename(columns={ratio: "value"})
+    values = values[values["value"].notna()]
+    stated = stated_figures(tables)
+    for role, measure in (("numerator", numerator), ("denominator", denominator)):
+        part = stated[stated["measure_id"] == measure][["system_id", "as_stated", "approximate", "quote"]]
+        values = values.merge(part.add_prefix(f"{role}_").rename(columns={f"{role}_system_id": "system_id"}),
+                              on="system_id", how="left")  # fmt: skip
+    values["approximate"] = values["numerator_approximate"].fillna(False) | values["denominator_approximate"].fillna(
+        False
+    )
+    if numerator == "nhs_budget_gbp_bn":
+        values["basis"] = values["system_id"].map(budget_basis(tables)).astype("string")
+    return values.reset_index(drop=True)
+
+
+def _population_as_stated(tables: dict[str, pd.DataFrame], system_id: str) -> str | None:
+    """A system's reference population as its source words it ('more than 3,000,000')."""
+    stated = stated_figures(tables)
+    own = stated[(stated["system_id"] == system_id) & (stated["measure_id"] == "population")]
+    return None if own.empty else str(own["as_stated"].iloc[0])
+
+
+def scale_summary(tables: dict[str, pd.DataFrame]) -> dict:
+    """Headline numbers for the scale chapter, as plain Python values (for glue).
+
+    Totals, extremes and medians count integrated care systems only: a multi-system
+    programme's figures add up several ICSs, some of which have case studies of their own.
+    Missing answers are None (no system reports the figure).
+    """
+    table = scale_table(tables)
+    ics = table[table["kind"] == "integrated care system"]
+    population = ics.dropna(subset=["population"])
+    # Like with like: per-head budgets are compared only on one basis (an NHS budget); the
+    # systems whose budget is on another basis (or not said to be NHS-only) are named instead.
+    basis = budget_basis(tables)
+    # Nor across documents of different years: a system whose budget or population comes from
+    # a document of another year than the report's is named, not compared.
+    elsewhere = other_year(tables, ["nhs_budget_gbp_bn", "population"])
+    with_budget = ics[ics["budget_per_head_gbp"].notna()]
+    other_years = {s: y for s, y in elsewhere.items() if s in set(with_budget["system_id"])}
+    with_budget = with_budget[~with_budget["system_id"].isin(other_years)]
+    if basis:
+        compared = with_budget[with_budget["system_id"].map(basis) == COMPARED_BASIS]
+        left_out = with_budget[with_budget["system_id"].map(basis) != COMPARED_BASIS]
+    else:
+        compared, left_out = with_budget, with_budget.iloc[0:0]
+    budget = compared["budget_per_head_gbp"]
+    hedged_population = stated_figures(tables)
+    hedged_population = hedged_population[
+        (hedged_population["measure_id"] == "population")
+        & hedged_population["approximate"]
+        & hedged_population["system_id"].isin(population["system_id"])
+    ]
+    largest = population.loc[population["population"].astype(float).idxmax()] if len(population) else None
+    smallest = population.loc[population["population"].astype(float).idxmin()] if len(population) else None
+    return {
+        "case_studies": len(table),
+        "systems": len(ics),
+        "programmes": len(table) - len(ics),
+        "population_reported": len(population),
+        "population_hedged": len(hedged_population),
+        "total_population": float(population["population"].sum()) if len(population) else None,
+        "largest_name": None if largest is None else str(largest["name"]),
+        "largest_population": None if largest is None else float(largest["population"]),
+        "largest_as_stated": None if largest is None else _population_as_stated(tables, largest["system_id"]),
+        "smallest_as_stated": None if smallest is None else _population_as_stated(tables, smallest["system_id"]),
+        "smallest_name": None if smallest is None else str(smallest["name"]),
+        "smallest_population": None if smallest is None else float(smallest["population"]),
+        "budget_per_head_reported": len(budget),
+        "median_budget_per_head": float(budget.astype(float).median()) if len(budget) else None,
+        "budget_per_head_basis": BASIS_LABELS[COMPARED_BASIS] if basis else "budget",
+        "budget_left_out": "; ".join(
+            f"{name} ({BASIS_LABELS.get(basis.get(str(s), ''), 'basis not given')})"
+            for s, name in zip(left_out["system_id"], left_out["name"], strict=True)
+        ),
+        "budget_left_out_count": len(left_out),
+        "budget_other_year": other_year_note(tables, other_years),
+    }

@@ -144,3 +144,14 @@ def rank_words(position: int, tied: int, total: int) -> str:
     if tied > 1:
         return f"joint {ordinal(position)} of {total} ({tied} tied)"
     return f"{ordinal(position)} of {total}"
+
+
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+                "twenty")  # fmt: skip
+
+
+def number_word(n: int) -> str:
+    """A count as it is written in running text: words up to twenty, digits beyond."""
+    n = int(n)
+    return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else f"{n:,}"

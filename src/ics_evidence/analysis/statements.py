@@ -8,7 +8,7 @@ computes a number of its own), and the build writes all of them to ``claims.csv`
 ledger, whose checked-in snapshot a test compares with the data.
 
 A numerator and its denominator count the same set: counts of integrated care systems are
-"of the N integrated care systems" (the peers, :func:`derive.peer_ids`), never of all the
+"of the N integrated care systems" (the peers, :func:`peer_ids`), never of all the
 case studies, and a superlative names every item that ties for it.
 """
 
@@ -18,8 +18,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ics_evidence.analysis import derive
-from ics_evidence.analysis.reader import number_word
+from ics_evidence.analysis.codebook import most_frequent
+from ics_evidence.analysis.figures import figure_text, key_figures, peer_ids, result_text
+from ics_evidence.analysis.stated import number_word
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,10 @@ def most_shared_themes(tables: dict[str, pd.DataFrame]) -> str:
     systems; the most often central (in 5 of them) are A, B and C". Several tied below every
     system: "three tie as the most widely shared, each present in 6 of the 7 …".
     """
-    prevalence = derive.theme_prevalence(tables)
-    total = len(derive.peer_ids(tables))
+    from ics_evidence.analysis import themes as chapter
+
+    prevalence = chapter.theme_prevalence(tables)
+    total = len(peer_ids(tables))
     if prevalence.empty or total == 0:
         return "none is coded in any integrated care system"
     top = int(prevalence["systems_present"].max())
@@ -114,7 +117,7 @@ def themes(tables: dict[str, pd.DataFrame]) -> list[Claim]:
     t = THEME_TABLES
     return [
         Claim("themes-systems", len(tables["systems"]), ("systems",)),
-        Claim("themes-peers", len(derive.peer_ids(tables)), ("systems",)),
+        Claim("themes-peers", len(peer_ids(tables)), ("systems",)),
         Claim("themes-programmes", chapter.programme_names(tables), ("systems",)),
         Claim("themes-count", len(tables["themes"]), ("themes",)),
         Claim("themes-cells-central", codes[2], t),
@@ -133,7 +136,7 @@ def themes(tables: dict[str, pd.DataFrame]) -> list[Claim]:
         Claim("themes-central-everywhere-labels", "; ".join(central_everywhere["label"]) or "none", t),
         *(
             Claim(name, number, t)
-            for name, number in chapter.similarity_values(derive.similarity_pairs(tables)).items()
+            for name, number in chapter.similarity_values(chapter.similarity_pairs(tables)).items()
         ),
     ]
 
@@ -145,8 +148,10 @@ SCALE_TABLES = ("systems", "measures", "system_figures")
 
 def scale(tables: dict[str, pd.DataFrame]) -> list[Claim]:
     """The scale chapter's counts, extremes and per-head budget (integrated care systems only)."""
-    summary = derive.scale_summary(tables)
-    programmes = derive.multi_system_programmes(tables)
+    from ics_evidence.analysis import scale as chapter
+
+    summary = chapter.scale_summary(tables)
+    programmes = chapter.multi_system_programmes(tables)
     t = SCALE_TABLES
     keys = (
         ("scale-case-studies", "case_studies"), ("scale-systems", "systems"), ("scale-programmes", "programmes"),
@@ -176,9 +181,11 @@ RESULT_TABLES = ("systems", "results")
 
 def results(tables: dict[str, pd.DataFrame]) -> list[Claim]:
     """How many quantified figures of each kind, for how many systems, in how many units."""
-    counts = derive.result_counts(tables)
+    from ics_evidence.analysis import results as chapter
+
+    counts = chapter.result_counts(tables)
     by_kind = counts.groupby("kind", sort=False)["count"].sum()
-    shown = derive.results_with_examples(tables)
+    shown = chapter.results_with_examples(tables)
     t = RESULT_TABLES
     linked = ("systems", "results", "improvement_examples")
     return [
@@ -202,9 +209,9 @@ def methods(tables: dict[str, pd.DataFrame]) -> list[Claim]:
     """How many methods the systems name, how widely each is shared, the most used (ties named)."""
     from ics_evidence.analysis import methods as chapter
 
-    usage = derive.method_usage(tables)
+    usage = chapter.method_usage(tables)
     links = chapter.system_method_links(tables)
-    top, top_systems = derive.most_frequent(usage, "name", "systems")
+    top, top_systems = most_frequent(usage, "name", "systems")
     t = ("systems", "methods", "system_methods")
     return [
         Claim("methods-codebook", len(usage), ("methods",)),
@@ -217,7 +224,7 @@ def methods(tables: dict[str, pd.DataFrame]) -> list[Claim]:
         Claim("methods-links", len(links), t),
         Claim("methods-systems", len(tables["systems"]), ("systems",)),
         Claim("methods-systems-with-methods", int(links["system_id"].nunique()), t),
-        Claim("methods-kinds", len(derive.methods_by_kind(tables)), ("methods",)),
+        Claim("methods-kinds", len(chapter.methods_by_kind(tables)), ("methods",)),
     ]
 
 
@@ -258,7 +265,7 @@ def improvement(tables: dict[str, pd.DataFrame]) -> list[Claim]:
     out = [
         Claim("improvement-examples-total", total, ("improvement_examples",)),
         *(Claim(f"improvement-examples-{level}", int(per_level[level]), ("improvement_examples",))
-          for level in derive.example_levels(tables)),
+          for level in chapter.example_levels(tables)),
         Claim("improvement-examples-place-neighbourhood", local, ("improvement_examples",)),
         Claim("improvement-share-place-neighbourhood", local / total if total else float("nan"),
               ("improvement_examples",)),
@@ -284,8 +291,8 @@ def improvement(tables: dict[str, pd.DataFrame]) -> list[Claim]:
         Claim("improvement-theme-links", int(grid["examples"].sum()), themed),
     ]  # fmt: skip
     care = ("systems", "care_areas", "system_care_areas", "example_care_areas")
-    counts = derive.care_area_counts(tables)
-    peers = len(derive.peer_ids(tables))
+    counts = chapter.care_area_counts(tables)
+    peers = len(peer_ids(tables))
     top = counts[counts["examples"] == counts["examples"].max()] if len(counts) else counts
     out += [
         Claim("care-peers", peers, ("systems",)),
@@ -326,11 +333,11 @@ def external_help(tables: dict[str, pd.DataFrame]) -> list[Claim]:
     """Partners, their reach (the widest, ties named) and the exemplars."""
     from ics_evidence.analysis import external_help as chapter
 
-    reach = derive.partner_reach(tables)
-    kinds = derive.partners_by_kind(tables)
+    reach = chapter.partner_reach(tables)
+    kinds = chapter.partners_by_kind(tables)
     exemplars = tables["exemplars"]
     links = chapter.system_links(tables)
-    top, top_systems = derive.most_frequent(reach, "name", "systems")
+    top, top_systems = most_frequent(reach, "name", "systems")
     abroad = reach[(reach["kind"] == "international-exemplar") & (reach["systems"] > 0)]
     t = ("systems", "partners", "system_partners")
     e = ("exemplars",)
@@ -363,7 +370,7 @@ def earlier(tables: dict[str, pd.DataFrame]) -> list[Claim]:
     from ics_evidence.analysis import earlier as chapter
 
     figures = chapter.earlier_figures(tables)
-    inconsistencies = derive.inconsistencies_with_sources(tables)
+    inconsistencies = chapter.inconsistencies_with_sources(tables)
     involves = chapter.involves_earlier(tables, inconsistencies)
     cases = ("earlier_case_studies", "earlier_case_study_items", "sources")
     compared = ("systems", "measures", "system_figures", "sources")
@@ -374,7 +381,7 @@ def earlier(tables: dict[str, pd.DataFrame]) -> list[Claim]:
         Claim("earlier-case-studies-cases", len(chapter.cases(tables)), cases),
         Claim("earlier-case-studies-items", len(tables["earlier_case_study_items"]), cases),
         Claim("earlier-case-studies-earlier-figures", len(figures), compared),
-        Claim("earlier-case-studies-differing-figures", len(derive.source_differences(tables)), compared),
+        Claim("earlier-case-studies-differing-figures", len(chapter.source_differences(tables)), compared),
         Claim("earlier-case-studies-differing-figures-earlier", int(figures["differs"].fillna(False).sum()), compared),
         Claim("earlier-case-studies-earlier-figures-no-reference", int(figures["differs"].isna().sum()), compared),
         Claim("earlier-case-studies-inconsistencies", len(inconsistencies), register),
@@ -402,13 +409,14 @@ def recommendations(tables: dict[str, pd.DataFrame]) -> list[Claim]:
     """The cross-system conclusions counted, the counts of systems and sources every page's
     running text uses, and the sentences about the report (:func:`report.statements`, from
     ``report_facts``)."""
-    from ics_evidence.analysis import reader, report
+    from ics_evidence.analysis import recommendations as page
+    from ics_evidence.analysis import report
 
-    cross = reader.recommendation_context(tables)["cross"]
-    groups = reader.lesson_groups(cross)
+    cross = page.recommendation_context(tables)["cross"]
+    groups = page.lesson_groups(cross)
     systems = len(tables["systems"])
     lessons = ("lessons",)
-    priorities = sum(1 for heading, _ in reader.priorities(groups["where-next"]) if heading[0].isdigit())
+    priorities = sum(1 for heading, _ in page.priorities(groups["where-next"]) if heading[0].isdigit())
     return [
         Claim("recommends-cross-count", len(cross), lessons),
         Claim("recommends-recommendations", int((cross["kind"] == "recommendation").sum()), lessons),
@@ -435,11 +443,11 @@ FIGURE_TABLES = ("systems", "measures", "system_figures")
 def shown_in_tables(tables: dict[str, pd.DataFrame]) -> list[tuple[str, Claim]]:
     """(page, claim) for every computed value a table shows: each system page's key figures as
     the source states them and their ranks, and the compare page's figures and results."""
-    from ics_evidence.analysis import reader
+    from ics_evidence.analysis import compare as compare_page
 
     out: list[tuple[str, Claim]] = []
     for system_id in tables["systems"]["system_id"]:
-        figures = derive.key_figures(tables, system_id)
+        figures = key_figures(tables, system_id)
         for row in figures.itertuples(index=False):
             stated, rank = row[figures.columns.get_loc("As the source puts it")], row[
                 figures.columns.get_loc("Rank among systems reporting it")]  # fmt: skip
@@ -452,13 +460,13 @@ def shown_in_tables(tables: dict[str, pd.DataFrame]) -> list[tuple[str, Claim]]:
     figures = tables["system_figures"]
     figures = figures[figures["is_reference"].fillna(False).astype(bool)]
     units = tables["measures"].set_index("measure_id")["unit"]
-    for row in figures[figures["measure_id"].isin(reader.COMPARE_MEASURES)].itertuples(index=False):
-        shown = reader.figure_text(row, units.get(row.measure_id))
+    for row in figures[figures["measure_id"].isin(compare_page.COMPARE_MEASURES)].itertuples(index=False):
+        shown = figure_text(row, units.get(row.measure_id))
         out.append(("compare", Claim(f"{row.system_id}:{row.measure_id}", float(row.value), FIGURE_TABLES, shown)))
     results = tables["results"]
     for row in results[results["kind"].isin(["result", "target"])].itertuples(index=False):
         value = "" if pd.isna(row.value) else float(row.value)
-        out.append(("compare", Claim(f"{row.system_id}:{row.result_id}", value, ("results",), reader.result_text(row))))
+        out.append(("compare", Claim(f"{row.system_id}:{row.result_id}", value, ("results",), result_text(row))))
     return out
 
 

@@ -1,17 +1,18 @@
-"""Charts and tables of the themes chapter (notebooks/themes.md).
-
-Each function takes the chapter's tables and returns a chart with its data table, a table ready
-to show, or the values the prose quotes; the derived measures are in
-:mod:`ics_evidence.analysis.derive`.
+"""The themes chapter (notebooks/themes.md):
+its derivations (tables computed from the data every time, never stored by hand) and the
+charts and tables made from them; figures several chapters share are in
+:mod:`ics_evidence.analysis.figures`.
 """
 
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
-from ics_evidence.analysis import charts, derive
+from ics_evidence.analysis import charts
 from ics_evidence.analysis.common import STRENGTH_WORDS, quote, short_names, with_labels
+from ics_evidence.analysis.figures import peer_ids
 
 # The two counts of the prevalence chart, as its panel titles.
 PREVALENCE_MEASURES = {"systems_present": "Present or central (code 1 or 2)", "systems_central": "Central (code 2)"}
@@ -52,7 +53,7 @@ def indirect_cells(tables: dict[str, pd.DataFrame]) -> int:
 def programme_names(tables: dict[str, pd.DataFrame]) -> str:
     """The case studies that are not peers (multi-system programmes), named, or "none"."""
     systems = tables["systems"]
-    return "; ".join(systems.loc[~systems["system_id"].isin(derive.peer_ids(tables)), "name"]) or "none"
+    return "; ".join(systems.loc[~systems["system_id"].isin(peer_ids(tables)), "name"]) or "none"
 
 
 def matrix_cells(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -145,7 +146,7 @@ def matrix_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, pd.D
 def matrix_in_words(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """The framework matrix in words, one row per theme and one column per system."""
     systems, themes = tables["systems"], tables["themes"]
-    matrix = derive.theme_matrix(tables)
+    matrix = theme_matrix(tables)
     words = matrix.T.apply(lambda column: column.map(lambda s: STRENGTH_WORDS[int(s)] if pd.notna(s) else pd.NA))
     words.index = themes.set_index("theme_id").loc[words.index, "label"]
     words.columns = systems.set_index("system_id").loc[words.columns, "name"]
@@ -154,7 +155,7 @@ def matrix_in_words(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 def ranked_prevalence(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Theme prevalence, most widely shared first: by systems present, then central, then mean code."""
-    prevalence = derive.theme_prevalence(tables)
+    prevalence = theme_prevalence(tables)
     return prevalence.sort_values(
         ["systems_present", "systems_central", "mean_strength"], ascending=False, kind="stable"
     ).reset_index(drop=True)
@@ -162,8 +163,8 @@ def ranked_prevalence(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 def shared_everywhere(tables: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The themes present in every system, and those central in every system."""
-    prevalence = derive.theme_prevalence(tables)
-    n_systems = len(derive.peer_ids(tables))  # prevalence counts the integrated care systems only
+    prevalence = theme_prevalence(tables)
+    n_systems = len(peer_ids(tables))  # prevalence counts the integrated care systems only
     everywhere = prevalence[prevalence["systems_present"] == n_systems]
     central_everywhere = prevalence[prevalence["systems_central"] == n_systems]
     return everywhere, central_everywhere
@@ -172,7 +173,7 @@ def shared_everywhere(tables: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd
 def prevalence_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.FacetChart, pd.DataFrame]:
     """Two bar charts side by side: systems where each theme is present or central, and central."""
     ranked = ranked_prevalence(tables)
-    n_systems = len(derive.peer_ids(tables))  # prevalence counts the integrated care systems only
+    n_systems = len(peer_ids(tables))  # prevalence counts the integrated care systems only
     measures = PREVALENCE_MEASURES
     bars_data = ranked.melt(
         id_vars=["label"], value_vars=list(measures), var_name="measure", value_name="systems"
@@ -267,8 +268,8 @@ def similarity_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, 
     """Heat map of every compared pair's profile similarity, both ways round; data table lists each pair once."""
     systems = tables["systems"]
     system_names = list(systems["name"])
-    pairs = derive.similarity_pairs(tables)
-    similarity = derive.profile_similarity(tables)
+    pairs = similarity_pairs(tables)
+    similarity = profile_similarity(tables)
     compared_ids = set(pairs["system_a"]) | set(pairs["system_b"])
     both_ways = similarity[
         similarity["system_a"].isin(compared_ids)
@@ -331,3 +332,56 @@ def similarity_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, 
     return similarity_chart, pairs[["name_a", "name_b", "similarity"]].rename(
         columns={"name_a": "System", "name_b": "Compared with", "similarity": "Similarity (0 to 1)"}
     )
+
+
+def theme_matrix(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Framework matrix: systems (rows, data order) × themes (columns, codebook order) of strength."""
+    coding = tables["theme_coding"]
+    matrix = coding.pivot(index="system_id", columns="theme_id", values="strength")
+    return matrix.reindex(index=list(tables["systems"]["system_id"]), columns=list(tables["themes"]["theme_id"]))
+
+
+def theme_prevalence(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """For each theme: how many of the integrated care systems (peers only: a multi-system
+    programme is not counted as a system) show it at all, and how many make it central."""
+    matrix = theme_matrix(tables)
+    matrix = matrix[matrix.index.isin(peer_ids(tables))]
+    themes = tables["themes"][["theme_id", "label"]].set_index("theme_id")
+    out = pd.DataFrame(
+        {
+            "systems_present": (matrix >= 1).sum(),
+            "systems_central": (matrix == 2).sum(),
+            "mean_strength": matrix.astype("Float64").mean(),
+        }
+    )
+    return themes.join(out).reset_index()
+
+
+def profile_similarity(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Cosine similarity of the systems' theme profiles (1 = identical emphasis), long form."""
+    matrix = theme_matrix(tables).astype(float).fillna(0.0)
+    vectors = matrix.to_numpy()
+    norms = np.linalg.norm(vectors, axis=1)
+    norms[norms == 0] = 1.0
+    similarity = (vectors @ vectors.T) / np.outer(norms, norms)
+    frame = pd.DataFrame(similarity, index=matrix.index, columns=matrix.index)
+    long = frame.rename_axis(index="system_a", columns="system_b").stack().rename("similarity").reset_index()
+    return long
+
+
+def similarity_pairs(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Each pair of different systems once, with names and profile similarity, most alike first.
+
+    A system with no theme coding at all is left out: its profile is unknown, not empty. Ties
+    keep the data order of the systems.
+    """
+    systems = tables["systems"][["system_id", "name"]]
+    coded = theme_matrix(tables).notna().any(axis=1)
+    order = {system_id: i for i, system_id in enumerate(systems["system_id"]) if coded.get(system_id, False)}
+    similarity = profile_similarity(tables)
+    a, b = similarity["system_a"].map(order), similarity["system_b"].map(order)
+    pairs = similarity[a.notna() & b.notna() & (a < b)]
+    names = systems.set_index("system_id")["name"]
+    pairs = pairs.assign(name_a=pairs["system_a"].map(names), name_b=pairs["system_b"].map(names))
+    pairs = pairs.sort_values("similarity", ascending=False, kind="stable")
+    return pairs[["system_a", "name_a", "system_b", "name_b", "similarity"]].reset_index(drop=True)
