@@ -111,6 +111,53 @@ def test_a_second_lock_on_the_same_build_is_refused(tmp_path):
         pass
 
 
+def test_a_child_started_under_the_lock_holds_it_until_it_ends(tmp_path):
+    """A build's child (Sphinx, an edition's build) keeps the lock after its parent has let go,
+    so no later build can start while it still writes into _build."""
+    from ics_evidence.assemble.lock import BuildLocked, build_lock, child_options
+
+    build = tmp_path / "_build"
+    with build_lock(build, "the parent build"):
+        child = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE,
+                                 **child_options())  # fmt: skip
+    try:
+        with pytest.raises(BuildLocked, match="the parent build"), build_lock(build, "a later build"):
+            pass
+    finally:
+        child.stdin.close()  # the child reads to the end of its input, then exits
+        child.wait()
+    with build_lock(build, "a later build"):
+        pass
+
+
+@pytest.mark.skipif(not hasattr(os, "pidfd_open"), reason="needs Linux pidfd_open")
+def test_a_build_s_child_dies_when_the_build_is_killed(tmp_path):
+    """A kill -9 of the build takes its children with it (the kernel's parent-death signal), so
+    none goes on writing into _build without the lock."""
+    import select
+
+    script = (
+        "import subprocess, sys\nfrom pathlib import Path\n"
+        "from ics_evidence.assemble.lock import build_lock, child_options\n"
+        f"with build_lock(Path({str(tmp_path / '_build')!r}), 'killed build'):\n"
+        "    child = subprocess.Popen([sys.executable, '-c', 'import signal; signal.pause()'], **child_options())\n"
+        "    print(child.pid, flush=True)\n"
+        "    child.wait()\n"
+    )
+    build = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    child = int(build.stdout.readline())
+    watch = os.pidfd_open(child)  # readable once the child has ended
+    try:
+        build.kill()
+        build.wait()
+        ended, _, _ = select.select([watch], [], [], 30)  # a safety limit: the kernel kills it at once
+        if not ended:
+            os.kill(child, signal.SIGKILL)
+        assert ended, "the child outlived the build that was killed"
+    finally:
+        os.close(watch)
+
+
 @pytest.mark.parametrize("verb", ["build", "run", "pages"])
 def test_a_second_build_says_who_holds_the_lock_and_exits_cleanly(project, verb):
     from ics_evidence.assemble.lock import build_lock
