@@ -59,6 +59,19 @@ NARROW_BELOW = 560
 NARROW_SYSTEMS = 10
 # Pixels a narrow layout needs beside its labels' ``labelLimit``: ticks, padding, the view's edge.
 LABEL_MARGIN = 20
+# No chart text is drawn smaller than this (in CSS pixels, after the page scales a chart to its
+# column): a layout that would be is replaced by its narrow layout, drawn unscaled.
+MIN_TEXT_PX = 11
+# The one Vega-Lite version: the page's bundle (and the Vega it compiles to, the bundle's own),
+# the exported images and every embedded spec's ``$schema`` name it, so Vega-Embed never finds a
+# spec written for another version than its runtime.
+VEGA_LITE = "6.4"
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
+# Roughly how many pixels a character of a 13 px label takes: turns a label's room into the
+# number of characters per line it wraps at (a line may run longer; labels are never cut).
+CHAR_PX = 7.5
+# On a phone, the labels of a chart without a narrow layout wrap at this many characters a line.
+PHONE_LABEL_CHARS = 14
 
 
 def system_colours(system_ids: Sequence[str]) -> dict[str, str]:
@@ -89,9 +102,17 @@ def theme() -> dict:
                 "domainColor": "#595959",
                 "tickColor": "#595959",
                 "gridColor": "#E0E0E0",
-                "labelLimit": 260,
+                "labelLimit": 0,  # never cut a label: axes wrap them (see whole_labels)
             },
-            "legend": {"labelFontSize": 13, "titleFontSize": 13, "labelColor": TEXT, "titleColor": TEXT},
+            "legend": {
+                "labelFontSize": 13,
+                "titleFontSize": 13,
+                "labelColor": TEXT,
+                "titleColor": TEXT,
+                "labelLimit": 0,
+                "titleLimit": 0,
+            },
+            "header": {"labelLimit": 0, "titleLimit": 0},
             "title": {"fontSize": 15, "color": TEXT, "anchor": "start"},
             "range": {"category": list(PALETTE)},
             "mark": {"color": ACCENT},
@@ -154,6 +175,15 @@ def split_narrow(spec: dict) -> tuple[dict, dict | None]:
     return wide, usermeta["narrow"]
 
 
+def label_lines(text: str, chars: int) -> list[str]:
+    """``text`` broken at spaces into lines of about ``chars`` characters, nothing left out (a
+    word longer than a line keeps a line of its own). What :func:`wrapped_labels` computes in
+    the page, for text the charts set themselves (titles, the exported figures' source lines)."""
+    import textwrap
+
+    return textwrap.wrap(str(text), max(int(chars), 1), break_long_words=False, break_on_hyphens=False) or [str(text)]
+
+
 def _label_lines(chars: int) -> str:
     """An expression: the axis label broken at spaces into lines of about ``chars`` characters."""
     return (
@@ -163,49 +193,151 @@ def _label_lines(chars: int) -> str:
 
 
 def wrapped_labels(chars: int) -> str:
-    """An axis ``labelExpr`` that breaks each label at spaces into lines of about ``chars``
-    characters, two at most (the second ending in "…" when text is left out).
+    """An axis ``labelExpr`` that breaks each label at spaces into as many lines of about
+    ``chars`` characters as it needs: no label is cut short.
 
     The expression is fixed code that reads only the label, never data spliced into it.
     """
-    lines = _label_lines(chars)
-    return f"length({lines}) > 2 ? [{lines}[0], {lines}[1] + '…'] : {lines}"
+    return _label_lines(chars)
 
 
-def wrapped_axis(chars: int, limit: int, **properties) -> alt.Axis:
-    """An axis whose labels wrap onto two lines of about ``chars`` characters (:func:`wrapped_labels`),
-    each at most ``limit`` pixels long, a two-line label centred on its tick like a one-line one."""
+def _centred(chars: int, font_size: float, most: int = 6) -> dict:
+    """A ``labelOffset`` that centres a label of several lines on its tick, as a one-line one is."""
+    lines = f"length({_label_lines(chars)})"
+    return {
+        "condition": [{"test": f"{lines} >= {n}", "value": -(n - 1) * (font_size + 2) / 2} for n in range(most, 1, -1)],
+        "value": 0,
+    }
+
+
+def wrapped_axis(chars: int, limit: int = 0, **properties) -> alt.Axis:
+    """An axis whose labels wrap onto lines of about ``chars`` characters (:func:`wrapped_labels`),
+    a label of several lines centred on its tick like a one-line one. ``limit`` is the room the
+    layout gives the labels; it no longer cuts them (every label is drawn whole)."""
     font_size = properties.get("labelFontSize", theme()["config"]["axis"]["labelFontSize"])
-    centred = {"condition": {"test": f"length({_label_lines(chars)}) > 1", "value": -(font_size + 2) / 2}, "value": 0}
-    return alt.Axis(labelExpr=wrapped_labels(chars), labelLimit=limit, labelOffset=centred, **properties)
+    return alt.Axis(labelExpr=wrapped_labels(chars), labelLimit=0, labelOffset=_centred(chars, font_size), **properties)
+
+
+ROTATED = {90, -90, 270, -270}
+DEFAULT_LABEL_ROOM = 260  # pixels: the room a label is wrapped to when its axis names none
+
+
+def _wrap_axis(axis: dict, channel: str, chars: int | None = None) -> dict:
+    """``axis`` drawing every label whole: upright labels wrapped at spaces (into lines of
+    ``chars`` characters, or as many as its ``labelLimit`` holds), upright or not never cut."""
+    axis = dict(axis)
+    if axis.get("labelAngle") not in ROTATED and (chars is not None or "labelExpr" not in axis):
+        room = axis.get("labelLimit") or DEFAULT_LABEL_ROOM
+        width = chars if chars is not None else max(8, int(room / CHAR_PX))
+        axis["labelExpr"] = wrapped_labels(width)
+        if channel == "y":
+            font_size = axis.get("labelFontSize", theme()["config"]["axis"]["labelFontSize"])
+            axis["labelOffset"] = _centred(width, font_size)
+    axis["labelLimit"] = 0
+    return axis
+
+
+def whole_labels(spec, chars: int | None = None):
+    """``spec`` with no label cut short anywhere (Vega cuts a label longer than its limit with
+    "…"): every axis, legend and header has no limit, and every axis' upright labels wrap at
+    spaces, at ``chars`` characters a line if given, else within the room its ``labelLimit``
+    gave them. Data sets and text values are left as they are."""
+    if isinstance(spec, list):
+        return [whole_labels(item, chars) for item in spec]
+    if not isinstance(spec, dict):
+        return spec
+    out = {}
+    for key, value in spec.items():
+        if key == "datasets" or key == "data":
+            out[key] = value
+        elif key == "encoding" and isinstance(value, dict):
+            encoding = {}
+            for channel, definition in value.items():
+                if isinstance(definition, dict):
+                    definition = dict(definition)
+                    if isinstance(definition.get("axis"), dict):
+                        definition["axis"] = _wrap_axis(definition["axis"], channel, chars)
+                    for part in ("legend", "header"):
+                        if isinstance(definition.get(part), dict):
+                            definition[part] = {**definition[part], "labelLimit": 0}
+                encoding[channel] = whole_labels(definition, chars) if isinstance(definition, dict) else definition
+            out[key] = encoding
+        else:
+            out[key] = whole_labels(value, chars)
+    return out
+
+
+def phone_layout(spec: dict) -> dict:
+    """A chart without a narrow layout as it is drawn in a phone's column: every upright label
+    wrapped at :data:`PHONE_LABEL_CHARS` characters a line (the axes have less room), legends in
+    one column so a row of entries cannot run past the chart's edge."""
+    spec = whole_labels(spec, PHONE_LABEL_CHARS)
+    config = dict(spec.get("config") or {})
+    config["axis"] = {**(config.get("axis") or {}), "labelExpr": wrapped_labels(PHONE_LABEL_CHARS), "labelLimit": 0}
+    config["legend"] = {**(config.get("legend") or {}), "columns": 1}
+    spec["config"] = config
+
+    def one_column(node):
+        if isinstance(node, list):
+            return [one_column(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        return {
+            key: value
+            if key in ("datasets", "data")
+            else {**value, "columns": 1}
+            if key == "legend" and isinstance(value, dict)
+            else one_column(value)
+            for key, value in node.items()
+        }
+
+    return one_column(spec)
+
+
+def finished(spec: dict) -> dict:
+    """The spec as the book draws it: in the one Vega-Lite version, every label whole."""
+    spec = whole_labels(spec)
+    spec["$schema"] = SCHEMA
+    return spec
+
+
+def _shared_data(layout: dict, wide: dict) -> dict:
+    """``layout`` without the data sets the wide layout holds too (the page takes them from it)."""
+    wide_data = wide.get("datasets") or {}
+    layout = dict(layout)
+    layout["datasets"] = {
+        key: values for key, values in (layout.get("datasets") or {}).items() if wide_data.get(key) != values
+    }
+    return layout
 
 
 def render_html(spec: dict) -> str:
     """The HTML a chart becomes in the executed notebook and the built page.
 
-    The element id derives from the spec, so rebuilding the same data gives identical pages. A
-    narrow layout (:func:`with_narrow_layout`) is embedded beside the wide one, as inert as it,
-    sharing the wide layout's data sets, and drawn instead in a column narrower than
-    :data:`NARROW_BELOW` pixels; the chart's accessible name is then the narrow layout's
-    description.
+    The element id derives from the spec, so rebuilding the same data gives identical pages.
+    Every layout is :func:`finished` (one Vega-Lite version, no label cut short). A narrow layout
+    (:func:`with_narrow_layout`) is embedded beside the wide one, as inert as it, sharing the
+    wide layout's data sets, and drawn instead in a column narrower than :data:`NARROW_BELOW`
+    pixels, or in any column where the wide layout, scaled to fit it, would draw text smaller
+    than :data:`MIN_TEXT_PX`; the chart's accessible name is then the narrow layout's
+    description. A chart without one is drawn in a phone's column as :func:`phone_layout`.
+    When the chart is drawn for good its element gets ``data-drawn``.
     """
     spec, narrow = split_narrow(spec)
     description = spec.get("description")
     if not description:
         raise ValueError("every chart needs a description (chart.properties(description=...)) for screen readers")
+    spec = finished(spec)
     body = _safe_json(spec)
     identity = body
-    narrow_body = "null"
+    narrow_body = phone_body = "null"
     if narrow is not None:
         if not narrow.get("description"):
             raise ValueError("a chart's narrow layout needs a description too")
-        wide_data = spec.get("datasets") or {}
-        narrow = dict(narrow)
-        narrow["datasets"] = {
-            key: values for key, values in (narrow.get("datasets") or {}).items() if wide_data.get(key) != values
-        }  # data sets the wide layout holds too are taken from it in the page
-        narrow_body = _safe_json(narrow)
+        narrow_body = _safe_json(_shared_data(finished(narrow), spec))
         identity = body + narrow_body
+    else:
+        phone_body = _safe_json(_shared_data(phone_layout(spec), spec))
     element = "vega-" + hashlib.sha256(identity.encode()).hexdigest()[:12]
     return (
         # tabindex: a chart wider than a phone scrolls, and keyboard users must be able to scroll it.
@@ -215,60 +347,66 @@ def render_html(spec: dict) -> str:
         "(function () {\n"
         f"  var spec = {body};\n"
         f"  var narrow = {narrow_body};\n"
+        f"  var phoneLayout = {phone_body};\n"
         f'  var target = document.getElementById("{element}");\n'
-        "  if (window.vegaEmbed) {\n"
-        # A single view wider than its column is laid out to the column's width (on a phone
-        # with axis labels shortened so the marks keep their room); composite charts are drawn
-        # as designed and scaled down to the column below.
-        "    var room = target.clientWidth;\n"
-        "    var single = !(spec.facet || spec.hconcat || spec.vconcat || spec.concat || spec.repeat);\n"
-        "    var phone = room > 0 && room < 560;\n"
-        # A layout designed for a phone's column is drawn as designed, and named by its own words.
-        f"    if (narrow && room > 0 && room < {NARROW_BELOW}) {{\n"
-        "      narrow.datasets = Object.assign({}, spec.datasets, narrow.datasets);\n"
-        "      narrow.config = narrow.config || spec.config;\n"
-        "      spec = narrow; phone = false; single = false;\n"
-        '      target.setAttribute("aria-label", spec.description);\n'
-        '      target.setAttribute("data-layout", "narrow");\n'
-        "    }\n"
-        "    if (phone) {\n"
-        # Shorter axis labels everywhere (the full names are in the tooltip and the data table).
-        "      var cap = function (node) {\n"
-        '        if (!node || typeof node !== "object") return;\n'
-        "        Object.keys(node).forEach(function (key) {\n"
-        '          if (key === "axis" && node[key] && typeof node[key] === "object") {\n'
-        "            node[key].labelLimit = Math.min(node[key].labelLimit || 110, 110);\n"
-        "          }\n"
-        # A legend in one column, so a row of entries cannot run past the chart's edge.
-        '          if (key === "legend" && node[key] && typeof node[key] === "object") node[key].columns = 1;\n'
-        "          cap(node[key]);\n"
-        "        });\n"
-        "      };\n"
-        "      cap(spec);\n"
-        "      spec.config = spec.config || {};\n"
-        "      spec.config.axis = Object.assign({}, spec.config.axis, {labelLimit: 110});\n"
-        "      spec.config.legend = Object.assign({}, spec.config.legend, {columns: 1});\n"
-        "    }\n"
-        '    if (single && typeof spec.width === "number" && room > 0 && room < spec.width + 160) {\n'
-        '      spec.width = "container"; spec.autosize = {type: "fit-x", contains: "padding"};\n'
+        "  if (!window.vegaEmbed) {\n"
+        '    target.textContent = "Charts need JavaScript. The data table follows.";\n'
+        "    return;\n"
+        "  }\n"
+        "  var room = target.clientWidth;\n"
+        f"  var phone = room > 0 && room < {NARROW_BELOW};\n"
+        "  var joined = function (layout) {\n"
+        "    layout.datasets = Object.assign({}, spec.datasets, layout.datasets);\n"
+        "    layout.config = layout.config || spec.config;\n"
+        "    return layout;\n"
+        "  };\n"
+        # The smallest text the drawn chart shows, in the page's pixels once scaled to the column.
+        "  var smallest = function (svg, scale) {\n"
+        "    var least = Infinity;\n"
+        '    svg.querySelectorAll("text").forEach(function (text) {\n'
+        "      if (!text.textContent.trim()) return;\n"
+        '      var size = parseFloat(text.getAttribute("font-size") || getComputedStyle(text).fontSize);\n'
+        "      if (size < least) least = size;\n"
+        "    });\n"
+        "    return least * scale;\n"
+        "  };\n"
+        "  var draw = function (layout, designed) {\n"
+        # A single view wider than its column is laid out to the column's width; composite
+        # charts and layouts designed for a phone are drawn as designed and scaled down below.
+        "    var single = !(layout.facet || layout.hconcat || layout.vconcat || layout.concat || layout.repeat);\n"
+        '    if (!designed && single && typeof layout.width === "number" && room > 0 && room < layout.width + 160) {\n'
+        '      layout.width = "container"; layout.autosize = {type: "fit-x", contains: "padding"};\n'
         # Room on the right for labels printed beyond the end of a bar.
-        "      if (phone) spec.padding = {left: 5, top: 5, bottom: 5, right: 72};\n"
+        "      if (phone) layout.padding = {left: 5, top: 5, bottom: 5, right: 72};\n"
         "    }\n"
-        '    vegaEmbed(target, spec, {renderer: "svg", actions: false}).then(function () {\n'
+        '    vegaEmbed(target, layout, {renderer: "svg", actions: false}).then(function (result) {\n'
         # Fit the column: the drawn SVG scales down to the width available (never up), so no
-        # chart is clipped or scrolls sideways on a phone.
+        # chart is clipped or scrolls sideways.
         '      var svg = target.querySelector("svg");\n'
         "      if (!svg) return;\n"
         '      var w = svg.getAttribute("width"), h = svg.getAttribute("height");\n'
+        f"      if (!designed && narrow && room > 0 && smallest(svg, Math.min(1, room / w)) < {MIN_TEXT_PX}) {{\n"
+        '        result.finalize(); target.textContent = "";\n'
+        "        drawNarrow();\n"
+        "        return;\n"
+        "      }\n"
         '      svg.setAttribute("viewBox", "0 0 " + w + " " + h);\n'
         '      svg.removeAttribute("width"); svg.removeAttribute("height");\n'
         '      svg.style.width = "100%"; svg.style.maxWidth = w + "px"; svg.style.height = "auto";\n'
+        '      target.setAttribute("data-drawn", "true");\n'
         "    }).catch(function (error) {\n"
         '      target.textContent = "This chart could not be drawn: " + error + ". Its data table follows.";\n'
+        '      target.setAttribute("data-drawn", "error");\n'
         "    });\n"
-        "  } else {\n"
-        '    target.textContent = "Charts need JavaScript. The data table follows.";\n'
-        "  }\n"
+        "  };\n"
+        # A layout designed for a phone's column is drawn as designed, and named by its own words.
+        "  var drawNarrow = function () {\n"
+        '    target.setAttribute("aria-label", narrow.description);\n'
+        '    target.setAttribute("data-layout", "narrow");\n'
+        "    draw(joined(narrow), true);\n"
+        "  };\n"
+        "  if (narrow && phone) drawNarrow();\n"
+        "  else draw(phone && phoneLayout ? joined(phoneLayout) : spec, false);\n"
         "})();\n"
         "</script>"
     )
@@ -289,12 +427,13 @@ def enable() -> None:
 def write_bundle(static_dir: Path) -> Path:
     """Write Vega, Vega-Lite and Vega-Embed as one local script for the book's pages.
 
-    The bundle matches the Vega-Lite version Altair writes; it is rewritten only when that
-    version changes, since bundling takes a few seconds.
+    The bundle holds :data:`VEGA_LITE`, the version every embedded spec names, and the Vega it
+    compiles to; it is rewritten only when that version changes, since bundling takes a few
+    seconds.
     """
     import vl_convert
 
-    version = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
+    version = VEGA_LITE
     target = static_dir / BUNDLE_NAME
     stamp = static_dir / f".{BUNDLE_NAME}.version"
     marker = f"vl-convert {vl_convert.__version__}; vega-lite {version}; wrapped"
@@ -344,8 +483,9 @@ def write_downloads(spec: dict, data: pd.DataFrame, directory: Path, stem: str) 
     names = {kind: f"{stem}-{digest}.{kind}" for kind in ("png", "svg", "csv")}
     directory.mkdir(parents=True, exist_ok=True)
     if not (directory / names["png"]).exists():
-        (directory / names["svg"]).write_text(vl_convert.vegalite_to_svg(spec), encoding="utf-8")
-        (directory / names["png"]).write_bytes(vl_convert.vegalite_to_png(spec, scale=2))
+        drawn = finished(spec)
+        (directory / names["svg"]).write_text(vl_convert.vegalite_to_svg(drawn, vl_version=VEGA_LITE), encoding="utf-8")
+        (directory / names["png"]).write_bytes(vl_convert.vegalite_to_png(drawn, vl_version=VEGA_LITE, scale=2))
         (directory / names["csv"]).write_text(csv, encoding="utf-8")
     return names
 

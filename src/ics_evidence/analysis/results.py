@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 
 from ics_evidence.analysis import charts
-from ics_evidence.analysis.common import quote, system_colour
+from ics_evidence.analysis.common import quote
 from ics_evidence.analysis.stated import NO_NUMBER, as_stated
 
 
@@ -50,7 +50,7 @@ def count_panel(
             alt.Tooltip("count:Q", title="Figures"),
         ],
     )
-    bars = base.mark_bar().encode(color=system_colour(systems))
+    bars = base.mark_bar()  # one colour: each bar's system is named on its axis
     numbers = base.mark_text(align="left", dx=4, color=charts.TEXT).encode(text="count:Q")
     panel = (bars + numbers).properties(width=width)
     return panel if label_axis is None else panel.properties(height={"step": 30})

@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 
 from ics_evidence.analysis import charts
-from ics_evidence.analysis.common import data_order, plain, system_colour
+from ics_evidence.analysis.common import data_order, plain
 from ics_evidence.analysis.figures import (
     BASIS_LABELS,
     KEY_MEASURES,
@@ -154,7 +154,8 @@ def population_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.VConcatChart
         "figure as its source words it: first the integrated care systems, largest first, then, apart, "
         f"the multi-system programmes ({note})."
     )
-    colour = system_colour(tables["systems"])
+    # One colour: each bar is named on its axis, and a colour per system would encode nothing.
+    colour = alt.value(charts.ACCENT)
     wide = population_panels(data, colour, note).properties(description=description)
     narrow = population_panels(data, colour, note, narrow=True).properties(description=description)
     return charts.with_narrow_layout(wide, narrow), population[["label", "kind", "value", "as_stated", "quote"]].rename(
@@ -197,7 +198,6 @@ def ratio_chart(
         .encode(
             y=alt.Y("name:N", sort="-x", title=None),
             x=alt.X("value:Q", title=axis_title, axis=alt.Axis(format=",.0f")),
-            color=system_colour(tables["systems"]),
             tooltip=[
                 alt.Tooltip("name:N", title="System"),
                 alt.Tooltip("value:Q", title=axis_title, format=value_format),
@@ -255,7 +255,6 @@ def organisation_panel(frame: pd.DataFrame, title: str, systems: pd.DataFrame, *
         .encode(
             y=alt.Y("name:N", sort=list(systems["name"]), title=None, axis=label_axis),
             x=alt.X("value:Q", title="People", axis=alt.Axis(format=",.0f", tickCount=4 if narrow else alt.Undefined)),
-            color=system_colour(systems),
             tooltip=[
                 alt.Tooltip("name:N", title="System"),
                 alt.Tooltip("measure:N", title="Measure"),
