@@ -37,9 +37,10 @@ test: $(STAMP) browser-deps ## Run the tests (installs Chromium and axe-core for
 	$(PYTHON) -m ics_evidence quote-share
 	$(PYTHON) -m pytest -n 2 --dist loadfile
 
-check: $(STAMP) ## While developing: lint and the fast tests (no notebook runs or book builds)
+check: $(STAMP) ## While developing: lint, spelling and the fast tests (no notebook runs or book builds)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/codespell
 	$(PYTHON) -m pytest -q -m "not slow" -n 2
 
 # The browser tests drive Debian's chromium (never a downloaded browser) and audit pages with
@@ -74,9 +75,10 @@ mutants: $(STAMP) ## Break each core protection on purpose in a copy; its tests 
 quote-share: $(STAMP) ## Share of each source the package quotes (limits: report 15%, others 30%)
 	$(PYTHON) -m ics_evidence quote-share
 
-lint: $(STAMP) ## Lint and check formatting (ruff)
+lint: $(STAMP) ## Lint, check formatting (ruff) and spelling (codespell, with .codespell-words)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/codespell
 
 format: $(STAMP) ## Format the code (ruff)
 	$(VENV)/bin/ruff check --fix .

@@ -82,3 +82,86 @@ def test_bundle_is_written_locally(tmp_path):
     mtime = path.stat().st_mtime_ns
     charts.write_bundle(tmp_path)
     assert path.stat().st_mtime_ns == mtime  # not rebuilt when nothing changed
+
+
+# --- Labels drawn whole, one Vega version, text no smaller than the minimum ---
+
+LONG = "Cambridgeshire and Peterborough Integrated Care System improvement programme"
+
+
+def drawn_lines(spec: dict) -> list[str]:
+    """Every line of text vl-convert draws for ``spec`` (a multi-line label gives one per line)."""
+    import vl_convert
+
+    svg = vl_convert.vegalite_to_svg(spec, vl_version=charts.VEGA_LITE)
+    return [html_unescape(line) for line in re.findall(r"<(?:text|tspan)[^>]*>([^<]+)</(?:text|tspan)>", svg)]
+
+
+def html_unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)
+
+
+@pytest.mark.parametrize("chars", [6, 14, 30])
+def test_label_lines_keep_every_word_and_fit_the_width(chars):
+    lines = charts.label_lines(LONG, chars)
+    assert " ".join(lines) == LONG
+    assert all(len(line) <= chars or " " not in line for line in lines)  # only a long word runs over
+
+
+def test_a_wrapped_axis_draws_a_long_label_whole_on_several_lines():
+    data = pd.DataFrame({"name": [LONG, "B"], "value": [1, 2]})
+    spec = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(y=alt.Y("name:N", axis=charts.wrapped_axis(16, 110)), x="value:Q")
+        .properties(description="d")
+        .to_dict()
+    )
+    lines = drawn_lines(charts.finished(spec))
+    assert not any(line.endswith("…") for line in lines)
+    label = [line for line in lines if line in LONG.split(" ") or line in LONG]
+    assert " ".join(label[: len(charts.label_lines(LONG, 16))]) == LONG
+    assert len(charts.label_lines(LONG, 16)) > 2  # more lines than the old two-line cap allowed
+
+
+def test_finished_specs_cut_no_label_whatever_limit_a_chart_sets():
+    data = pd.DataFrame({"name": [LONG], "value": [1], "kind": [LONG]})
+    spec = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("name:N", axis=alt.Axis(labelLimit=60)),
+            x=alt.X("value:Q"),
+            color=alt.Color("kind:N", legend=alt.Legend(labelLimit=40)),
+        )
+        .properties(description="d")
+    )
+    charts.enable()
+    raw = spec.to_dict()
+    assert any(line.endswith("…") for line in drawn_lines(raw))  # as the chart asked, Vega cuts them
+    for layout in (charts.finished(raw), charts.phone_layout(charts.finished(raw))):
+        lines = drawn_lines(layout)
+        assert not any(line.endswith("…") for line in lines)
+        assert LONG in lines  # the legend's label whole
+        assert "Peterborough" in " ".join(lines)
+
+
+def test_the_compiled_specs_name_the_vega_the_bundle_runs():
+    import vl_convert
+
+    charts.enable()
+    spec = charts.finished(chart("A bar chart").to_dict())
+    assert spec["$schema"] == charts.SCHEMA
+    compiled = vl_convert.vegalite_to_vega(spec, vl_version=charts.VEGA_LITE)
+    runtime_major = vl_convert.get_vega_version().split(".")[0]
+    assert compiled["$schema"].endswith(f"/vega/v{runtime_major}.json")
+    assert charts.VEGA_LITE.split(".")[0] == charts.SCHEMA.rsplit("/v", 1)[1].split(".")[0]
+
+
+def test_the_page_embeds_the_finished_specs():
+    charts.enable()
+    output = charts.render_html(chart("A bar chart").to_dict())
+    assert charts.SCHEMA in output and "v5.20" not in output
+    assert '"labelLimit":0' in output and "var phoneLayout = {" in output

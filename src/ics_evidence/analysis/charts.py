@@ -370,14 +370,16 @@ def render_html(spec: dict) -> str:
         "    });\n"
         "    return least * scale;\n"
         "  };\n"
-        "  var draw = function (layout, designed) {\n"
+        "  var draw = function (layout, designed, fitted) {\n"
         # A single view wider than its column is laid out to the column's width; composite
         # charts and layouts designed for a phone are drawn as designed and scaled down below.
         "    var single = !(layout.facet || layout.hconcat || layout.vconcat || layout.concat || layout.repeat);\n"
-        '    if (!designed && single && typeof layout.width === "number" && room > 0 && room < layout.width + 160) {\n'
+        '    var fits = typeof layout.width === "number" && room < layout.width + 160;\n'
+        "    if (!designed && single && room > 0 && (fitted || fits)) {\n"
         '      layout.width = "container"; layout.autosize = {type: "fit-x", contains: "padding"};\n'
         # Room on the right for labels printed beyond the end of a bar.
         "      if (phone) layout.padding = {left: 5, top: 5, bottom: 5, right: 72};\n"
+        "      fitted = true;\n"
         "    }\n"
         '    vegaEmbed(target, layout, {renderer: "svg", actions: false}).then(function (result) {\n'
         # Fit the column: the drawn SVG scales down to the width available (never up), so no
@@ -385,10 +387,14 @@ def render_html(spec: dict) -> str:
         '      var svg = target.querySelector("svg");\n'
         "      if (!svg) return;\n"
         '      var w = svg.getAttribute("width"), h = svg.getAttribute("height");\n'
-        f"      if (!designed && narrow && room > 0 && smallest(svg, Math.min(1, room / w)) < {MIN_TEXT_PX}) {{\n"
-        '        result.finalize(); target.textContent = "";\n'
-        "        drawNarrow();\n"
-        "        return;\n"
+        # Too wide to keep its text readable once scaled: the narrow layout, or a single view
+        # laid out again to the column's width.
+        f"      if (!designed && room > 0 && smallest(svg, Math.min(1, room / w)) < {MIN_TEXT_PX}) {{\n"
+        "        if (narrow || (single && !fitted)) {\n"
+        '          result.finalize(); target.textContent = "";\n'
+        "          if (narrow) drawNarrow(); else draw(layout, false, true);\n"
+        "          return;\n"
+        "        }\n"
         "      }\n"
         '      svg.setAttribute("viewBox", "0 0 " + w + " " + h);\n'
         '      svg.removeAttribute("width"); svg.removeAttribute("height");\n'
@@ -403,10 +409,10 @@ def render_html(spec: dict) -> str:
         "  var drawNarrow = function () {\n"
         '    target.setAttribute("aria-label", narrow.description);\n'
         '    target.setAttribute("data-layout", "narrow");\n'
-        "    draw(joined(narrow), true);\n"
+        "    draw(joined(narrow), true, false);\n"
         "  };\n"
         "  if (narrow && phone) drawNarrow();\n"
-        "  else draw(phone && phoneLayout ? joined(phoneLayout) : spec, false);\n"
+        "  else draw(phone && phoneLayout ? joined(phoneLayout) : spec, false, false);\n"
         "})();\n"
         "</script>"
     )

@@ -87,7 +87,7 @@ def population_panels(data: pd.DataFrame, color: alt.Color, note: str, *, narrow
     programmes apart, under a title saying why. Every label is drawn in full (on a phone,
     ``narrow``, names wrap onto two lines)."""
     width, chars = (128, 40) if narrow else (440, 90)
-    axis = charts.wrapped_axis(18, 130) if narrow else alt.Axis(labelLimit=400)
+    axis = charts.wrapped_axis(15, 110) if narrow else alt.Axis(labelLimit=400)
     # Room to the right of the longest bar for its label, so no label runs off the chart.
     domain = [0, float(data["value"].max()) * (1.5 if narrow else 1.25)] if len(data) else [0, 1]
 
