@@ -79,3 +79,25 @@ def test_text_and_code_stay_on_one_line(separator):
     value = f"first{separator}# second"
     for shown in (text(value), code(value)):
         assert len(shown.splitlines()) == 1 and "\n" not in shown, repr(shown)
+
+
+def test_a_glued_value_fills_a_notebook_heading_as_literal_text():
+    """A template notebook's ``{{ name }}`` placeholder (a system's name in its page heading) is
+    filled with the glued value escaped, so a hostile name is shown, never run."""
+    import nbformat
+
+    from ics_evidence.assemble.execute import fill_placeholders
+
+    hostile = "{download}`/etc/passwd` <b>x</b>\n# not a heading"
+    glued = nbformat.v4.new_output(
+        "display_data", data={"text/plain": repr(hostile)}, metadata={"scrapbook": {"name": "name", "mime_prefix": ""}}
+    )
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# {{ name }}"), nbformat.v4.new_code_cell(outputs=[glued])]
+    )
+    fill_placeholders(notebook)
+    heading = notebook.cells[0].source
+    assert heading == "# " + text(hostile)
+    tokens = MYST.parse(heading)
+    assert [t.type for t in tokens] == ["heading_open", "inline", "heading_close"]
+    assert "".join(child.content for child in tokens[1].children) == one_line(hostile)
