@@ -26,7 +26,9 @@ To add a mutant, see CONTRIBUTING.md (*Mutants: do the tests catch a broken prot
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -246,12 +248,20 @@ def run_tests(root: Path, tests: tuple[str, ...], sources: Path) -> tuple[int, l
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider",
                f"--junitxml={report}", *tests]  # fmt: skip
     environment = Project(root).command_environment() | {SOURCES_ENV: str(sources)}
+    # In a session of its own, so that a stop (the time limit, Ctrl-C) ends the processes its
+    # tests started too (a build a broken lock let start), not only pytest.
+    tests_run = subprocess.Popen(command, cwd=root, env=environment, stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT, text=True, start_new_session=True)  # fmt: skip
     try:
-        result = subprocess.run(command, cwd=root, env=environment, capture_output=True, text=True,
-                                timeout=TIMEOUT_SECONDS, check=False)  # fmt: skip
+        output, _ = tests_run.communicate(timeout=TIMEOUT_SECONDS)
+        code = tests_run.returncode
     except subprocess.TimeoutExpired:
-        return -1, _failed_tests(report), f"stopped after {TIMEOUT_SECONDS} s"
-    return result.returncode, _failed_tests(report), (result.stdout + result.stderr)[-1500:]
+        output, code = f"stopped after {TIMEOUT_SECONDS} s", -1
+    finally:
+        if tests_run.poll() is None:  # still running: the session is certainly its own
+            os.killpg(tests_run.pid, signal.SIGKILL)
+            tests_run.wait()
+    return code, _failed_tests(report), output[-1500:]
 
 
 def run_one(project: Project, mutant: Mutant | None, tests: tuple[str, ...]) -> Outcome:
@@ -265,7 +275,8 @@ def run_one(project: Project, mutant: Mutant | None, tests: tuple[str, ...]) -> 
         return Outcome(mutant, "SURVIVED" if mutant else "passed")
     if code == 1 and failed:  # pytest: some tests failed (and none could not be collected)
         return Outcome(mutant, "caught" if mutant else "FAILED", failed)
-    return Outcome(mutant, "ERROR", failed, f"pytest exit {code}: {output.strip().splitlines()[-1:] or ''}")
+    last = (output.strip().splitlines() or [""])[-1]
+    return Outcome(mutant, "ERROR", failed, f"pytest exit {code}: {last}")
 
 
 def _short(test: str) -> str:
