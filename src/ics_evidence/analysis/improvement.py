@@ -132,7 +132,7 @@ def by_system_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, p
         .encode(
             y=alt.Y("name:N", sort=system_names, title=None),
             x=alt.X("sum(examples):Q", title="Number of examples", axis=alt.Axis(tickMinStep=1, format="d")),
-            color=alt.Color("level_label:N", scale=scale, legend=alt.Legend(title="Level", orient="bottom")),
+            color=alt.Color("level_label:N", scale=scale, legend=alt.Legend(title="Level", orient="bottom", columns=2)),
             order=alt.Order("level_order:Q", sort="ascending"),
             tooltip=[
                 alt.Tooltip("name:N", title="System"),
