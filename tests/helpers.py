@@ -84,6 +84,24 @@ def add_ninth_system(data_dir: Path, sources_dir: Path | None = None) -> Path:
     return data_dir
 
 
+def ensure_ninth_system(data_dir: Path, sources_dir: Path | None = None) -> bool:
+    """The fixture system in ``data_dir`` whether or not the data already hold it (the suite
+    also runs on data with the fixture applied, see tests/fixtures/ninth_system/README.md):
+    added (True) or left as it is, its document put in ``sources_dir`` all the same (False)."""
+    import shutil
+
+    from ics_evidence.data.csvfiles import read_rows
+
+    if not any(row["system_id"] == NINTH_SYSTEM_ID for row in read_rows(Path(data_dir) / "systems.csv")[1]):
+        add_ninth_system(data_dir, sources_dir)
+        return True
+    target = Path(sources_dir) if sources_dir is not None else Path(data_dir).parent / "sources"
+    target.mkdir(parents=True, exist_ok=True)
+    for document in (NINTH_SYSTEM / "sources").iterdir():
+        shutil.copy(document, target / document.name)
+    return False
+
+
 def remove_ninth_system(data_dir: Path, sources_dir: Path | None = None) -> Path:
     """Undo :func:`add_ninth_system` (drop the fixture's rows and its document), so that the
     fixture's own tests start from a package without it even where the data already hold it."""
@@ -138,7 +156,9 @@ def grow_with_copies_of_the_ninth_system(data_dir: Path, count: int) -> Path:
 
 def copy_project_with_ninth_system(target: Path) -> Path:
     """A copy of the checkout (as :func:`copy_project`) with the ninth-system fixture applied
-    to its ``data/`` and ``sources/``."""
+    to its ``data/`` and ``sources/``, and its claims snapshot refreshed as a contributor adding
+    a system would (``python -m ics_evidence claims``): the snapshot is the shipped data's."""
     project = copy_project(target)
     add_ninth_system(project / "data", project / "sources")
+    run(project, "claims")
     return project

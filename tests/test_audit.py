@@ -6,7 +6,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from ics_evidence.data.audit import CATALOGUE, EditKind, report, run_audit
+from ics_evidence.data.csvfiles import read_rows, write_rows
 from tests.helpers import DATA_DIR, ROOT
 
 from .conftest import requires_sources
@@ -49,3 +52,26 @@ def test_the_command_prints_the_table_and_fails_on_a_gap(sources):
     assert "truncated-quote" in done.stdout and "1 kinds, 1 edits, 1 refused" in done.stdout
     unknown = subprocess.run([*command, "--kind", "no-such-kind"], capture_output=True, text=True)
     assert unknown.returncode == 2 and "no such kind of edit: no-such-kind" in unknown.stderr
+
+
+@requires_sources
+def test_a_new_systems_own_document_is_read_beside_the_copy(data_copy, sources):
+    """The audit validates each edited copy with the repository's own sources/ beside it: a
+    system added with its own document is audited, not refused for a missing document."""
+    from tests.helpers import ensure_ninth_system
+
+    ensure_ninth_system(data_copy)
+    harmless = EditKind("reworded-summary", "a summary reworded", "systems", lambda r, t: True,
+                        lambda r, t, g: r.update(name=r["name"]))  # fmt: skip
+    outcomes = run_audit(data_copy, sources, rows_per_kind=20, seed=1, catalogue=(harmless,))
+    assert outcomes[0].tried > 8 and outcomes[0].refused == 0, report(outcomes)
+
+
+@requires_sources
+def test_an_invalid_package_is_not_audited(data_copy, sources):
+    """Every edit to data that were invalid already would look refused."""
+    header, rows = read_rows(data_copy / "systems.csv")
+    rows[0]["quote"] = "words the source never says"
+    write_rows(data_copy / "systems.csv", header, rows)
+    with pytest.raises(ValueError, match="not valid before any edit"):
+        run_audit(data_copy, sources, rows_per_kind=1, seed=1)

@@ -10,7 +10,7 @@ import pytest
 
 from ics_evidence import load_package
 from ics_evidence.analysis import charts, compare, figures, profile, report, scale, statements
-from tests.helpers import NINTH_SYSTEM_ID, add_ninth_system
+from tests.helpers import NINTH_SYSTEM_ID, ensure_ninth_system, remove_ninth_system
 
 from .conftest import requires_sources
 
@@ -18,19 +18,32 @@ pytestmark = requires_sources
 
 
 @pytest.fixture(scope="module")
-def nine(tmp_path_factory, sources):
-    data = tmp_path_factory.mktemp("nine") / "data"
+def eight(tmp_path_factory, sources):
+    """The data without the fixture system (the suite also runs on data that already hold it)."""
     import shutil
 
     from tests.helpers import DATA_DIR
 
+    data = tmp_path_factory.mktemp("eight") / "data"
     shutil.copytree(DATA_DIR, data)
-    add_ninth_system(data)
+    remove_ninth_system(data)
     return load_package(data, sources=sources)
 
 
-def test_the_ninth_system_is_not_one_of_the_reports_case_studies(nine, shipped_tables):
-    before, after = report.statements(shipped_tables), report.statements(nine)
+@pytest.fixture(scope="module")
+def nine(tmp_path_factory, sources):
+    import shutil
+
+    from tests.helpers import DATA_DIR
+
+    data = tmp_path_factory.mktemp("nine") / "data"
+    shutil.copytree(DATA_DIR, data)
+    ensure_ninth_system(data)
+    return load_package(data, sources=sources)
+
+
+def test_the_ninth_system_is_not_one_of_the_reports_case_studies(nine, eight):
+    before, after = report.statements(eight), report.statements(nine)
     assert {name for name in before if before[name] != after[name]} == {"data-systems-origin", "sources-alongside"}
     assert after["report-case-studies-word"] == "eight"
     assert after["data-systems-origin"].startswith("Of the nine systems in this edition's data, eight are")
@@ -39,7 +52,7 @@ def test_the_ninth_system_is_not_one_of_the_reports_case_studies(nine, shipped_t
     assert report.origin_of(system, nine["sources"]).endswith("(2024)")
 
 
-def test_its_figures_are_compared_with_the_reports_only_where_the_page_says_so(nine, shipped_tables):
+def test_its_figures_are_compared_with_the_reports_only_where_the_page_says_so(nine, eight):
     assert figures.comparison_year(nine) == 2023
     assert figures.other_year(nine, ["population", "nhs_budget_gbp_bn"]) == {NINTH_SYSTEM_ID: 2024}
     _chart, shown = scale.ratio_chart(nine, "budget_per_head_gbp", "Per head", "per head", "Budget", "Population")
@@ -51,7 +64,7 @@ def test_its_figures_are_compared_with_the_reports_only_where_the_page_says_so(n
         return next(c.value for c in statements.scale(tables) if c.claim_id == "scale-budget-other-year")
 
     assert other_year(nine).endswith(f"another year: {name} (figures from 2024, the others' from 2023).")
-    assert other_year(shipped_tables) == ""
+    assert other_year(eight) == ""
     key = figures.key_figures(nine, NINTH_SYSTEM_ID).set_index("measure_id")
     rank = key.loc["nhs_budget_gbp_bn", "Rank among systems reporting it"]
     assert rank == "not ranked: its figure is from 2024, the others' from 2023"  # ... and from the ranks
@@ -59,9 +72,9 @@ def test_its_figures_are_compared_with_the_reports_only_where_the_page_says_so(n
     assert data.set_index("System").loc[name, "As the source puts it"].endswith("(2024)")  # the bar says so
 
 
-def test_the_others_ranks_do_not_count_it(nine, shipped_tables):
-    for system_id in shipped_tables["systems"]["system_id"]:
-        before = figures.key_figures(shipped_tables, system_id)["Rank among systems reporting it"]
+def test_the_others_ranks_do_not_count_it(nine, eight):
+    for system_id in eight["systems"]["system_id"]:
+        before = figures.key_figures(eight, system_id)["Rank among systems reporting it"]
         after = figures.key_figures(nine, system_id)["Rank among systems reporting it"]
         assert list(before.fillna("")) == list(after.fillna(""))
 

@@ -23,6 +23,8 @@ def test_pdf_prints_the_data_and_the_sources_it_is_given(tmp_path, monkeypatch, 
     root = copy_project(tmp_path / "project")
     data = tmp_path / "other-data"
     shutil.copytree(root / "data", data)
+    if (root / "sources").is_dir():  # the repository's own documents, which the validator reads beside the data
+        shutil.copytree(root / "sources", tmp_path / "sources")
     monkeypatch.setattr(pipeline, "run", lambda jobs, **kwargs: pipeline.RunResult(ran=[]))
     generated, printed_with = [], []
     monkeypatch.setattr(pdf, "generate_pages", lambda project, data_dir, **kw: generated.append((data_dir, kw)))

@@ -24,6 +24,7 @@ from ics_evidence.data.csvfiles import read_rows, write_rows
 from ics_evidence.data.derivations import parse
 from ics_evidence.data.numbers import stated_numbers
 from ics_evidence.data.validate import validate_package
+from ics_evidence.project import LOCAL_SOURCES, local_sources_for
 
 Tables = dict[str, tuple[list[str], list[dict[str, str]]]]
 
@@ -212,7 +213,25 @@ def run_audit(
     if unknown:
         raise ValueError(f"no such kind of edit: {', '.join(sorted(unknown))}")
     outcomes = []
+    local_sources = local_sources_for(data)
     with tempfile.TemporaryDirectory(prefix="ics-audit-") as scratch:
+
+        def copy_of_package(name: str) -> Path:
+            # The package and, beside it, the repository's own source documents (a new system's
+            # document lives there), so the copy's quotations are checked as the original's are.
+            folder = Path(scratch) / name
+            shutil.copytree(data, folder / "data")
+            if local_sources.is_dir():
+                shutil.copytree(local_sources, folder / LOCAL_SOURCES)
+            return folder / "data"
+
+        # An edit counts as refused only if the data were valid before it: an invalid package
+        # would make every kind look refused.
+        unedited = copy_of_package("unedited")
+        problems = validate_package(unedited, sources, require_sources=True)
+        if problems:
+            raise ValueError(f"the data are not valid before any edit ({len(problems)} problem(s)), e.g. {problems[0]}")
+        shutil.rmtree(unedited.parent)
         for kind in catalogue:
             if kinds and kind.name not in kinds:
                 continue
@@ -222,8 +241,7 @@ def run_audit(
             eligible = [i for i, row in enumerate(rows) if kind.applies(row, original)]
             rng = random.Random(f"{seed}:{kind.name}")  # one stream per kind: adding a kind changes no other
             for index in rng.sample(eligible, min(rows_per_kind, len(eligible))):
-                copy = Path(scratch) / f"{kind.name}-{index}"
-                shutil.copytree(data, copy)
+                copy = copy_of_package(f"{kind.name}-{index}")
                 tables = _load(copy)
                 kind.edit(tables[kind.table][1][index], tables, rng)
                 for name, (table_header, table_rows) in tables.items():
@@ -235,7 +253,7 @@ def run_audit(
                     outcome.rules |= {p.rule for p in problems}
                 else:
                     outcome.passed.append(f"{kind.table}.csv:{index + 2}")
-                shutil.rmtree(copy)
+                shutil.rmtree(copy.parent)
             outcomes.append(outcome)
     return outcomes
 
