@@ -80,7 +80,8 @@ def notices_under_the_title(soup: BeautifulSoup) -> list[str]:
     title = soup.find("h1")
     block = title.find_next_sibling()
     assert block is not None and "ics-revisions" in block.get("class", []), block
-    assert block["role"] == "note" and block.find("p", class_="admonition-title").get_text() == "Revised in this edition"
+    assert block["role"] == "note"
+    assert block.find("p", class_="admonition-title").get_text() == "Revised in this edition"
     return [item.get_text() for item in block.find_all("li")]
 
 
