@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ics_evidence.assemble import changes, edition
+from ics_evidence.assemble import changes, citation, edition
 from ics_evidence.data.csvfiles import read_rows, write_rows
 from ics_evidence.project import Project
 from ics_evidence.release import ReleaseError, record
@@ -72,24 +72,24 @@ def test_a_release_sets_the_data_packages_version_on_its_own_line(tmp_path):
 def test_the_shipped_data_package_carries_the_editions_version():
     """One version: the data package says the edition the footer and citation say."""
     package = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
-    assert package["version"] == edition.read_releases(ROOT)[0].version == str(edition.read_citation(ROOT)["version"])
+    assert package["version"] == edition.read_releases(ROOT)[0].version == str(citation.read_citation(ROOT)["version"])
 
 
 def test_citation_is_formatted_by_the_converters():
-    cff = edition.read_citation(ROOT)
-    apa_edition, apa_report = edition.apa(cff)
+    cff = citation.read_citation(ROOT)
+    apa_edition, apa_report = citation.apa(cff)
     assert "(Version " in apa_edition and "[Dataset]" in apa_edition
     assert apa_report.startswith("Ham, C. (2023).")
-    entries = edition.bibtex(cff)
+    entries = citation.bibtex(cff)
     assert "@techreport{ham2023," in entries and "@misc{ics_edition_" in entries
 
 
 def test_citation_points_at_the_editions_own_folder_when_the_site_is_known():
-    cff = {**edition.read_citation(ROOT), "url": "https://example.org/ics/", "version": "1.2.0"}
-    (item, _) = edition.csl_items(cff)
+    cff = {**citation.read_citation(ROOT), "url": "https://example.org/ics/", "version": "1.2.0"}
+    (item, _) = citation.csl_items(cff)
     assert item["URL"] == "https://example.org/ics/v1.2.0/"
-    assert "https://example.org/ics/v1.2.0/" in edition.apa(cff)[0]
-    assert 'url = "https://example.org/ics/v1.2.0/"' in edition.bibtex(cff)
+    assert "https://example.org/ics/v1.2.0/" in citation.apa(cff)[0]
+    assert 'url = "https://example.org/ics/v1.2.0/"' in citation.bibtex(cff)
 
 
 @pytest.fixture(scope="module")

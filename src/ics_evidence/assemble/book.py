@@ -41,21 +41,6 @@ def write_toc(project: Project) -> Path:
     return target
 
 
-# docutils marks bibliography entries with the DPUB-ARIA role doc-biblioentry, deprecated in
-# DPUB-ARIA 1.1, inside a role="list" that then has no list items: both fail WCAG 4.1.2 audits.
-HTML_FIXES = ((' role="doc-biblioentry"', ' role="listitem"'),)
-
-
-def fix_html(tree: Path) -> None:
-    for page in tree.rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        fixed = text
-        for old, new in HTML_FIXES:
-            fixed = fixed.replace(old, new)
-        if fixed != text:
-            page.write_text(fixed, encoding="utf-8")
-
-
 def _trees(site: Path) -> list[Path]:
     return [p for p in site.parent.glob(f"{site.name}.*") if p.is_dir() and not p.is_symlink()]
 
@@ -126,7 +111,6 @@ def publish(built: Path, site: Path) -> None:
     tree = site.with_name(f"{site.name}.{time.time_ns()}")
     try:
         copy_tree(built, tree)
-        fix_html(tree)
     except BaseException:
         shutil.rmtree(tree, ignore_errors=True)  # a partial tree never stays on a full disk
         raise

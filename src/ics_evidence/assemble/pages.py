@@ -25,16 +25,14 @@ from ics_evidence.assemble.changes import (
     tables_at,
     tables_in,
 )
+from ics_evidence.assemble.citation import apa, bibtex, read_citation
 from ics_evidence.assemble.claims import CLAIMS, changed, changed_markdown, ledger, ledger_at, to_csv
 from ics_evidence.assemble.datadict import render_markdown
 from ics_evidence.assemble.edition import (
     Release,
-    apa,
-    bibtex,
     comparison_release,
     doi_html,
     long_date,
-    read_citation,
     read_releases,
     versions_html,
 )
@@ -44,6 +42,7 @@ from ics_evidence.data.schema import read_package
 from ics_evidence.data.validate import read_tables
 from ics_evidence.files import regular_file
 from ics_evidence.project import DESCRIPTOR, Project
+from ics_evidence.templating import render
 
 CHANGES_DETAIL = "changes-detail.md"  # every changed cell: the release notes' list
 STATEMENTS_CHANGED = "statements-changed.md"  # the book's statements that changed: the release notes' list
@@ -166,6 +165,7 @@ def write_edition_pages(generated_dir: Path, root: Path, data_dir: Path) -> None
     cff = read_citation(root)
     releases = read_releases(root)
     edition = releases[0] if releases else Release("unreleased draft", dt.date.today(), "")
+    edition_reference, report_reference = (render("citation.html", reference=r) for r in apa(cff))
     entries = bibtex(cff).strip()
     # The fence is longer than any run of backticks in the entries, so no value can close it.
     fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", entries)), default=0))
@@ -177,13 +177,13 @@ def write_edition_pages(generated_dir: Path, root: Path, data_dir: Path) -> None
         "APA, formatted by citeproc-py with the APA CSL style:",
         "",
         "```{raw} html",
-        f'<p class="ics-citation">{apa(cff)[0]}</p>',
+        edition_reference,
         "```",
         "",
         "## The report it is built from",
         "",
         "```{raw} html",
-        f'<p class="ics-citation">{apa(cff)[1]}</p>',
+        report_reference,
         "```",
         "",
         "## BibTeX",

@@ -1,5 +1,6 @@
-"""Sphinx extension: stamp every page with the edition from releases.yml, and mark on each
-system's page the values revised since the earlier edition.
+"""Sphinx extension: stamp every page with the edition from releases.yml, mark on each
+system's page the values revised since the earlier edition, and write bibliography entries as
+list items.
 
 Listed in ``_config.yml``'s extensions, it puts the version and date in the footer of every
 page and offers ``{{ edition_version }}``, ``{{ edition_date }}`` and the validator's quotation
@@ -11,13 +12,15 @@ changed notice rebuilds exactly those pages.
 
 from __future__ import annotations
 
-import html
 import json
 from pathlib import Path
+
+from docutils import nodes
 
 from ics_evidence.assemble.edition import footer_html, long_date, read_releases
 from ics_evidence.assemble.markdown import text
 from ics_evidence.data.evidence import QUOTE_MAX_WORDS, QUOTE_MIN_WORDS
+from ics_evidence.templating import render
 
 
 def _stamp(app, config) -> None:
@@ -66,25 +69,37 @@ def _notices(app, pagename: str) -> list[str]:
     return every.get(pagename.removeprefix(SYSTEM_PAGES), []) if isinstance(every, dict) else []
 
 
-def _mark_revisions(app, pagename, templatename, context, doctree) -> None:
-    """Put the page's revision notices under its title (text only: every notice is escaped)."""
-    if not pagename.startswith(SYSTEM_PAGES) or "body" not in context:
+def _mark_revisions(app, doctree, docname: str) -> None:
+    """Put the page's revision notices under its title, as a fragment rendered from a template
+    (every notice is escaped). At write time (``doctree-resolved``), so the notices are never
+    kept in Sphinx's cached doctrees: the page is written again when revisions.json changes."""
+    if not docname.startswith(SYSTEM_PAGES):
         return
-    notices = _notices(app, pagename)
+    notices = _notices(app, docname)
     if not notices:
         return
-    items = "".join(f"<li>{html.escape(str(notice))}</li>" for notice in notices)
-    block = (
-        '<div class="admonition note ics-revisions" role="note"><p class="admonition-title">'
-        f"Revised in this edition</p><ul>{items}</ul></div>"
-    )
-    body = context["body"]
-    end = body.find("</h1>")
-    context["body"] = body[: end + 5] + block + body[end + 5 :] if end >= 0 else block + body
+    block = nodes.raw("", render("revisions.html", notices=[str(n) for n in notices]), format="html")
+    section = next(iter(doctree.findall(nodes.section)), None)
+    title = section.next_node(nodes.title) if section is not None else None
+    if title is not None and title.parent is section:
+        section.insert(section.index(title) + 1, block)
+    else:
+        doctree.insert(0, block)
+
+
+def _visit_citation(self, node) -> None:
+    """A bibliography entry as a list item of its list. docutils marks each entry with the
+    DPUB-ARIA role doc-biblioentry, deprecated in DPUB-ARIA 1.1, inside a role="list" that then
+    has no list items: both fail WCAG 4.1.2 audits. Otherwise as docutils writes it (its
+    ``depart_citation`` closes both elements)."""
+    if not isinstance(node.previous_sibling(), type(node)):
+        self.body.append(self.starttag(nodes.container(), "div", CLASS="citation-list", role="list"))
+    self.body.append(self.starttag(node, "div", classes=[node.tagname], role="listitem"))
 
 
 def setup(app):
     app.connect("config-inited", _stamp, priority=900)
     app.connect("doctree-read", _depend_on_revisions)
-    app.connect("html-page-context", _mark_revisions)
+    app.connect("doctree-resolved", _mark_revisions)
+    app.add_node(nodes.citation, override=True, html=(_visit_citation, None))
     return {"parallel_read_safe": True, "parallel_write_safe": True}

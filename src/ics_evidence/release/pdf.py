@@ -15,10 +15,12 @@ import shutil
 from pathlib import Path
 
 from ics_evidence.assemble import book
-from ics_evidence.assemble.edition import Release, long_date, read_citation, read_releases
+from ics_evidence.assemble.citation import read_citation
+from ics_evidence.assemble.edition import Release, long_date, read_releases
 from ics_evidence.assemble.pages import generate_pages
 from ics_evidence.project import Project
 from ics_evidence.release import BUNDLE_NAME, ReleaseError
+from ics_evidence.templating import render
 
 PRINT_CSS = Path(__file__).with_name("print.css")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -53,10 +55,8 @@ FIT_TABLES = """() => {
         if (table.scrollWidth > room) table.style.zoom = room / table.scrollWidth;
     }
 }"""
-HEAD = '<div style="font-size:7pt;width:100%;margin:0 13mm;color:#333;display:flex;justify-content:space-between">' \
-       '<span>{title}</span><span>Edition {version}</span></div>'  # fmt: skip
-FOOT = '<div style="font-size:7pt;width:100%;text-align:center;color:#333">' \
-       'Page <span class="pageNumber"></span> of <span class="totalPages"></span></div>'  # fmt: skip
+# The running head and foot are templates (Chromium fills the foot's page-number spans).
+FOOT = render("pdf_footer.html")
 
 
 def current_edition(project: Project) -> Release:
@@ -133,8 +133,6 @@ def make_pdf(
     ``data_dir`` is the data package the notebooks ran on (default: the project's), and
     ``sources_checked`` whether its quotations were checked: without them (``--without-sources``)
     the data page carries the same warning as the site's, and the cover says so too."""
-    import html
-
     edition = current_edition(project)
     target = target or project.build_dir / "pdf" / f"{BUNDLE_NAME.format(version=edition.version)}.pdf"
     # The print edition shows the same generated pages as the site built from these data.
@@ -143,8 +141,7 @@ def make_pdf(
         single = book.build_single_page(project)
     except RuntimeError as error:
         raise ReleaseError(str(error)) from None
-    title = html.escape(read_citation(project.root)["title"])
-    head = HEAD.format(title=title, version=html.escape(edition.version))
+    head = str(render("pdf_header.html", title=read_citation(project.root)["title"], version=edition.version))
     # Printed in a fresh interpreter: papermill patches asyncio (nest_asyncio) in a process that has
     # run notebooks, as a release has, and Playwright's browser then closes under it.
     with multiprocessing.get_context("spawn").Pool(1) as pool:

@@ -15,12 +15,11 @@ from pathlib import Path
 
 import yaml
 
+from ics_evidence.assemble.citation import CITATION, read_citation
 from ics_evidence.assemble.edition import (
-    CITATION,
     RELEASES,
     Release,
     checked_release,
-    read_citation,
     read_releases,
     version_key,
 )

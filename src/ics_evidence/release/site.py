@@ -14,10 +14,8 @@ pages of an older edition get a notice naming the latest.
 
 from __future__ import annotations
 
-import html
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -25,13 +23,20 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from bs4 import BeautifulSoup, Comment, NavigableString
+from markupsafe import Markup
+
 from ics_evidence.assemble.edition import Release, long_date, read_releases, release_commits, version_key
 from ics_evidence.assemble.lock import child_options
 from ics_evidence.project import SOURCES_ENV, Project
 from ics_evidence.release import BUNDLE_NAME, ReleaseError
+from ics_evidence.templating import render
 
 STAMP = ".edition.json"  # in each edition folder: the version and commit it was made from
-START, END = "<!-- ics-editions:start -->", "<!-- ics-editions:end -->"
+# The comments around the switcher on a page, so that making the site again replaces it.
+START_MARK, END_MARK = "ics-editions:start", "ics-editions:end"
+START, END = f"<!-- {START_MARK} -->", f"<!-- {END_MARK} -->"
+TITLE = "Improving health and care at scale"
 VERSIONS_PAGE = "book/versions.html"
 
 
@@ -129,11 +134,11 @@ def make_edition(
 
 
 def _link(from_page: Path, to_page: Path) -> str:
-    return html.escape(os.path.relpath(to_page, from_page.parent).replace(os.sep, "/"))
+    return os.path.relpath(to_page, from_page.parent).replace(os.sep, "/")
 
 
-def switcher(site: Path, page: Path, this: Edition, all_editions: list[Edition]) -> str:
-    """The block injected into ``page`` (inside ``this`` edition's folder)."""
+def switcher(site: Path, page: Path, this: Edition, all_editions: list[Edition]) -> Markup:
+    """The block put on ``page`` (inside ``this`` edition's folder)."""
     relative = page.relative_to(site / this.folder)
     latest = all_editions[0]
     items = []
@@ -144,76 +149,67 @@ def switcher(site: Path, page: Path, this: Edition, all_editions: list[Edition])
         label = f"{other.release.version}, {long_date(other.release.date)}"
         if other is latest:
             label += " (latest)"
-        if other is this:
-            items.append(f'<li><a href="{_link(page, target)}" aria-current="page">{html.escape(label)}</a></li>')
-        else:
-            items.append(f'<li><a href="{_link(page, target)}">{html.escape(label)}</a></li>')
-    notice = ""
+        items.append({"href": _link(page, target), "label": label, "current": other is this})
+    notice = None
     if this is not latest:
         same_page = site / latest.folder / relative
         same_page = same_page if same_page.exists() else site / latest.folder / VERSIONS_PAGE
-        notice = (
-            f'<p class="ics-editions-notice">You are reading edition {html.escape(this.release.version)}; '
-            f"the latest is {html.escape(latest.release.version)}. "
-            f'<a href="{_link(page, same_page)}">Read this page in the latest edition</a>.</p>'
-        )
-    return (
-        f"{START}\n"
-        '<nav class="ics-editions" aria-label="Editions" style="background:#fff8e1;color:#1f1f1f;'
-        'border-bottom:1px solid #8a6d00;padding:0.4rem 1rem;font-size:0.95rem">'
-        f"{notice}"
-        f"<details><summary>Edition {html.escape(this.release.version)}: other editions</summary>"
-        f'<ul style="margin:0.3rem 0 0.3rem 1.2rem">{"".join(items)}</ul></details>'
-        f"</nav>\n{END}"
-    )
+        notice = {"this": this.release.version, "latest": latest.release.version, "href": _link(page, same_page)}
+    return render(
+        "editions_switcher.html", start=START_MARK, end=END_MARK, version=this.release.version, items=items,
+        notice=notice,
+    )  # fmt: skip
 
 
-_OLD_BLOCK = re.compile(re.escape(START) + r".*?" + re.escape(END) + r"\n?", re.DOTALL)
-_SKIP_LINK = re.compile(r'<a class="skip-link[^>]*>.*?</a>', re.DOTALL)
-_BODY = re.compile(r"<body[^>]*>")
+def _remove_switcher(document: BeautifulSoup) -> None:
+    """Take out a switcher put on the page before (from its start marker to its end marker)."""
+    for start in document.find_all(string=lambda s: isinstance(s, Comment) and s.strip() == START_MARK):
+        before = start.previous_sibling
+        if isinstance(before, NavigableString) and not isinstance(before, Comment) and before == "\n":
+            before.extract()  # the line break put before the block with it
+        node = start
+        while node is not None:
+            following = node.next_sibling
+            node.extract()
+            if isinstance(node, Comment) and node.strip() == END_MARK:
+                break
+            node = following
 
 
 def inject(site: Path, this: Edition, all_editions: list[Edition]) -> int:
-    """Put the switcher on every page of ``this`` edition (replacing one put there before)."""
+    """Put the switcher on every page of ``this`` edition (replacing one put there before).
+
+    The editions were built by their own commits' code, so the switcher, which knows the
+    editions made since, cannot come from their theme: it is added to each page's document
+    tree (parsed by Beautiful Soup, never edited as text), after the skip link, which must stay
+    the first thing a keyboard reaches, or else first in the body."""
     count = 0
     for page in sorted((site / this.folder).rglob("*.html")):
-        text = _OLD_BLOCK.sub("", page.read_text(encoding="utf-8"))
-        anchor = _SKIP_LINK.search(text) or _BODY.search(text)
-        if anchor is None:
+        document = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        _remove_switcher(document)
+        skip_link = document.select_one("a.skip-link")
+        if skip_link is None and document.body is None:
             continue  # not a page (e.g. a fragment); nothing to attach to
-        block = switcher(site, page, this, all_editions)
-        text = text[: anchor.end()] + "\n" + block + text[anchor.end() :]
-        page.write_text(text, encoding="utf-8")
+        block = BeautifulSoup(switcher(site, page, this, all_editions), "html.parser")
+        nodes = [NavigableString("\n"), *block.contents]
+        if skip_link is not None:
+            skip_link.insert_after(*nodes)
+        else:
+            document.body.insert(0, *nodes)
+        page.write_text(str(document), encoding="utf-8")
         count += 1
     return count
 
 
 def write_index(site: Path, all_editions: list[Edition]) -> None:
-    latest = all_editions[0]
-    items = "".join(
-        f'<li><a href="{e.folder}/index.html">Edition {html.escape(e.release.version)}</a>, '
-        f"{html.escape(long_date(e.release.date))}: {html.escape(e.release.summary)}</li>"
-        for e in all_editions
-    )
-    page = f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="refresh" content="0; url={latest.folder}/index.html">
-<title>Improving health and care at scale: every edition</title>
-</head>
-<body>
-<main>
-<h1>Improving health and care at scale: an executable edition</h1>
-<p><a href="{latest.folder}/index.html">Go to the latest edition ({html.escape(latest.release.version)})</a>.</p>
-<h2>Every edition</h2>
-<ul>{items}</ul>
-</main>
-</body>
-</html>
-"""
-    (site / "index.html").write_text(page, encoding="utf-8")
+    def shown(edition: Edition) -> dict:
+        release = edition.release
+        return {"folder": edition.folder, "version": release.version, "date": long_date(release.date),
+                "summary": release.summary}  # fmt: skip
+
+    page = render("editions_index.html", title=TITLE, latest=shown(all_editions[0]),
+                  editions=[shown(e) for e in all_editions])  # fmt: skip
+    (site / "index.html").write_text(page + "\n", encoding="utf-8")
 
 
 def build_site(project: Project, site: Path | None = None, report=print) -> Path:
