@@ -124,7 +124,9 @@ def themes(tables: dict[str, pd.DataFrame]) -> list[Claim]:
         Claim("themes-cells-present", codes[1], t),
         Claim("themes-cells-not-evident", codes[0], t),
         Claim("themes-cells-indirect", chapter.indirect_cells(tables), t),
-        Claim("themes-cells-indirect-counted", counted(chapter.indirect_cells(tables), "cell", verb=("rests", "rest")), t),
+        Claim(
+            "themes-cells-indirect-counted", counted(chapter.indirect_cells(tables), "cell", verb=("rests", "rest")), t
+        ),
         Claim("themes-most-shared", most_shared_themes(tables), t),
         Claim(
             "themes-least-prevalent-label",
@@ -296,14 +298,15 @@ def improvement(tables: dict[str, pd.DataFrame]) -> list[Claim]:
     counts = chapter.care_area_counts(tables)
     peers = len(peer_ids(tables))
     top = counts[counts["examples"] == counts["examples"].max()] if len(counts) else counts
+    without_work = int((counts["systems_with_work"] == 0).sum())
     out += [
         Claim("care-peers", peers, ("systems",)),
         Claim("care-areas-count", len(counts), ("care_areas",)),
         Claim("care-links", int(counts["examples"].sum()), care),
         Claim("care-top", _most("area", [f"“{r.label}” ({r.examples} examples, in {of_ics(r.systems_with_work, peers)})"
                                          for r in top.itertuples()]), care),
-        Claim("care-areas-without-work", int((counts["systems_with_work"] == 0).sum()), care),
-        Claim("care-areas-without-work-counted", counted(int((counts["systems_with_work"] == 0).sum()), "area", verb=("is", "are")), care),
+        Claim("care-areas-without-work", without_work, care),
+        Claim("care-areas-without-work-counted", counted(without_work, "area", verb=("is", "are")), care),
     ]  # fmt: skip
     methods = chapter.named_methods(tables)
     with_method = int(examples["method_id"].notna().sum())
