@@ -125,3 +125,27 @@ def test_the_most_used_method_or_partner_names_every_tie_and_counts_all_systems(
     assert (
         statements.most_used(frame.assign(systems=0), "name", "systems", 8) == "none is named by any of the 8 systems"
     )
+
+
+def test_a_count_is_written_with_its_noun_and_verb_in_the_right_number():
+    from ics_evidence.analysis.stated import counted
+
+    assert counted(1, "cell", verb=("rests", "rest")) == "1 cell rests"
+    assert counted(3, "cell", verb=("rests", "rest")) == "3 cells rest"
+    assert counted(0, "multi-system programme") == "0 multi-system programmes"
+    assert counted(1, "area", verb=("is", "are")) == "1 area is"
+
+
+def test_no_page_writes_a_count_with_an_optional_plural():
+    # "1 cell(s)" and "programme(s)": a glued count is followed by a noun in the right number.
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    offenders = [
+        f"{path.name}:{number}: {line.strip()}"
+        for path in sorted([*(root / "notebooks").glob("*.md"), *(root / "book").glob("*.md")])
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"[a-z]\(s\)", line)
+    ]
+    assert offenders == []

@@ -155,3 +155,11 @@ def number_word(n: int) -> str:
     """A count as it is written in running text: words up to twenty, digits beyond."""
     n = int(n)
     return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else f"{n:,}"
+
+
+def counted(n: int, singular: str, plural: str | None = None, verb: tuple[str, str] | None = None) -> str:
+    """A count with its noun, and ``verb`` (singular, plural) if given, in the right number
+    ("1 cell rests", "3 cells rest", "0 programmes"), so no page says "cell(s)"."""
+    n = int(n)
+    words = f"{n:,} {singular if n == 1 else (plural or singular + 's')}"
+    return f"{words} {verb[0] if n == 1 else verb[1]}" if verb else words

@@ -20,7 +20,7 @@ import pandas as pd
 
 from ics_evidence.analysis.codebook import most_frequent
 from ics_evidence.analysis.figures import figure_text, key_figures, peer_ids, result_text
-from ics_evidence.analysis.stated import number_word
+from ics_evidence.analysis.stated import counted, number_word
 
 
 @dataclass(frozen=True)
@@ -124,6 +124,9 @@ def themes(tables: dict[str, pd.DataFrame]) -> list[Claim]:
         Claim("themes-cells-present", codes[1], t),
         Claim("themes-cells-not-evident", codes[0], t),
         Claim("themes-cells-indirect", chapter.indirect_cells(tables), t),
+        Claim(
+            "themes-cells-indirect-counted", counted(chapter.indirect_cells(tables), "cell", verb=("rests", "rest")), t
+        ),
         Claim("themes-most-shared", most_shared_themes(tables), t),
         Claim(
             "themes-least-prevalent-label",
@@ -165,6 +168,7 @@ def scale(tables: dict[str, pd.DataFrame]) -> list[Claim]:
         ("scale-budget-left-out-count", "budget_left_out_count"),
     )  # fmt: skip
     out = [Claim(key, summary[field], t) for key, field in keys]
+    out.append(Claim("scale-programmes-counted", counted(summary["programmes"], "multi-system programme"), t))
     out.append(Claim("scale-programme-names", "; ".join(programmes["name"]) or "none", ("systems", "system_figures")))
     out.append(Claim("scale-budget-left-out", summary["budget_left_out"] or "none", t))
     # A sentence of its own, or nothing when every figure comes from the report's year.
@@ -294,13 +298,15 @@ def improvement(tables: dict[str, pd.DataFrame]) -> list[Claim]:
     counts = chapter.care_area_counts(tables)
     peers = len(peer_ids(tables))
     top = counts[counts["examples"] == counts["examples"].max()] if len(counts) else counts
+    without_work = int((counts["systems_with_work"] == 0).sum())
     out += [
         Claim("care-peers", peers, ("systems",)),
         Claim("care-areas-count", len(counts), ("care_areas",)),
         Claim("care-links", int(counts["examples"].sum()), care),
         Claim("care-top", _most("area", [f"“{r.label}” ({r.examples} examples, in {of_ics(r.systems_with_work, peers)})"
                                          for r in top.itertuples()]), care),
-        Claim("care-areas-without-work", int((counts["systems_with_work"] == 0).sum()), care),
+        Claim("care-areas-without-work", without_work, care),
+        Claim("care-areas-without-work-counted", counted(without_work, "area", verb=("is", "are")), care),
     ]  # fmt: skip
     methods = chapter.named_methods(tables)
     with_method = int(examples["method_id"].notna().sum())
