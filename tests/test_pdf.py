@@ -61,6 +61,20 @@ def test_cover_names_the_edition_and_every_page_is_numbered(printed):
     assert all(f"Edition {edition.version}" in page for page in pages)  # the running head
 
 
+# A page with less than this much text besides its running head and foot is a page left blank
+# by a chart too tall to fit, or a heading pushed away from its content.
+MIN_WORDS_ON_A_PAGE = 20
+
+
+def test_no_page_is_left_nearly_blank(printed):
+    pages = text_of(printed).split("\f")[:-1]
+    head_and_foot = {"Improving", "health", "and", "care", "at", "scale:", "an", "executable", "edition", "Edition",
+                     "Page", "of", current_edition(PROJECT).version, str(len(pages))}  # fmt: skip
+    body_words = [sum(word not in head_and_foot and not word.isdigit() for word in page.split()) for page in pages]
+    nearly_blank = [number for number, words in enumerate(body_words, start=1) if words < MIN_WORDS_ON_A_PAGE]
+    assert nearly_blank == [], f"pages with under {MIN_WORDS_ON_A_PAGE} words of their own: {nearly_blank}"
+
+
 # Interactive pages of the online edition, not printed (print.css says so on paper).
 ONLINE_ONLY = {"document-book/explore", "document-book/compare"}
 
