@@ -87,3 +87,19 @@ def test_a_date_is_stated_with_its_day_month_and_year():
     assert stated_date("Professor Sir Chris Ham 21 November 2023", dt.date(2023, 11, 21))
     assert not stated_date("Professor Sir Chris Ham 21 November 2023", dt.date(2023, 11, 2))
     assert not stated_date("published November 2023", dt.date(2023, 11, 21))
+
+
+def test_a_profiles_lede_names_its_case_study_or_its_own_document_and_no_id():
+    sources = pd.DataFrame(
+        [("report-2023", "report", 2023, "The report"), ("wv-2024", "annual-report", 2024, "Annual report 2024")],
+        columns=["source_id", "document_type", "year", "title"],
+    )
+    case_study = pd.Series({"system_id": "dorset", "name": "Dorset", "evidence_origin": "report-case-study",
+                            "source_id": "report-2023", "case_study_title": "a vision"})  # fmt: skip
+    ninth = pd.Series({"system_id": "wessex-vale", "name": "Wessex Vale", "evidence_origin": "own-document",
+                       "source_id": "wv-2024", "case_study_title": None})  # fmt: skip
+    lede = report.profile_lede(case_study, sources, "9.9.9")
+    assert lede.startswith("The report's case study of Dorset is titled “a vision”.") and "edition 9.9.9" in lede
+    other = report.profile_lede(ninth, sources, "9.9.9")
+    assert other.startswith("Wessex Vale is not one of the report's case studies") and "Annual report 2024" in other
+    assert "titled" not in other and not any("dorset" in text or "wessex-vale" in text for text in (lede, other))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ics_evidence.analysis import results
+from ics_evidence.analysis import results, stated
 
 
 def test_kinds_give_a_heading_and_meaning_for_each_result_kind():
@@ -27,6 +27,10 @@ def test_counts_figure_has_a_panel_per_kind_and_every_system(shipped_tables):
     assert [panel["layer"][0]["title"] for panel in spec["vconcat"]] == headings
     assert list(data["System"]) == list(shipped_tables["systems"]["name"])
     assert data[headings].to_numpy().sum() == len(shipped_tables["results"])
+    # The description counts and names the panels drawn (it once said three of four).
+    panels = stated.number_word(len(spec["vconcat"]))
+    assert spec["description"].startswith(f"{panels.capitalize()} horizontal bar charts")
+    assert all(heading.lower() in spec["description"] for heading in headings)
 
 
 def test_kind_table_lists_the_kinds_figures_with_quoted_evidence(shipped_tables):

@@ -189,6 +189,13 @@ def test_every_page_has_opengraph_and_description_metadata(site):
         for tag in ('property="og:title"', 'property="og:description"', 'name="description"'):
             if tag not in text:
                 missing.append(f"{name}: {tag}")
+        # Written from the page's lede: whole words, no ids, the meta and OpenGraph text alike.
+        described = re.findall(r'<meta (?:name|property)="(?:og:)?description" content="([^"]*)"', text)
+        if len(set(described)) != 1 or "system_id" in described[0] or not re.search(r"[.?!…”)]$", described[0]):
+            missing.append(f"{name}: description {described}")
+        # CITATION.cff names no published address, so there is no og:url rather than a relative one.
+        if 'property="og:url"' in text:
+            missing.append(f"{name}: og:url without a published address")
     assert missing == []
 
 

@@ -77,7 +77,7 @@ def test_injected_parameters_are_hidden_and_visible_metadata_is_shown(on_shipped
     notebook = on_shipped["system-profile[dorset]"]
     injected = [c for c in notebook.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert injected and "remove-cell" in injected[0].metadata["tags"]
-    assert "built_for" in {o.get("metadata", {}).get("scrapbook", {}).get("name") for c in notebook.cells
+    assert "lede" in {o.get("metadata", {}).get("scrapbook", {}).get("name") for c in notebook.cells
                            for o in c.get("outputs", [])}  # fmt: skip
 
 

@@ -16,7 +16,7 @@ from IPython.display import HTML, display
 
 from ics_evidence.analysis import charts
 from ics_evidence.analysis.common import quote as quote  # notebooks import it from here
-from ics_evidence.analysis.tables import table_html
+from ics_evidence.analysis.tables import folded_table_html, table_html
 from ics_evidence.data.load import load_package
 from ics_evidence.data.schema import read_package
 from ics_evidence.manifest import Manifest
@@ -59,8 +59,10 @@ def edition_version(data_dir: str | Path) -> str:
     return read_package(Path(data_dir)).version
 
 
-def show_table(frame: pd.DataFrame, caption: str, *, numeric: Iterable[str] = ()) -> None:
-    display(HTML(table_html(frame, caption, numeric=numeric)))
+def show_table(frame: pd.DataFrame, caption: str, *, numeric: Iterable[str] = (), folded: bool = False) -> None:
+    """Show a table; ``folded``, under a one-line summary the reader opens (:func:`folded_table_html`)."""
+    shown = folded_table_html if folded else table_html
+    display(HTML(shown(frame, caption, numeric=numeric)))
 
 
 def figure(name: str, chart, data: pd.DataFrame, *, table_caption: str | None = None) -> None:

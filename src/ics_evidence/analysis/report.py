@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ics_evidence.analysis.stated import QUALIFIER_WORDS
+from ics_evidence.analysis.text import blank
 from ics_evidence.data.report_facts import REPORT_FACTS
 
 # systems.evidence_origin, as a reader is told where a system's evidence comes from.
@@ -156,3 +157,27 @@ def origin_sentence(system: pd.Series, sources: pd.DataFrame) -> str:
     if system.get("evidence_origin", REPORT_CASE_STUDY) == REPORT_CASE_STUDY:
         return f"The system is {where}."
     return f"The system is not one of the report's case studies: its evidence comes from {where}."
+
+
+def profile_lede(system: pd.Series, sources: pd.DataFrame, version: str) -> str:
+    """The profile's opening paragraph (also the page's description in search results and link
+    previews): what the system's story is called and where its evidence comes from, in words, with
+    no ids."""
+    name, title = system["name"], system.get("case_study_title")
+    title = "" if blank(title) else str(title)
+    if system.get("evidence_origin", REPORT_CASE_STUDY) == REPORT_CASE_STUDY:
+        opening = (
+            f"The report's case study of {name} is titled “{title}”."
+            if title
+            else (f"{name} is {ORIGIN_LABELS[REPORT_CASE_STUDY]}.")
+        )
+    else:
+        where = origin_of(system, sources)
+        opening = f"{name} is not one of the report's case studies: its evidence comes from {where}."
+        if title:
+            opening += f" Its source titles its account “{title}”."
+    return (
+        f"{opening} This profile gathers what the sources say about the system, from the data package of "
+        f"edition {version}: every value is computed from the data, and each row's evidence is a short "
+        "quotation from the source it names."
+    )

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ics_evidence.analysis import charts
 from ics_evidence.analysis.common import quote
-from ics_evidence.analysis.stated import NO_NUMBER, as_stated
+from ics_evidence.analysis.stated import NO_NUMBER, as_stated, number_word
 
 
 def kinds() -> dict[str, tuple[str, str]]:
@@ -66,10 +66,15 @@ def counts_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.VConcatChart, pd
     described = kinds()
     shown_counts = counts.assign(kind_label=counts["kind"].map(lambda kind: described.get(kind, (kind, ""))[0]))
     groups = [group for _kind, group in shown_counts.groupby("kind", sort=False)]
+    # The panels are counted and named from the data, so the description says what is drawn.
+    headings = [group["kind_label"].iloc[0].lower() for group in groups]
+    named = ", ".join(headings[:-1]) + " and " + headings[-1] if len(headings) > 1 else "".join(headings)
+    panels = number_word(len(groups))
     description = (
-        "Three horizontal bar charts, one above the other, for results, targets and scale figures: the number "
-        "of figures of that kind in each system's case study, each bar labelled with its count and each "
-        "system named on the vertical axis; the three panels share one horizontal scale."
+        f"{panels.capitalize()} horizontal bar charts, one above the other, one for each kind of figure "
+        f"({named}): the number of figures of that kind in each system's case study, each bar labelled "
+        f"with its count and each system named on the vertical axis; the {panels} panels share one "
+        "horizontal scale."
     )
     counts_chart = (
         alt.vconcat(*[count_panel(group, group["kind_label"].iloc[0], systems) for group in groups])

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import pandas as pd
 from markupsafe import Markup, escape
 
+from ics_evidence.analysis.stated import counted
 from ics_evidence.templating import render
 
 MISSING = render("missing.html")
@@ -32,3 +33,13 @@ def table_html(frame: pd.DataFrame, caption: str, *, numeric: Iterable[str] = ()
         for row in frame.itertuples(index=False)
     ]
     return render("table.html", caption=caption, columns=columns, rows=rows)
+
+
+def folded_table_html(frame: pd.DataFrame, caption: str, *, numeric: Iterable[str] = ()) -> Markup:
+    """The table folded under a summary line, its caption and row count (``<details>``): a long
+    page stays short on a phone and the reader opens what they want; print opens every fold
+    (release/pdf.py). An empty table is not folded: its one line says there is nothing."""
+    table = table_html(frame, caption, numeric=numeric)
+    if frame.empty:
+        return table
+    return render("folded.html", summary=f"{caption} ({counted(len(frame), 'row')})", content=table)
