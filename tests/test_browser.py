@@ -198,6 +198,20 @@ def test_navigation_and_search_work(site, browser):
     visit.close()
 
 
+def test_search_from_a_file_lists_titles_says_how_to_see_passages_and_logs_no_error(site, browser):
+    # Opened from a file, a page may not read other files: Sphinx's search summaries would fail,
+    # one console error per result.
+    _, root = site
+    visit = Visit(browser, root.as_uri())
+    visit.page.goto((root / "search.html").as_uri() + "?q=Gloucestershire")
+    visit.page.wait_for_function("() => document.querySelectorAll('#search-results li').length > 0", timeout=15000)
+    note = visit.page.locator(".ics-search-note")
+    assert note.is_visible() and "http.server" in note.inner_text()
+    assert visit.page.evaluate("DOCUMENTATION_OPTIONS.SHOW_SEARCH_SUMMARY") is False
+    assert visit.errors == [] and visit.foreign == []
+    visit.close()
+
+
 @pytest.fixture(scope="module")
 def poisoned_site(hostile_project):
     """The run's hostile-data build (``tests/hostile.py``): markup in a system's name and in one

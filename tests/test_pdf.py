@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from ics_evidence.assemble.edition import long_date
+from ics_evidence.release import pdf
 from ics_evidence.release.pdf import current_edition
 from tests.helpers import PROJECT, copy_built, run
 
@@ -75,8 +77,24 @@ def test_no_page_is_left_nearly_blank(printed):
     assert nearly_blank == [], f"pages with under {MIN_WORDS_ON_A_PAGE} words of their own: {nearly_blank}"
 
 
-# Interactive pages of the online edition, not printed (print.css says so on paper).
-ONLINE_ONLY = {"document-book/explore", "document-book/compare"}
+# Interactive pages of the online edition, left out of the print edition.
+ONLINE_ONLY = {f"document-{page}" for page in pdf.ONLINE_ONLY}
+
+
+def test_the_contents_give_each_entrys_page_and_leave_out_online_only_pages(printed):
+    layout = subprocess.run(["pdftotext", "-layout", "-f", "2", "-l", "3", str(printed), "-"], capture_output=True,
+                            text=True, check=True).stdout  # fmt: skip
+    contents = layout.split("Contents", 1)[1]
+    assert "Explore the evidence" not in contents and "Compare two systems" not in contents
+    entries = [(title, number) for title, number in
+               re.findall(r"^ +(\S.*?\S) *?(\d+)$", unicodedata.normalize("NFKC", contents), re.M)
+               if not re.fullmatch(r"Page \d+ of", title)]  # fmt: skip
+    assert len(entries) > 20
+    pages = [[line.strip() for line in unicodedata.normalize("NFKC", page).splitlines()]
+             for page in text_of(printed).split("\f")]  # fmt: skip
+    # Each entry's heading is a line of its own on the page the contents give.
+    wrong = [(title, number) for title, number in entries if title not in pages[int(number) - 1]]
+    assert wrong == []
 
 
 class _TableCells(HTMLParser):

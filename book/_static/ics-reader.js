@@ -71,3 +71,22 @@
     document.querySelectorAll(".ics-compare").forEach(setUp);
   });
 })();
+
+// Search from a file: a browser refuses to let a page opened from a file read other files, so
+// Sphinx's search cannot fetch the passages it shows under each result (and logs an error per
+// result). There, search lists pages by title only and the page says how to see passages too.
+(function () {
+  "use strict";
+  if (window.location.protocol !== "file:") return;
+  if (window.DOCUMENTATION_OPTIONS) window.DOCUMENTATION_OPTIONS.SHOW_SEARCH_SUMMARY = false;
+  document.addEventListener("DOMContentLoaded", function () {
+    var results = document.getElementById("search-results");
+    if (!results) return;
+    var note = document.createElement("p");
+    note.className = "ics-search-note";
+    note.textContent = "This book was opened from a file, so search lists the pages that match by their " +
+      "titles only. To see the matching passages too, serve the book's folder (for example with " +
+      "`python3 -m http.server` in it, or `make serve` in the project) and open http://localhost:8000.";
+    results.parentNode.insertBefore(note, results);
+  });
+})();

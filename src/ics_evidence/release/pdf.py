@@ -10,8 +10,12 @@ request may leave the machine.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import multiprocessing
+import re
 import shutil
+import subprocess
+import unicodedata
 from pathlib import Path
 
 from ics_evidence.assemble import book
@@ -57,6 +61,61 @@ FIT_TABLES = """() => {
 }"""
 # The running head and foot are templates (Chromium fills the foot's page-number spans).
 FOOT = render("pdf_footer.html")
+
+# Explore and Compare are tools of the online edition: on paper they would print one page of a
+# filtered table, and every item they list is in the chapters and profiles. The print edition
+# leaves them out, from its body and its contents alike.
+ONLINE_ONLY = ("book/explore", "book/compare")
+LEAVE_OUT = """(pages) => {
+    for (const page of pages) {
+        const marker = document.getElementById('document-' + page);
+        if (marker && marker.nextElementSibling) marker.nextElementSibling.remove();
+        document.querySelectorAll('a[href="#document-' + page + '"]').forEach(a => a.closest('li')?.remove());
+    }
+    // A contents group left empty loses its caption too.
+    document.querySelectorAll('#jb-print-toc ul').forEach(list => {
+        if (!list.querySelector('li') && list.previousElementSibling?.classList.contains('caption')) {
+            list.previousElementSibling.remove();
+        }
+    });
+}"""
+# The contents list's entries, and their page numbers written as text (Chromium has no
+# target-counter(): the numbers are read from where a first printing put each chapter heading).
+CONTENTS = "#jb-print-toc li.toctree-l1 > a"
+NUMBER_CONTENTS = """([selector, numbers]) => {
+    document.querySelectorAll(selector).forEach((link, index) => {
+        let number = link.parentElement.querySelector(':scope > .ics-page-number');
+        if (!number) {
+            number = document.createElement('span');
+            number.className = 'ics-page-number';
+            link.after(number);
+        }
+        number.textContent = numbers[index] == null ? '' : String(numbers[index]);
+    });
+}"""
+_OUTLINE_ITEM = re.compile(r'<item page="(\d+)">(.*?)</item>', re.S)
+
+
+def contents_pages(pdf: Path, titles: list[str]) -> list[int | None]:
+    """The page of each contents entry's heading (``titles``, in order) in ``pdf``, from the PDF's
+    outline (its bookmarks, one per heading, in the book's order), as poppler's ``pdftohtml -xml``
+    reports it. The outline, not the entries' links: a link leads to the marker before a chapter,
+    which can stay at the foot of the page before the chapter's first."""
+    if not shutil.which("pdftohtml"):
+        raise ReleaseError("numbering the contents needs poppler's pdftohtml, not installed (make browser-deps)")
+    xml = subprocess.run(["pdftohtml", "-xml", "-i", "-q", "-stdout", "-f", "1", "-l", "1", str(pdf)],
+                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+    # NFKC undoes the fonts' ligatures ("ﬁgures"); a heading may be read twice over.
+    outline = [(" ".join(unicodedata.normalize("NFKC", html.unescape(re.sub(r"<[^>]+>", "", text))).split()),
+                int(page)) for page, text in _OUTLINE_ITEM.findall(xml)]  # fmt: skip
+    found: list[int | None] = []
+    start = 0
+    for title in titles:
+        match = next((i for i in range(start, len(outline)) if outline[i][0] in (title, title + title)), None)
+        found.append(None if match is None else outline[match][1])
+        if match is not None:
+            start = match + 1  # the headings come in the contents' order: the next is after this one
+    return found
 
 
 def current_edition(project: Project) -> Release:
@@ -110,13 +169,26 @@ def print_pdf(single_html: Path, target: Path, cover: list[tuple[str, str]], hea
             page.goto(single_html.as_uri())
             page.wait_for_function(CHARTS_DRAWN, timeout=180_000)
             page.evaluate(COVER_SCRIPT, cover)
+            page.evaluate(LEAVE_OUT, list(ONLINE_ONLY))
             page.add_style_tag(path=str(PRINT_CSS))
             page.emulate_media(media="print")
             page.set_viewport_size({"width": PAGE_WIDTH_PX, "height": 1100})
             page.evaluate(FIT_TABLES)
-            page.pdf(path=str(temporary), prefer_css_page_size=True, print_background=True,
-                     display_header_footer=True, header_template=head, footer_template=FOOT,
-                     outline=True, tagged=True)  # fmt: skip
+            titles = [" ".join(text.split()) for text in page.locator(CONTENTS).all_inner_texts()]
+            numbers: list[int | None] = []
+            # Printed until the contents' numbers are where their chapters fall: writing the numbers
+            # in could move a page break, so each printing checks the one before (at most three).
+            for _attempt in range(3):
+                page.evaluate(NUMBER_CONTENTS, [CONTENTS, numbers])
+                page.pdf(path=str(temporary), prefer_css_page_size=True, print_background=True,
+                         display_header_footer=True, header_template=head, footer_template=FOOT,
+                         outline=True, tagged=True)  # fmt: skip
+                found = contents_pages(temporary, titles)
+                if found == numbers:
+                    break
+                numbers = found
+            else:
+                raise ReleaseError("printing the PDF failed: the contents' page numbers did not settle")
             browser.close()
     except PlaywrightError as error:
         temporary.unlink(missing_ok=True)
