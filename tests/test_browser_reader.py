@@ -193,6 +193,8 @@ def test_every_page_has_opengraph_and_description_metadata(site):
         described = re.findall(r'<meta (?:name|property)="(?:og:)?description" content="([^"]*)"', text)
         if len(set(described)) != 1 or "system_id" in described[0] or not re.search(r"[.?!…”)]$", described[0]):
             missing.append(f"{name}: description {described}")
+        if "&lt;meta" in text:
+            missing.append(f"{name}: the page's meta tags shown as text")
         # CITATION.cff names no published address, so there is no og:url rather than a relative one.
         if 'property="og:url"' in text:
             missing.append(f"{name}: og:url without a published address")

@@ -8,7 +8,7 @@ from docutils.frontend import get_default_settings
 from docutils.parsers.rst import Parser
 from docutils.utils import new_document
 
-from ics_evidence.assemble.sphinx_metadata import DESCRIPTION_MAX, description, lede
+from ics_evidence.assemble.sphinx_metadata import DESCRIPTION_MAX, _page_meta, description, lede
 
 
 def doctree(rst: str) -> nodes.document:
@@ -43,3 +43,22 @@ def test_the_lede_is_the_first_paragraph_of_prose_not_a_box_or_a_caption():
 
 def test_a_page_without_prose_has_no_lede():
     assert lede(doctree("Title\n=====\n\n.. note::\n\n   Only a box.\n")) == ""
+
+
+def test_the_tags_are_added_to_sphinxs_own_unescaped_and_without_a_relative_og_url():
+    class Builder:
+        def get_target_uri(self, pagename):
+            return pagename + ".html"
+
+    class App:
+        ics_site_name, ics_edition_url, builder = "An <edition>", "", Builder()
+
+    context = {"metatags": '<meta name="viewport" content="width=device-width" />'}
+    tree = doctree("Title\n=====\n\nThe lede with <b> in it.\n")
+    _page_meta(App(), "book/index", "page.html", context, tree)
+    assert context["metatags"].startswith('<meta name="viewport" content="width=device-width" />')
+    assert 'content="The lede with &lt;b&gt; in it."' in context["metatags"]
+    assert "An &lt;edition&gt;" in context["metatags"] and "og:url" not in context["metatags"]
+    App.ics_edition_url = "https://example.org/v1.0.0/"
+    _page_meta(App(), "book/index", "page.html", context, tree)
+    assert '<meta property="og:url" content="https://example.org/v1.0.0/book/index.html">' in context["metatags"]

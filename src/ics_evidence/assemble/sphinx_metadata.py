@@ -66,12 +66,15 @@ def _page_meta(app, pagename: str, templatename: str, context: dict, doctree) ->
         return
     title = doctree.next_node(nodes.title)
     url = urljoin(app.ics_edition_url, app.builder.get_target_uri(pagename)) if app.ics_edition_url else ""
-    context["metatags"] = context.get("metatags", "") + render(
-        "page_meta.html",
-        title=title.astext() if title else context.get("title", ""),
-        site_name=app.ics_site_name,
-        description=description(lede(doctree)),
-        url=url,
+    # Sphinx's own tags are a plain string: added to as text (Markup + str would escape them).
+    context["metatags"] = context.get("metatags", "") + str(
+        render(
+            "page_meta.html",
+            title=title.astext() if title else context.get("title", ""),
+            site_name=app.ics_site_name,
+            description=description(lede(doctree)),
+            url=url,
+        )
     )
 
 
