@@ -169,3 +169,13 @@ def test_a_forced_build_runs_sphinx_even_when_nothing_changed(project_copy, fake
     assert len(fake_sphinx) == before
     assert book.build_book(project_copy, force=True) == 0
     assert len(fake_sphinx) == before + 1
+
+
+def test_the_whole_package_is_an_input_templates_included():
+    # The list of build modules went stale when the templates moved to ics_evidence/templates:
+    # a changed template left the site as the old template made it ("Sphinx skipped").
+    package = Path(book_inputs.__file__).resolve().parents[1]
+    names = {path.relative_to(package).as_posix() for path in book_inputs.package_code()}
+    templates = {f"templates/{path.name}" for path in (package / "templates").glob("*.html")}
+    assert templates and templates <= names
+    assert {"templating.py", "assemble/sphinx_metadata.py", "assemble/sphinx_edition.py"} <= names

@@ -40,9 +40,19 @@ class BookOutcome:
     log: Path | None = None
 
 
-def _package_build_code() -> list[Path]:
-    package = Path(__file__).resolve().parent.parent  # src/ics_evidence
-    return [*sorted((package / "assemble").glob("*.py")), package / "project.py", package / "manifest.py"]
+PACKAGE_CODE_SUFFIXES = (".py", ".html", ".css", ".js")
+
+
+def package_code() -> list[Path]:
+    """The package's code and templates (src/ics_evidence): the Sphinx extensions, the templates
+    they and the pages render, and what they import. All of it, not a list of modules: a list
+    went stale when the templates moved out of the build stage."""
+    package = Path(__file__).resolve().parent.parent
+    return sorted(
+        path
+        for path in package.rglob("*")
+        if path.suffix in PACKAGE_CODE_SUFFIXES and path.is_file() and not IGNORED_PARTS.intersection(path.parts)
+    )
 
 
 def input_files(project: Project) -> list[Path]:
@@ -53,7 +63,7 @@ def input_files(project: Project) -> list[Path]:
     ]
     named = [project.root / name for name in ("_config.yml", "_toc.yml", "releases.yml", "requirements.txt")]
     named.append(project.manifest)
-    return sorted(files) + [path for path in named if path.is_file()] + _package_build_code()
+    return sorted(files) + [path for path in named if path.is_file()] + package_code()
 
 
 def digest(project: Project) -> str:
@@ -63,7 +73,7 @@ def digest(project: Project) -> str:
         try:
             name = path.relative_to(project.root).as_posix()
         except ValueError:
-            name = f"<package>/{path.name}"
+            name = f"<package>/{path.relative_to(Path(__file__).resolve().parents[1]).as_posix()}"
         total.update(name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     return total.hexdigest()
 

@@ -18,6 +18,12 @@ data edit until ``make clean`` (issue 17):
   as dependencies, so a changed generated file makes the page that includes it be read again.
   Nothing is added for them here; the property test in ``tests/test_incremental.py`` checks it.
 
+- **The project's own code.** This package's extensions and templates shape every page as it is
+  written (its description, footer, citations), but Sphinx looks only at the sources: after a
+  change to them an incremental build would write only the pages whose sources changed, leaving
+  the others as the old code made them. The digest of the package's code and templates is a
+  configuration value, and Sphinx reads every page again when a configuration value changes.
+
 When nothing changed, nothing is added, so Sphinx still says "no targets are out of date".
 """
 
@@ -28,6 +34,8 @@ import json
 
 from docutils import nodes
 from myst_nb.ext.glue.utils import PendingGlueReference
+
+from ics_evidence.assemble.book_inputs import package_code
 
 GLUE_SOURCES = "ics_glue_sources"  # docname -> the documents its pending glue references name
 READ_NOW = "ics_read_now"  # the documents read in this build
@@ -107,7 +115,15 @@ def _updated(app, env) -> list[str]:
     return sorted(doc for doc, named in _glue_sources(env).items() if named & read and doc in env.found_docs)
 
 
+def _code_digest() -> str:
+    digest = hashlib.sha256()
+    for path in package_code():
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def setup(app):
+    app.add_config_value("ics_code_digest", _code_digest(), "env")
     app.connect("env-before-read-docs", _note_read)
     app.connect("doctree-read", _record_glue)
     app.connect("env-purge-doc", _purge)
