@@ -25,7 +25,6 @@ PENDING = {
     "analysis/compare.py",
     "analysis/explore.py",
     "analysis/figures.py",
-    "analysis/profile.py",
     "analysis/recommendations.py",
 }
 

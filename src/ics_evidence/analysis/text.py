@@ -25,6 +25,14 @@ def escaped(value) -> str:
     return html.escape(str(value))
 
 
+def as_text(value) -> str:
+    """A data value as a template is given it: its text, or '' when the data hold none (a
+    template would otherwise show a missing value as "nan"). The template escapes it."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
 def blank(value) -> bool:
     return value is None or (not isinstance(value, str) and pd.isna(value)) or str(value) == ""
 
