@@ -25,7 +25,6 @@ PENDING = {
     "analysis/compare.py",
     "analysis/explore.py",
     "analysis/figures.py",
-    "analysis/recommendations.py",
 }
 
 # The elements of HTML (WHATWG living standard), so that the placeholders of docstrings and
