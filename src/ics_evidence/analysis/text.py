@@ -1,9 +1,8 @@
-"""Text the reader's pages share: escaped data text, ids checked before they enter a link or
-an HTML id, and people named with the roles the sources give them."""
+"""Text the reader's pages share: data values as text for a template to escape, ids checked
+before they enter a link or an HTML id, and people named with the roles the sources give them."""
 
 from __future__ import annotations
 
-import html
 import re
 
 import pandas as pd
@@ -17,12 +16,6 @@ def checked_id(value: str) -> str:
     if not ID.match(value):
         raise ValueError(f"not an id: {value!r}")
     return value
-
-
-def escaped(value) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    return html.escape(str(value))
 
 
 def as_text(value) -> str:
