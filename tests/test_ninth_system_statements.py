@@ -95,7 +95,7 @@ def test_labels_name_the_source_each_system_comes_from(nine):
     origins = dict(zip(ids, next(row for row in rows if row[0] == "Evidence from")[1:], strict=True))
     title = nine["sources"].set_index("source_id").loc["wessex-vale-annual-report-2024", "title"]
     assert origins[NINTH_SYSTEM_ID] == f"{title} (2024)"
-    assert origins["dorset"] == "one of the report&#x27;s case studies"
+    assert origins["dorset"] == "one of the report&#39;s case studies"  # markupsafe's entity for '
     assert not any(row[0] == "Case study title" for row in rows)
     system = nine["systems"].set_index("system_id").loc[NINTH_SYSTEM_ID]
     assert report.origin_sentence(system, nine["sources"]) == (

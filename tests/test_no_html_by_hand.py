@@ -17,18 +17,6 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "ics_evidence"
 
-# Modules that other branches are converting to templates now (analysis/figures.py has no HTML
-# today, but the branch reorganising the charts may move some there). Delete an entry when its
-# branch lands: the test then holds that module to the rule too.
-PENDING = {
-    "analysis/charts.py",
-    "analysis/compare.py",
-    "analysis/explore.py",
-    "analysis/figures.py",
-    "analysis/profile.py",
-    "analysis/recommendations.py",
-}
-
 # The elements of HTML (WHATWG living standard), so that the placeholders of docstrings and
 # messages (``<name>``, ``<package>/``) and regular-expression groups (``(?P<table>...)``) are
 # not taken for markup.
@@ -82,16 +70,8 @@ def modules() -> list[str]:
 @pytest.mark.parametrize("module", modules())
 def test_no_module_writes_html_in_strings(module):
     found = html_in((PACKAGE / module).read_text(encoding="utf-8"))
-    if module in PENDING:
-        pytest.skip("being converted to templates on another branch")
     shown = "\n".join(f"  {module}:{line}: {text[:70]!r}" for line, text in found)
     assert not found, f"HTML written as a string (use ics_evidence.templating.render):\n{shown}"
-
-
-def test_every_pending_module_exists():
-    # A module renamed or removed leaves a stale entry that would excuse whatever takes its name.
-    missing = sorted(module for module in PENDING if not (PACKAGE / module).is_file())
-    assert not missing, f"in PENDING but not in the package: {missing}"
 
 
 @pytest.mark.parametrize(

@@ -50,6 +50,9 @@ _ENVIRONMENT = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+# |tojson (which escapes <, >, & and ' so embedded JSON cannot close its <script>) writes JSON as
+# the charts embed their specs: compact, keys sorted, non-ASCII text as it is.
+_ENVIRONMENT.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False, "separators": (",", ":")}
 
 
 def _without_blank_lines(html: str) -> str:

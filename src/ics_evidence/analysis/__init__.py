@@ -8,7 +8,7 @@
   (system_profile, with the at-a-glance block);
 * shared: ``figures`` (the reference figures, peers, comparison year, ratios, key figures),
   ``stated`` (the one formatter of a figure as its source states it, number words),
-  ``codebook`` (codebook labels, reach of codebook entries), ``text`` (escaped text, checked
+  ``codebook`` (codebook labels, reach of codebook entries), ``text`` (data text for templates, checked
   ids, people), ``common`` (chart helpers), ``charts`` (theme, colours, offline renderer),
   ``tables`` (escaped HTML tables), ``statements`` (every number the prose states, checked by
   the assemble stage), ``report`` (the report's own facts), ``notebook`` (what notebooks call

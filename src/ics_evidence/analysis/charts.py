@@ -17,15 +17,16 @@ Every chart in the book goes through this module:
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 from collections.abc import Sequence
 from pathlib import Path
 
 import altair as alt
 import pandas as pd
+from markupsafe import Markup
 
 from ics_evidence.analysis.tables import table_html
+from ics_evidence.templating import render
 
 # Okabe–Ito and Tol colours chosen for colour-vision deficiency and for >= 3:1 contrast on white.
 PALETTE = (
@@ -123,7 +124,9 @@ def theme() -> dict:
 
 
 def _safe_json(spec: dict) -> str:
-    """JSON that cannot close the surrounding <script> element, whatever the data contain."""
+    """The spec as canonical JSON text, which a chart's element id and its downloads' file names
+    are hashed from. (The page embeds the spec with the template's ``|tojson``; this text keeps
+    the escaping it had when it was embedded itself, so ids and file names stay as they were.)"""
     text = json.dumps(spec, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
@@ -311,7 +314,7 @@ def _shared_data(layout: dict, wide: dict) -> dict:
     return layout
 
 
-def render_html(spec: dict) -> str:
+def render_html(spec: dict) -> Markup:
     """The HTML a chart becomes in the executed notebook and the built page.
 
     The element id derives from the spec, so rebuilding the same data gives identical pages.
@@ -328,93 +331,25 @@ def render_html(spec: dict) -> str:
     if not description:
         raise ValueError("every chart needs a description (chart.properties(description=...)) for screen readers")
     spec = finished(spec)
-    body = _safe_json(spec)
-    identity = body
-    narrow_body = phone_body = "null"
+    identity = _safe_json(spec)
+    narrow_layout = phone = None  # each embedded as null when the chart has none
     if narrow is not None:
         if not narrow.get("description"):
             raise ValueError("a chart's narrow layout needs a description too")
-        narrow_body = _safe_json(_shared_data(finished(narrow), spec))
-        identity = body + narrow_body
+        narrow_layout = _shared_data(finished(narrow), spec)
+        identity += _safe_json(narrow_layout)
     else:
-        phone_body = _safe_json(_shared_data(phone_layout(spec), spec))
+        phone = _shared_data(phone_layout(spec), spec)
     element = "vega-" + hashlib.sha256(identity.encode()).hexdigest()[:12]
-    return (
-        # tabindex: a chart wider than a phone scrolls, and keyboard users must be able to scroll it.
-        f'<div class="ics-chart" id="{element}" role="figure" tabindex="0" aria-label="{html.escape(description)}">'
-        "</div>\n"
-        '<script type="text/javascript">\n'
-        "(function () {\n"
-        f"  var spec = {body};\n"
-        f"  var narrow = {narrow_body};\n"
-        f"  var phoneLayout = {phone_body};\n"
-        f'  var target = document.getElementById("{element}");\n'
-        "  if (!window.vegaEmbed) {\n"
-        '    target.textContent = "Charts need JavaScript. The data table follows.";\n'
-        "    return;\n"
-        "  }\n"
-        "  var room = target.clientWidth;\n"
-        f"  var phone = room > 0 && room < {NARROW_BELOW};\n"
-        "  var joined = function (layout) {\n"
-        "    layout.datasets = Object.assign({}, spec.datasets, layout.datasets);\n"
-        "    layout.config = layout.config || spec.config;\n"
-        "    return layout;\n"
-        "  };\n"
-        # The smallest text the drawn chart shows, in the page's pixels once scaled to the column.
-        "  var smallest = function (svg, scale) {\n"
-        "    var least = Infinity;\n"
-        '    svg.querySelectorAll("text").forEach(function (text) {\n'
-        "      if (!text.textContent.trim()) return;\n"
-        '      var size = parseFloat(text.getAttribute("font-size") || getComputedStyle(text).fontSize);\n'
-        "      if (size < least) least = size;\n"
-        "    });\n"
-        "    return least * scale;\n"
-        "  };\n"
-        "  var draw = function (layout, designed, fitted) {\n"
-        # A single view wider than its column is laid out to the column's width; composite
-        # charts and layouts designed for a phone are drawn as designed and scaled down below.
-        "    var single = !(layout.facet || layout.hconcat || layout.vconcat || layout.concat || layout.repeat);\n"
-        '    var fits = typeof layout.width === "number" && room < layout.width + 160;\n'
-        "    if (!designed && single && room > 0 && (fitted || fits)) {\n"
-        '      layout.width = "container"; layout.autosize = {type: "fit-x", contains: "padding"};\n'
-        # Room on the right for labels printed beyond the end of a bar.
-        "      if (phone) layout.padding = {left: 5, top: 5, bottom: 5, right: 72};\n"
-        "      fitted = true;\n"
-        "    }\n"
-        '    vegaEmbed(target, layout, {renderer: "svg", actions: false}).then(function (result) {\n'
-        # Fit the column: the drawn SVG scales down to the width available (never up), so no
-        # chart is clipped or scrolls sideways.
-        '      var svg = target.querySelector("svg");\n'
-        "      if (!svg) return;\n"
-        '      var w = svg.getAttribute("width"), h = svg.getAttribute("height");\n'
-        # Too wide to keep its text readable once scaled: the narrow layout, or a single view
-        # laid out again to the column's width.
-        f"      if (!designed && room > 0 && smallest(svg, Math.min(1, room / w)) < {MIN_TEXT_PX}) {{\n"
-        "        if (narrow || (single && !fitted)) {\n"
-        '          result.finalize(); target.textContent = "";\n'
-        "          if (narrow) drawNarrow(); else draw(layout, false, true);\n"
-        "          return;\n"
-        "        }\n"
-        "      }\n"
-        '      svg.setAttribute("viewBox", "0 0 " + w + " " + h);\n'
-        '      svg.removeAttribute("width"); svg.removeAttribute("height");\n'
-        '      svg.style.width = "100%"; svg.style.maxWidth = w + "px"; svg.style.height = "auto";\n'
-        '      target.setAttribute("data-drawn", "true");\n'
-        "    }).catch(function (error) {\n"
-        '      target.textContent = "This chart could not be drawn: " + error + ". Its data table follows.";\n'
-        '      target.setAttribute("data-drawn", "error");\n'
-        "    });\n"
-        "  };\n"
-        # A layout designed for a phone's column is drawn as designed, and named by its own words.
-        "  var drawNarrow = function () {\n"
-        '    target.setAttribute("aria-label", narrow.description);\n'
-        '    target.setAttribute("data-layout", "narrow");\n'
-        "    draw(joined(narrow), true, false);\n"
-        "  };\n"
-        "  if (narrow && phone) drawNarrow();\n"
-        "  else draw(phone && phoneLayout ? joined(phoneLayout) : spec, false, false);\n"
-        "})();\n"
-        "</script>"
+    return render(
+        "chart_embed.html",
+        element=element,
+        description=description,
+        spec=spec,
+        narrow=narrow_layout,
+        phone_layout=phone,
+        narrow_below=NARROW_BELOW,
+        min_text_px=MIN_TEXT_PX,
     )
 
 
@@ -454,12 +389,9 @@ def write_bundle(static_dir: Path) -> Path:
     return target
 
 
-def data_table(frame: pd.DataFrame, caption: str) -> str:
+def data_table(frame: pd.DataFrame, caption: str) -> Markup:
     """The chart's data as a table beside it (collapsed), for screen readers and for checking."""
-    return (
-        f'<details class="ics-data-table"><summary>Data table: {html.escape(caption)}</summary>'
-        f"{table_html(frame, caption)}</details>"
-    )
+    return render("chart_data_table.html", caption=caption, table=table_html(frame, caption))
 
 
 # --- Downloads: every chart as PNG and SVG (drawn at build time by vl-convert) and its data ---
@@ -496,16 +428,11 @@ def write_downloads(spec: dict, data: pd.DataFrame, directory: Path, stem: str) 
     return names
 
 
-def downloads_html(names: dict[str, str], prefix: str, anchor: str, title: str, cite_as: str, page: str) -> str:
+def downloads_html(names: dict[str, str], prefix: str, anchor: str, title: str, cite_as: str, page: str) -> Markup:
     """Links to a chart's PNG, SVG and CSV, a permalink and a line saying how to cite it."""
     base = f"{prefix}_static/{FIGURES_DIR}/"
-    links = " · ".join(
-        f'<a href="{html.escape(base + names[kind])}" download>{label}</a>'
+    links = [
+        {"href": base + names[kind], "label": label}
         for kind, label in (("png", "PNG image"), ("svg", "SVG image"), ("csv", "Data (CSV)"))
-    )
-    return (
-        f'<div class="ics-figure-tools" id="{html.escape(anchor)}">'
-        f'<p class="ics-downloads">Download: {links} · <a href="#{html.escape(anchor)}">Permalink</a></p>'
-        f'<p class="ics-cite-figure">Cite this figure: {html.escape(cite_as)}, “{html.escape(title)}”, '
-        f'<span class="ics-figure-url">{html.escape(page)}#{html.escape(anchor)}</span>.</p></div>'
-    )
+    ]
+    return render("figure_tools.html", links=links, anchor=anchor, title=title, cite_as=cite_as, page=page)

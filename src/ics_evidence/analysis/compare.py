@@ -1,39 +1,55 @@
 """The compare page (notebooks/compare.md): every system side by side, with a chooser of two.
 
-Cells are HTML in which every data value is escaped and every link is built from an id the
-schema confines to ``[a-z0-9-]``, so no data text can become markup.
+Cells are HTML: data text escaped (``markupsafe.escape``) or rendered by the templates
+``compare_figure.html``, ``compare_list.html`` and ``compare_system.html``, the page by
+``compare_table.html``; every link is built from an id checked against the schema's
+``[a-z0-9-]`` pattern, so no data text can become markup.
 """
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
+from markupsafe import Markup, escape
 
 from ics_evidence.analysis.figures import figure_text, result_text
 from ics_evidence.analysis.report import origin_of
-from ics_evidence.analysis.text import blank, checked_id, escaped, who_leads
+from ics_evidence.analysis.tables import MISSING
+from ics_evidence.analysis.text import as_text, blank, checked_id, who_leads
+from ics_evidence.templating import render
 
 COMPARE_MEASURES = ("population", "area_sq_miles", "nhs_budget_gbp_bn", "nhs_trusts", "primary_care_networks",
                     "place_partnerships", "upper_tier_local_authorities", "oversight_segment")  # fmt: skip
 
 
-def compare_rows(tables: dict[str, pd.DataFrame], prefix: str = "") -> tuple[list[str], list[str], list[list[str]]]:
-    """All systems side by side: (system ids, header cells, rows of escaped HTML cells, the
-    first cell of each row being its label)."""
+def _text_cell(value) -> Markup:
+    """A data value as the HTML of a cell: its text escaped, '' when the data hold none."""
+    # Plain text needs no template (as analysis.tables.format_value): escaping it makes it a
+    # fragment that compare_table.html nests as it nests the rendered ones.
+    return escape(as_text(value))
+
+
+def compare_rows(
+    tables: dict[str, pd.DataFrame], prefix: str = ""
+) -> tuple[list[str], list[Markup], list[list[Markup]]]:
+    """All systems side by side: (system ids, header cells, rows of HTML cells, the first cell
+    of each row being its label)."""
     systems = tables["systems"]
     ids = [checked_id(s) for s in systems["system_id"]]
-    header = [f'<a href="{prefix}systems/{s}.html">{escaped(n)}</a>' for s, n in zip(ids, systems["name"], strict=True)]
-    rows: list[list[str]] = []
+    header = [
+        render("compare_system.html", prefix=prefix, system_id=s, name=as_text(n))
+        for s, n in zip(ids, systems["name"], strict=True)
+    ]
+    rows: list[list[Markup]] = []
 
-    def add(label: str, values: dict[str, str]) -> None:
-        rows.append([escaped(label), *(values.get(s) or '<span class="ics-missing">not reported</span>' for s in ids)])
+    def add(label: str, values: dict[str, Markup]) -> None:
+        rows.append([_text_cell(label), *(values.get(s) or MISSING for s in ids)])
 
-    add("Title, as its source words it", dict(zip(ids, (escaped(x) for x in systems["case_study_title"]), strict=True)))
+    titles = (_text_cell(x) for x in systems["case_study_title"])
+    add("Title, as its source words it", dict(zip(ids, titles, strict=True)))
     if "evidence_origin" in systems.columns and "sources" in tables:
         rows_by_id = zip(ids, systems.iterrows(), strict=True)
-        add("Evidence from", {s: escaped(origin_of(row, tables["sources"])) for s, (_, row) in rows_by_id})
-    add("Who leads", {s: escaped(who_leads(row)) for s, (_, row) in zip(ids, systems.iterrows(), strict=True)})
+        add("Evidence from", {s: _text_cell(origin_of(row, tables["sources"])) for s, (_, row) in rows_by_id})
+    add("Who leads", {s: _text_cell(who_leads(row)) for s, (_, row) in zip(ids, systems.iterrows(), strict=True)})
 
     figures = tables["system_figures"]
     figures = figures[figures["is_reference"]]
@@ -44,7 +60,7 @@ def compare_rows(tables: dict[str, pd.DataFrame], prefix: str = "") -> tuple[lis
         own = figures[figures["measure_id"] == measure_id]
         unit = measures.loc[measure_id, "unit"]
         values = {
-            r.system_id: f'<span title="{escaped(r.quote)}">{escaped(figure_text(r, unit))}</span>'
+            r.system_id: render("compare_figure.html", quote=as_text(r.quote), text=as_text(figure_text(r, unit)))
             for r in own.itertuples(index=False)
         }
         add(str(measures.loc[measure_id, "label"]), values)
@@ -83,49 +99,27 @@ def compare_rows(tables: dict[str, pd.DataFrame], prefix: str = "") -> tuple[lis
     return ids, header, rows
 
 
-def _list(items) -> str:
-    items = [x for x in items if not blank(x)]
+def _list(items) -> Markup:
+    items = [as_text(x) for x in items if not blank(x)]
     if not items:
-        return ""
-    return "<ul>" + "".join(f"<li>{escaped(x)}</li>" for x in items) + "</ul>"
+        return Markup()
+    return render("compare_list.html", items=items)
 
 
-def compare_html(tables: dict[str, pd.DataFrame], prefix: str = "") -> str:
+def compare_html(tables: dict[str, pd.DataFrame], prefix: str = "") -> Markup:
     """The chooser (two selects in a GET form, so the URL keeps the choice) and the table of all
     systems; ``ics-reader.js`` shows only the chosen two when JavaScript runs."""
     ids, header, rows = compare_rows(tables, prefix)
-    names = list(tables["systems"]["name"])
+    names = [as_text(n) for n in tables["systems"]["name"]]
     first, second = (ids + ids)[0], (ids + ids)[1]
-
-    def select(name: str, label: str, chosen: str) -> str:
-        options = "".join(
-            f'<option value="{s}"{" selected" if s == chosen else ""}>{escaped(n)}</option>'
-            for s, n in zip(ids, names, strict=True)
-        )
-        return (
-            f'<label for="ics-compare-{name}">{label}</label>'
-            f'<select id="ics-compare-{name}" name="{name}">{options}</select>'
-        )
-
-    form = (
-        '<form class="ics-compare-form" method="get" action="" hidden>'
-        f"{select('a', 'First system', first)}{select('b', 'Second system', second)}"
-        '<button type="submit">Compare</button>'
-        '<p class="ics-compare-link" aria-live="polite"></p></form>'
+    return render(
+        "compare_table.html",
+        systems=[{"id": s, "name": n, "header": h} for s, n, h in zip(ids, names, header, strict=True)],
+        first=first,
+        second=second,
+        caption="The systems side by side: figures as the sources state them, themes, methods, partners and results",
+        rows=[
+            {"label": row[0], "cells": [{"system": s, "html": c} for s, c in zip(ids, row[1:], strict=True)]}
+            for row in rows
+        ],
     )
-    head = '<th scope="col">What the sources say</th>' + "".join(
-        f'<th scope="col" data-system="{s}">{h}</th>' for s, h in zip(ids, header, strict=True)
-    )
-    body = "".join(
-        f'<tr><th scope="row">{row[0]}</th>'
-        + "".join(f'<td data-system="{s}">{cell}</td>' for s, cell in zip(ids, row[1:], strict=True))
-        + "</tr>"
-        for row in rows
-    )
-    caption = "The systems side by side: figures as the sources state them, themes, methods, partners and results"
-    table = (
-        f'<div class="ics-table-wrap" role="region" tabindex="0" aria-label="{html.escape(caption)}">'
-        f'<table class="table ics-table ics-compare-table"><caption>{html.escape(caption)}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
-    )
-    return f'<div class="ics-compare">{form}{table}</div>'

@@ -1,18 +1,20 @@
 """The explore page (notebooks/explore.md): every improvement example and lesson in one
 filterable table, with the whole table for readers without JavaScript.
 
-Cells are HTML in which every data value is escaped and every link is built from an id the
-schema confines to ``[a-z0-9-]``, so no data text can become markup.
+Cells are HTML: data text escaped (``markupsafe.escape``) or rendered by the templates
+``explore_item.html`` and ``explore_labels.html``, the no-JavaScript table by
+``explore_table.html``; every link is built from an id checked against the schema's
+``[a-z0-9-]`` pattern, so no data text can become markup.
 """
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
+from markupsafe import Markup, escape
 
 from ics_evidence.analysis.codebook import EXAMPLE_LEVELS, KIND_LABELS
-from ics_evidence.analysis.text import blank, checked_id, escaped, speaker_of
+from ics_evidence.analysis.text import as_text, blank, checked_id, speaker_of
+from ics_evidence.templating import render
 
 ACROSS = "Across the systems"
 
@@ -44,48 +46,46 @@ def explore_items(tables: dict[str, pd.DataFrame], prefix: str = "") -> pd.DataF
     )
 
     def system_name(system_id) -> str:
-        return escaped(ACROSS if blank(system_id) else names.get(system_id, system_id))
+        return as_text(ACROSS if blank(system_id) else names.get(system_id, system_id))
 
-    def see(system_id, lesson_id=None) -> str:
-        if blank(system_id):
-            return (
-                f'<a href="{prefix}recommendations.html#lesson-{checked_id(lesson_id)}">What the report recommends</a>'
-            )
-        return f'<a href="{prefix}systems/{checked_id(system_id)}.html">{system_name(system_id)} profile</a>'
-
-    def evidence(row) -> str:
-        return f"“{escaped(row.quote)}” ({escaped(sources.get(row.source_id, row.source_id))}: {escaped(row.section)})"
-
-    def item(row, title, link) -> str:
-        """The item's title and summary, its evidence collapsed, and where to read more."""
-        heading = f"<strong>{escaped(title)}</strong>. " if not blank(title) else ""
-        if speaker_of(row):
-            heading = f"<strong>The view of {escaped(speaker_of(row))}</strong>: "
-        return (
-            f"{heading}{escaped(row.summary)}"
-            f'<details class="ics-evidence"><summary>Evidence</summary>{evidence(row)}</details>'
-            f'<span class="ics-see">See: {link}</span>'
+    def item(row, title, lesson_id=None) -> Markup:
+        """The item's title and summary, its evidence collapsed, and where to read more: the
+        system's profile, or for a lesson across the systems the lesson on the recommendations page."""
+        across = blank(row.system_id)
+        return render(
+            "explore_item.html",
+            prefix=prefix,
+            speaker=speaker_of(row),
+            title=as_text(title),
+            summary=as_text(row.summary),
+            quote=as_text(row.quote),
+            source=as_text(sources.get(row.source_id, row.source_id)),
+            section=as_text(row.section),
+            lesson_id=checked_id(lesson_id) if across else None,
+            system_id=None if across else checked_id(row.system_id),
+            system=system_name(row.system_id),
         )
+
+    def labels(values) -> Markup:
+        return render("explore_labels.html", labels=[as_text(x) for x in values], separator=THEME_SEPARATOR)
 
     rows = []
     for row in tables["improvement_examples"].itertuples(index=False):
-        labels = [themes.get(t, t) for t in example_themes.get(row.example_id, [])]
-        care = [escaped(care_labels.get(c, c)) for c in example_care.get(row.example_id, [])]
         rows.append({
-            "What": "Example",
-            "System": system_name(row.system_id),
-            "Item": item(row, row.title, see(row.system_id)),
-            "Themes": THEME_SEPARATOR.join(escaped(x) for x in labels),
-            "Care areas": THEME_SEPARATOR.join(care),
-            "Level": escaped(EXAMPLE_LEVELS.get(row.level, row.level)),
-            "Method": "" if blank(row.method_id) else escaped(methods.get(row.method_id, row.method_id)),
+            "What": escape("Example"),
+            "System": escape(system_name(row.system_id)),
+            "Item": item(row, row.title),
+            "Themes": labels(themes.get(t, t) for t in example_themes.get(row.example_id, [])),
+            "Care areas": labels(care_labels.get(c, c) for c in example_care.get(row.example_id, [])),
+            "Level": escape(as_text(EXAMPLE_LEVELS.get(row.level, row.level))),
+            "Method": "" if blank(row.method_id) else escape(as_text(methods.get(row.method_id, row.method_id))),
         })  # fmt: skip
     for row in tables["lessons"].itertuples(index=False):
         rows.append({
-            "What": escaped(KIND_LABELS.get(row.kind, row.kind)),
-            "System": system_name(row.system_id),
-            "Item": item(row, None, see(row.system_id, row.lesson_id)),
-            "Themes": "" if blank(row.theme_id) else escaped(themes.get(row.theme_id, row.theme_id)),
+            "What": escape(as_text(KIND_LABELS.get(row.kind, row.kind))),
+            "System": escape(system_name(row.system_id)),
+            "Item": item(row, None, row.lesson_id),
+            "Themes": "" if blank(row.theme_id) else escape(as_text(themes.get(row.theme_id, row.theme_id))),
             "Care areas": "",
             "Level": "",  # a level belongs to improvement work, not to a lesson
             "Method": "",
@@ -93,16 +93,16 @@ def explore_items(tables: dict[str, pd.DataFrame], prefix: str = "") -> pd.DataF
     return pd.DataFrame(rows, columns=EXPLORE_COLUMNS)
 
 
-def plain_table_html(frame: pd.DataFrame, caption: str, table_id: str) -> str:
-    """``frame``'s cells, already escaped HTML, in an accessible table (the no-JavaScript view)."""
-    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in frame.columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in frame.itertuples(index=False)
-    )
-    return (
-        f'<div class="ics-table-wrap" role="region" tabindex="0" aria-label="{html.escape(caption)}">'
-        f'<table class="table ics-table" id="{checked_id(table_id)}"><caption>{html.escape(caption)}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+def plain_table_html(frame: pd.DataFrame, caption: str, table_id: str) -> Markup:
+    """``frame``'s cells in an accessible table (the no-JavaScript view): a cell that is HTML
+    (:class:`markupsafe.Markup`, as :func:`explore_items` makes every one) as it is, any other
+    text escaped."""
+    return render(
+        "explore_table.html",
+        caption=caption,
+        table_id=checked_id(table_id),
+        columns=[str(c) for c in frame.columns],
+        rows=[list(row) for row in frame.itertuples(index=False)],
     )
 
 
@@ -111,11 +111,12 @@ EXPLORE_PANES = ("What", "System", "Themes", "Care areas", "Level", "Method")
 
 
 # A cell of several themes is split into one filter option per theme. The separator is markup
-# that escaped data text cannot contain.
-THEME_SEPARATOR = "<br>"
+# that escaped data text cannot contain (a template, as every fragment is).
+THEME_SEPARATOR = render("explore_separator.html")
 
 
-_SPLIT_THEMES = "function (data, type) { return type === 'sp' ? data.split('<br>') : data; }"
+# The separator is fixed markup without a quote or backslash, so it sits in a JavaScript string as it is.
+_SPLIT_THEMES = f"function (data, type) {{ return type === 'sp' ? data.split('{THEME_SEPARATOR}') : data; }}"
 
 
 def explore_table_html(items: pd.DataFrame, caption: str) -> str:
@@ -164,8 +165,10 @@ def show_explore(items: pd.DataFrame, caption: str) -> None:
     display(HTML(explore_html(items, caption)))
 
 
-def explore_html(items: pd.DataFrame, caption: str) -> str:
+def explore_html(items: pd.DataFrame, caption: str) -> Markup:
     """The interactive table, and for readers without JavaScript the whole table, accessible
     (a caption, column headers), in ``<noscript>``; the stylesheet hides itables' partial preview."""
     plain = plain_table_html(items, caption, "ics-explore-plain")
-    return f"{explore_table_html(items, caption)}<noscript>{plain}</noscript>"
+    # itables' own markup, trusted as HTML: the data in it are explore_items' escaped cells.
+    interactive = Markup(explore_table_html(items, caption))
+    return render("explore.html", interactive=interactive, plain=plain)

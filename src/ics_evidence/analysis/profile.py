@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import altair as alt
 import pandas as pd
+from markupsafe import Markup
 
 from ics_evidence.analysis import charts, scale
 from ics_evidence.analysis.codebook import EXAMPLE_LEVELS
@@ -24,7 +25,8 @@ from ics_evidence.analysis.figures import (
     stated_figures,
 )
 from ics_evidence.analysis.stated import NO_NUMBER, as_stated
-from ics_evidence.analysis.text import blank, escaped, people
+from ics_evidence.analysis.text import as_text, blank, people
+from ics_evidence.templating import render
 
 
 def system_row(tables: dict[str, pd.DataFrame], system_id: str) -> pd.Series:
@@ -205,7 +207,7 @@ GLANCE_MEASURES = ("population", "nhs_budget_gbp_bn", "nhs_trusts", "place_partn
                    "upper_tier_local_authorities")  # fmt: skip
 
 
-def at_a_glance_html(tables: dict[str, pd.DataFrame], system_id: str) -> str:
+def at_a_glance_html(tables: dict[str, pd.DataFrame], system_id: str) -> Markup:
     """Who leads the system and its key figures as people write them, hedges kept ("around
     1.1 million", "£1.6bn"), then each quotation they come from once, collapsed."""
     system = tables["systems"].set_index("system_id").loc[system_id]
@@ -215,25 +217,20 @@ def at_a_glance_html(tables: dict[str, pd.DataFrame], system_id: str) -> str:
     figures = figures[(figures["system_id"] == system_id) & figures["is_reference"]]
     items, quotes = [], {}
     for term, text, quote in people(system):
-        items.append((term, escaped(text)))
+        items.append({"term": as_text(term), "text": as_text(text)})
         quotes.setdefault(quote, (system["source_id"], system["section"]))
     for measure_id in GLANCE_MEASURES:
         row = figures[figures["measure_id"] == measure_id]
         if not len(row) or measure_id not in measures.index:
             continue
         row = next(row.itertuples(index=False))
-        items.append((measures.loc[measure_id, "label"], escaped(figure_text(row, measures.loc[measure_id, "unit"]))))
+        label, unit = measures.loc[measure_id, "label"], measures.loc[measure_id, "unit"]
+        items.append({"term": as_text(label), "text": as_text(figure_text(row, unit))})
         row = row._asdict()
         quotes.setdefault(row["quote"], (row["source_id"], row["section"]))
-    if not items:
-        return '<p class="ics-glance">The sources give no key figures for this system.</p>'
-    terms = "".join(f"<div><dt>{escaped(term)}</dt><dd>{text}</dd></div>" for term, text in items)
-    evidence = "".join(
-        f"<li>“{escaped(quote)}” ({escaped(sources.get(source, source))}: {escaped(section)})</li>"
+    evidence = [
+        {"quote": as_text(quote), "source": as_text(sources.get(source, source)), "section": as_text(section)}
         for quote, (source, section) in quotes.items()
         if not blank(quote)
-    )
-    return (
-        f'<dl class="ics-glance">{terms}</dl>'
-        f'<details class="ics-evidence"><summary>Evidence for these figures</summary><ul>{evidence}</ul></details>'
-    )
+    ]
+    return render("profile_glance.html", items=items, evidence=evidence)

@@ -2,8 +2,10 @@
 lessons grouped by the part of the report they come from, the Where-next priorities, the
 recommendations by addressee and the systems that bear each lesson out.
 
-HTML in which every data value is escaped and every link is built from an id the schema
-confines to ``[a-z0-9-]``, so no data text can become markup.
+The HTML is the templates ``recommendation_lesson.html``, ``recommendation_lessons.html`` and
+``recommendation_audiences.html``, which escape every data value; every link and HTML id is
+built from an id checked against the schema's ``[a-z0-9-]`` pattern, so no data text can become
+markup.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ import re
 from dataclasses import dataclass, field
 
 import pandas as pd
+from markupsafe import Markup
 
 from ics_evidence.analysis.codebook import KIND_LABELS
-from ics_evidence.analysis.text import blank, checked_id, escaped, speaker_of
+from ics_evidence.analysis.text import as_text, blank, checked_id, speaker_of
+from ics_evidence.templating import render
 
 # The report's parts that hold cross-system lessons, in the report's order of argument. A
 # lesson whose section matches none goes to "elsewhere", so every lesson lands in one group.
@@ -105,71 +109,61 @@ def bearings(cross: pd.DataFrame, lessons: pd.DataFrame, coding: pd.DataFrame, s
     return result
 
 
-def _system_links(ids: list[str], names: dict[str, str], prefix: str) -> str:
-    return ", ".join(f'<a href="{prefix}systems/{checked_id(s)}.html">{escaped(names.get(s, s))}</a>' for s in ids)
+def _systems(ids: list[str], names: dict[str, str]) -> list[dict[str, str]]:
+    return [{"id": checked_id(s), "name": as_text(names.get(s, s))} for s in ids]
 
 
 def lesson_html(row, *, sources: dict[str, str], themes: dict[str, str], names: dict[str, str],
-                bearing: Bearing | None, addressees: list[str] = (), prefix: str = "") -> str:  # fmt: skip
+                bearing: Bearing | None, addressees: list[str] = (), prefix: str = "") -> Markup:  # fmt: skip
     """One cross-system lesson as an article: its summary, kind and theme, whom it addresses,
     the systems that bear it out, and its evidence collapsed."""
-    lesson_id = checked_id(row.lesson_id)
-    facts = [
-        f'<span class="ics-kind ics-kind-{checked_id(row.kind)}">{escaped(KIND_LABELS.get(row.kind, row.kind))}</span>'
-    ]
-    if not blank(row.theme_id):
-        facts.append(
-            f'theme: <a href="{prefix}analyses/themes.html">{escaped(themes.get(row.theme_id, row.theme_id))}</a>'
-        )
-    if addressees:
-        facts.append("addressed to: " + "; ".join(escaped(a) for a in addressees))
-    speaker = speaker_of(row)
-    if speaker:
-        facts.append(f"the view of {escaped(speaker)}, as the report quotes it")
-    parts = [f'<article class="ics-lesson" id="lesson-{lesson_id}">', f"<p>{escaped(row.summary)}</p>",
-             f'<p class="ics-lesson-facts">{" · ".join(facts)}</p>']  # fmt: skip
-    if bearing and (bearing.central or bearing.own_lessons):
-        lines = []
-        if bearing.central:
-            lines.append(f"<li>Central to the approach of {_system_links(bearing.central, names, prefix)}</li>")
-        if bearing.own_lessons:
-            lines.append(f"<li>Reported on the same theme by {_system_links(bearing.own_lessons, names, prefix)}</li>")
-        parts.append(f'<ul class="ics-bearing" aria-label="Systems that bear this out">{"".join(lines)}</ul>')
-    source = sources.get(row.source_id, row.source_id)
-    parts.append(
-        "<details><summary>Evidence</summary>"
-        f"<blockquote><p>{escaped(row.quote)}</p></blockquote>"
-        f"<p>{escaped(source)}, {escaped(row.section)}</p></details>"
+    bearing = bearing or Bearing()
+    return render(
+        "recommendation_lesson.html",
+        prefix=prefix,
+        lesson_id=checked_id(row.lesson_id),
+        summary=as_text(row.summary),
+        kind_id=checked_id(row.kind),
+        kind=as_text(KIND_LABELS.get(row.kind, row.kind)),
+        theme=None if blank(row.theme_id) else as_text(themes.get(row.theme_id, row.theme_id)),
+        addressees=[as_text(a) for a in addressees],
+        speaker=speaker_of(row),
+        central=_systems(bearing.central, names),
+        own_lessons=_systems(bearing.own_lessons, names),
+        quote=as_text(row.quote),
+        source=as_text(sources.get(row.source_id, row.source_id)),
+        section=as_text(row.section),
     )
-    parts.append("</article>")
-    return "".join(parts)
 
 
-def lesson_list_html(rows: pd.DataFrame, context: dict, heading: str | None = None, level: int = 3) -> str:
+def lesson_list_html(rows: pd.DataFrame, context: dict, heading: str | None = None, level: int = 3) -> Markup:
     """A group of lessons, with an optional heading (data text, escaped)."""
-    out = [f"<h{level}>{escaped(heading)}</h{level}>"] if heading else []
-    for row in rows.itertuples(index=False):
-        out.append(
-            lesson_html(
-                row,
-                addressees=context["addressees"].get(row.lesson_id, []),
-                bearing=context["bearings"].get(row.lesson_id),
-                **context["lookups"],
-            )
+    lessons = [
+        lesson_html(
+            row,
+            addressees=context["addressees"].get(row.lesson_id, []),
+            bearing=context["bearings"].get(row.lesson_id),
+            **context["lookups"],
         )
-    return f'<div class="ics-lessons">{"".join(out)}</div>'
+        for row in rows.itertuples(index=False)
+    ]
+    # int(): the level is written into the tag's name, so it must be a number.
+    return render("recommendation_lessons.html", heading=heading, level=int(level), lessons=lessons)
 
 
-def audience_index_html(groups: list[tuple[str, pd.DataFrame]]) -> str:
+def audience_index_html(groups: list[tuple[str, pd.DataFrame]]) -> Markup:
     """Whom the recommendations address: each addressee with links to its recommendations."""
-    out = []
-    for label, rows in groups:
-        items = "".join(
-            f'<li><a href="#lesson-{checked_id(r.lesson_id)}">{escaped(r.summary)}</a></li>'
-            for r in rows.itertuples(index=False)
-        )
-        out.append(f"<h3>{escaped(label)}</h3><ul>{items}</ul>")
-    return f'<div class="ics-audiences">{"".join(out)}</div>'
+    shown = [
+        {
+            "label": as_text(label),
+            "items": [
+                {"lesson_id": checked_id(r.lesson_id), "summary": as_text(r.summary)}
+                for r in rows.itertuples(index=False)
+            ],
+        }
+        for label, rows in groups
+    ]
+    return render("recommendation_audiences.html", groups=shown)
 
 
 def recommendation_context(tables: dict[str, pd.DataFrame], prefix: str = "") -> dict:

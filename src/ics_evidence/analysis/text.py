@@ -1,9 +1,8 @@
-"""Text the reader's pages share: escaped data text, ids checked before they enter a link or
-an HTML id, and people named with the roles the sources give them."""
+"""Text the reader's pages share: data values as text for a template to escape, ids checked
+before they enter a link or an HTML id, and people named with the roles the sources give them."""
 
 from __future__ import annotations
 
-import html
 import re
 
 import pandas as pd
@@ -19,10 +18,12 @@ def checked_id(value: str) -> str:
     return value
 
 
-def escaped(value) -> str:
+def as_text(value) -> str:
+    """A data value as a template is given it: its text, or '' when the data hold none (a
+    template would otherwise show a missing value as "nan"). The template escapes it."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
-    return html.escape(str(value))
+    return str(value)
 
 
 def blank(value) -> bool:
