@@ -34,6 +34,7 @@ def pytest_configure(config):
         # need the interpreter's own handler, as in a build started from a terminal.
         signal.signal(signal.SIGINT, signal.default_int_handler)
     config.stash[_CHECKOUT] = checkout_guard.snapshot(PROJECT.root)
+    config.pluginmanager.register(_LongestFirst(), "ics-longest-first")
 
 
 _CHECKOUT = pytest.StashKey[dict]()
@@ -95,11 +96,22 @@ SLOW_MODULES = {"test_notebooks.py"}
 LONGEST_FIRST = ("test_release.py", "test_browser.py", "test_hostile_data.py", "test_incremental.py")
 
 
-@pytest.hookimpl(trylast=True)  # after pytest-randomly has shuffled the order
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
+    # Before pytest's own hook deselects by marker (-m "not slow"): a mark added after it, in the
+    # ordering hook below, let `make check` run every book build and browser test.
     for item in items:
         if item.path.name in SLOW_MODULES or item.get_closest_marker("book"):
             item.add_marker(pytest.mark.slow)
+
+
+class _LongestFirst:
+    @pytest.hookimpl(trylast=True)  # after pytest-randomly has shuffled the order
+    def pytest_collection_modifyitems(self, items):
+        _longest_first(items)
+
+
+def _longest_first(items) -> None:
     rank = {name: index for index, name in enumerate(LONGEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest keep their order
 
