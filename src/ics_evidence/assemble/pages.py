@@ -89,10 +89,11 @@ def generate_pages(project: Project, data_dir: Path | None = None, *, sources_ch
         dictionary = UNCHECKED_NOTE + dictionary
     write_atomic(generated_dir / "data-dictionary.md", dictionary)
     write_atomic(generated_dir / "quote-share.md", quote_share_markdown(data_dir, project.sources_dir))
-    messages = [row.raw for row in tables.get("report_messages", [])]
-    write_atomic(generated_dir / REPORT_MESSAGES, report_messages_markdown(messages, book_pages(project.root)))
     # The edition pages first: a malformed releases.yml is reported before anything reads the book.
     write_edition_pages(generated_dir, project.root, data_dir)
+    # The front page's messages link to the book's pages, so they come after the edition pages.
+    messages = [row.raw for row in tables.get("report_messages", [])]
+    write_atomic(generated_dir / REPORT_MESSAGES, report_messages_markdown(messages, book_pages(project.root)))
     write_downloads(data_dir, generated_dir, package, claims_csv(project.root, data_dir))
     charts.write_bundle(project.static_dir)
 
