@@ -206,6 +206,20 @@ CATALOGUE: tuple[Mutant, ...] = (
        "Makefile", "override SUMMARY := $(value SUMMARY)", "override SUMMARY := $(SUMMARY)",
        "tests/test_untrusted_make_arguments.py::test_make_release_passes_version_and_summary_byte_for_byte",
        "tests/test_untrusted_make_arguments.py::test_make_dry_run_runs_nothing_from_the_arguments"),
+    _m("report-messages-escape", "the front page's report messages reach its Markdown as literal text",
+       f"{SRC}/assemble/pages.py",
+       "f\"- **{title}.** {text(row['message'])}\",", "f\"- **{title}.** {row['message']}\",",
+       "tests/test_report_messages.py::test_data_text_reaches_the_markdown_as_literal_text"),
+    _m("report-messages-page-target", "a report message's evidence page becomes a {doc} link only if it is a book page",
+       f"{SRC}/assemble/pages.py",
+       "if not _PAGE_NAME.fullmatch(target) or (pages is not None and target not in pages):", "if False:",
+       "tests/test_report_messages.py::test_an_evidence_page_that_is_not_a_page_of_the_book_is_refused"),
+    _m("report-messages-own-words", "validator: a report message may not copy a run of its source's words",
+       f"{SRC}/data/report_messages.py", "            if run is not None:\n", "            if False:\n",
+       "tests/test_report_messages.py::test_a_message_that_copies_the_report_is_refused"),
+    _m("report-messages-page-stated", "validator: a report message's page is the one its source's contents give",
+       f"{SRC}/data/report_messages.py", "if page is not None and listed != page:", "if False:",
+       "tests/test_report_messages.py::test_a_page_the_contents_do_not_give_is_refused"),
 )  # fmt: skip
 
 # A mutant's tests are stopped after this long (a broken lock could let a test start a build).

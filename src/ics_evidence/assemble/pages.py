@@ -1,7 +1,7 @@
 """Pages computed from the data package and the edition rather than executed notebooks:
-the data dictionary, the downloads page (and the package as one zip), How-to-cite, Versions
-and What-changed. Each is written only when its content changed, so Sphinx rebuilds only
-the pages that include it.
+the data dictionary, the downloads page (and the package as one zip), the report's main
+messages on the front page, How-to-cite, Versions and What-changed. Each is written only when
+its content changed, so Sphinx rebuilds only the pages that include it.
 """
 
 from __future__ import annotations
@@ -41,12 +41,17 @@ from ics_evidence.data.load import read_typed
 from ics_evidence.data.schema import read_package
 from ics_evidence.data.validate import read_tables
 from ics_evidence.files import regular_file
+from ics_evidence.manifest import Manifest
 from ics_evidence.project import DESCRIPTOR, Project
 from ics_evidence.templating import render
 
 CHANGES_DETAIL = "changes-detail.md"  # every changed cell: the release notes' list
 STATEMENTS_CHANGED = "statements-changed.md"  # the book's statements that changed: the release notes' list
 REVISIONS = "revisions.json"  # system id → notices of values revised since the earlier edition
+REPORT_MESSAGES = "report-messages.md"  # the report's main messages, included by the front page
+# A page of the book as a {doc} target: the descriptor's pattern for evidence_page, checked
+# again here, since the target is written into the page outside the text escaping.
+_PAGE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*")
 
 
 def write_atomic(path: Path, content: str) -> bool:
@@ -86,8 +91,52 @@ def generate_pages(project: Project, data_dir: Path | None = None, *, sources_ch
     write_atomic(generated_dir / "quote-share.md", quote_share_markdown(data_dir, project.sources_dir))
     # The edition pages first: a malformed releases.yml is reported before anything reads the book.
     write_edition_pages(generated_dir, project.root, data_dir)
+    # The front page's messages link to the book's pages, so they come after the edition pages.
+    messages = [row.raw for row in tables.get("report_messages", [])]
+    write_atomic(generated_dir / REPORT_MESSAGES, report_messages_markdown(messages, book_pages(project.root)))
     write_downloads(data_dir, generated_dir, package, claims_csv(project.root, data_dir))
     charts.write_bundle(project.static_dir)
+
+
+def book_pages(root: Path) -> set[str]:
+    """The book's pages a data row may link to, as {doc} names relative to book/: the narrative
+    pages (book/*.md) and the chapters the manifest executes (``analyses/themes``)."""
+    pages = {path.stem for path in (root / "book").glob("*.md")}
+    manifest = Manifest.read(root / "notebooks" / "pipeline.yml")
+    for entry in manifest.notebooks:
+        if entry.for_each is None:
+            pages.add(Path(entry.output).relative_to("book").with_suffix("").as_posix())
+    return pages
+
+
+def report_messages_markdown(rows: list[dict[str, str]], pages: set[str] | None = None) -> str:
+    """The report's main messages (``report_messages`` rows, raw cells) as a Markdown list: each
+    message's title and text, the report's section that makes it (with the page the report's
+    contents give for its part) and a link to the page of this edition with the evidence.
+
+    Every cell reaches the page as literal text (:func:`markdown.text`); the evidence page is
+    the one value written as markup, a {doc} target, so it must be a page name and, when
+    ``pages`` is given, one of the book's pages (:func:`book_pages`)."""
+    lines = ["<!-- Generated from data/report_messages.csv by ics_evidence.assemble.pages. Do not edit. -->", ""]
+    for row in rows:
+        target = row["evidence_page"]
+        if not _PAGE_NAME.fullmatch(target) or (pages is not None and target not in pages):
+            raise ValueError(
+                f"report_messages {text(row['message_id'])}: evidence_page {target!r} is not a page of the book"
+            )
+        parts = row["section"].split(" > ")
+        shown = [f"*{text(part)}*" for part in parts]
+        if row.get("page"):
+            shown[0] += f" (p. {text(row['page'])})"
+        title = text(row["title"].rstrip("."))
+        lines += [
+            f"- **{title}.** {text(row['message'])}",
+            f"  - In the report: {' › '.join(shown)}",
+            f"  - The evidence in this edition: {{doc}}`{target}`",
+        ]
+    if len(lines) == 2:
+        lines.append("No message of the report is recorded in this edition's data.")
+    return "\n".join(lines) + "\n"
 
 
 def quote_share_markdown(data_dir: Path, sources: Path) -> str:

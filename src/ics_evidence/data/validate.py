@@ -22,6 +22,7 @@ from ics_evidence.data.csvfiles import Problem, display_path, read_table
 from ics_evidence.data.evidence import QUOTE_MAX_WORDS, QUOTE_MIN_WORDS, SourceTexts, normalise, word_count
 from ics_evidence.data.numbers import states_value
 from ics_evidence.data.report_facts import check as check_report_facts
+from ics_evidence.data.report_messages import check as check_report_messages
 from ics_evidence.data.schema import DescriptorError, Field, Package, Resource, read_package
 from ics_evidence.data.sections import section_regions
 from ics_evidence.data.suggest import did_you_mean
@@ -730,4 +731,18 @@ def validate_package(
     _check_fields_against_quotes(package, tables, out)
     _check_quote_systems(package, tables, texts, out)
     _check_package_rules(package, tables, out)
+    _check_report_messages(package, tables, texts, out)
     return out.problems
+
+
+def _check_report_messages(package: Package, tables: dict[str, list[Row]], texts: SourceTexts, out: _Collector) -> None:
+    """The report's messages against their source's text: its contents' pages, its words."""
+    files = {row.raw["source_id"]: row.raw["file"] for row in tables.get("sources", [])}
+
+    def shown(name: str) -> str:
+        return display_path(package.directory / package.resource(name).path)
+
+    def lines_of(source: str) -> list[str] | None:
+        return texts.lines(files[source]) if source in files else None
+
+    check_report_messages(tables, shown, out.add, lines_of)
