@@ -36,6 +36,7 @@ def visit_at(browser, base: str, width: int, javascript: bool = True) -> Visit:
     visit.page.route("**/*", visit._route(local))
     visit.page.on("console", lambda message: message.type == "error" and visit.errors.append(message.text))
     visit.page.on("pageerror", lambda error: visit.errors.append(str(error)))
+    visit.page.on("dialog", visit._dialog)
     return visit
 
 
@@ -50,6 +51,10 @@ def visible_explore_rows(page) -> list[list[str]]:
     )
 
 
+FILTERED_TO = """(name) => Array.from(document.querySelectorAll('table#ics-explore tbody tr')).every(
+    tr => tr.cells.length > 1 && tr.cells[1].innerText === name)"""
+
+
 def test_explore_filters_by_system_and_searches_text_offline(site, browser):
     base, _ = site
     visit = visit_at(browser, base, 1280)
@@ -61,7 +66,7 @@ def test_explore_filters_by_system_and_searches_text_offline(site, browser):
     # Filter by system with the System pane: every row left is that system's.
     pane = visit.page.locator(".dtsp-searchPane", has=visit.page.locator("input[placeholder='System']"))
     pane.locator("span.dtsp-name", has_text=re.compile(r"^Dorset$")).first.click()
-    visit.page.wait_for_timeout(300)
+    visit.page.wait_for_function(FILTERED_TO, arg="Dorset")
     shown = visible_explore_rows(visit.page)
     assert shown and all(cells[1] == "Dorset" for cells in shown)
     visit.page.locator(".dtsp-clearAll").first.click()
@@ -69,12 +74,57 @@ def test_explore_filters_by_system_and_searches_text_offline(site, browser):
     example = rows("improvement_examples")[0]
     word = max(example["title"].split(), key=len)
     visit.page.get_by_label("Search:").fill(word)
-    visit.page.wait_for_timeout(300)
+    shows = "(title) => document.querySelector('table#ics-explore tbody').innerText.includes(title)"
+    visit.page.wait_for_function(shows, arg=example["title"])
     shown = visible_explore_rows(visit.page)
     assert shown and any(example["title"] in " ".join(cells) for cells in shown)
     assert len(shown) < min(total, 25)
     assert visit.foreign == [] and visit.errors == []
     visit.close()
+
+
+def test_explore_keeps_its_view_in_the_address_and_restores_it(site, browser):
+    base, _ = site
+    visit = visit_at(browser, base, 1280)
+    visit.page.goto(urljoin(base, "book/explore.html"), wait_until="load")
+    explore_ready(visit.page)
+    pane = visit.page.locator(".dtsp-searchPane", has=visit.page.locator("input[placeholder='System']"))
+    pane.locator("span.dtsp-name", has_text=re.compile(r"^Dorset$")).first.click()
+    visit.page.wait_for_function("() => new URLSearchParams(location.search).get('System') === 'Dorset'")
+    visit.page.get_by_label("Search:").fill("health")
+    visit.page.wait_for_function("() => new URLSearchParams(location.search).get('search') === 'health'")
+    shared = visit.page.url
+    visit.close()
+    # The address alone restores the view in a fresh browser: the pane's option chosen, the search filled in.
+    again = visit_at(browser, base, 1280)
+    again.page.goto(shared, wait_until="load")
+    explore_ready(again.page)
+    again.page.wait_for_function(FILTERED_TO, arg="Dorset")
+    assert again.page.get_by_label("Search:").input_value() == "health"
+    assert again.page.locator(".dtsp-searchPane tr.selected", has_text="Dorset").count() == 1
+    assert visible_explore_rows(again.page)
+    assert again.foreign == [] and again.errors == []
+    again.close()
+    # A value that is no option selects nothing and is never markup.
+    hostile = visit_at(browser, base, 1280)
+    hostile.page.goto(urljoin(base, "book/explore.html?System=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&search=%3Cb%3E"))
+    explore_ready(hostile.page)
+    assert hostile.page.locator(".dtsp-searchPane tr.selected").count() == 0
+    assert hostile.page.get_by_label("Search:").input_value() == "<b>"
+    assert hostile.dialogs == [] and hostile.foreign == [] and hostile.errors == []
+    hostile.close()
+
+
+def test_explore_panes_start_folded_on_a_phone_and_open_on_desktop(site, browser):
+    base, _ = site
+    for width, folded in ((390, True), (1280, False)):
+        visit = visit_at(browser, base, width)
+        visit.page.goto(urljoin(base, "book/explore.html"), wait_until="load")
+        visit.page.wait_for_selector("div.dtsp-searchPane", state="attached", timeout=20000)
+        bodies = visit.page.locator("div.dtsp-searchPane .dt-scroll, div.dtsp-searchPane .dataTables_scroll")
+        assert bodies.count() >= 6
+        assert all(body.is_hidden() == folded for body in bodies.all()), width
+        visit.close()
 
 
 PANE_ENTRIES_CUT = """() => Array.from(document.querySelectorAll('div.dtsp-searchPane td')).filter(td => {
@@ -89,6 +139,9 @@ def test_explore_filter_panes_show_whole_names_and_counts(site, browser, width):
     base, _ = site
     visit = visit_at(browser, base, width)
     visit.page.goto(urljoin(base, "book/explore.html"), wait_until="load")
+    visit.page.wait_for_selector("div.dtsp-searchPane td .dtsp-name", state="attached", timeout=20000)
+    if width < 700:  # the panes start folded on a phone: opened, every name is whole
+        visit.page.locator("button.dtsp-showAll").first.click()
     visit.page.wait_for_selector("div.dtsp-searchPane td .dtsp-name", timeout=20000)
     assert visit.page.locator("div.dtsp-searchPane td").count() > len(rows("systems"))
     assert visit.page.evaluate(PANE_ENTRIES_CUT) == []

@@ -273,3 +273,31 @@ def test_cli_status_says_why(project):
     assert PROFILE in result.stdout
     count = 1 + system_count(project)
     assert f"{count} of {count} notebooks would rerun" in result.stdout
+
+
+class _Papermill:
+    """papermill's execute_notebook, failing as a kernel that does not start, ``failures`` times."""
+
+    def __init__(self, failures: int, message: str = "Kernel didn't respond in 60 seconds"):
+        self.failures, self.message, self.calls = failures, message, 0
+
+    def execute_notebook(self, notebook, *args, **kwargs):
+        self.calls += 1
+        if self.calls <= self.failures:
+            raise RuntimeError(self.message)
+        return notebook
+
+
+def test_a_kernel_that_does_not_start_is_started_once_more(project):
+    job = jobs_of(project)[0]
+    papermill = _Papermill(failures=1)
+    assert execute._execute_with_a_kernel(papermill, nbformat.v4.new_notebook(), job) is not None
+    assert papermill.calls == 2
+
+
+@pytest.mark.parametrize(("failures", "message"), [(2, "Kernel died before replying to kernel_info"), (1, "other")])
+def test_a_second_failed_start_or_any_other_error_is_final(project, failures, message):
+    papermill = _Papermill(failures, message)
+    with pytest.raises(RuntimeError, match=message):
+        execute._execute_with_a_kernel(papermill, nbformat.v4.new_notebook(), jobs_of(project)[0])
+    assert papermill.calls == min(failures, execute.KERNEL_STARTS) if message != "other" else papermill.calls == 1

@@ -9,6 +9,8 @@ Cells are HTML: data text escaped (``markupsafe.escape``) or rendered by the tem
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 from markupsafe import Markup, escape
 
@@ -119,15 +121,45 @@ THEME_SEPARATOR = render("explore_separator.html")
 _SPLIT_THEMES = f"function (data, type) {{ return type === 'sp' ? data.split('{THEME_SEPARATOR}') : data; }}"
 
 
+# The view is kept in the page's address, so a filtered view can be shared: ?search= the search box's
+# text, then each pane's chosen options under the pane's column name (?System=Dorset&Level=place).
+# The table starts from the address (its panes' options preselected, its search filled in) and
+# writes it back after every change; it never reads or writes the browser's storage. A value in
+# the address only selects an option the pane has or fills the search box: it is never markup.
+SEARCH_PARAMETER = "search"  # not "q": Sphinx's search script runs a site search on any page given ?q=
+_ADDRESS = "new URLSearchParams(window.location.search)"
+_SAVE_TO_ADDRESS = """function (settings, data) {
+    var names = %s, query = new URLSearchParams();
+    if (data.search && data.search.search) query.set(%s, data.search.search);
+    ((data.searchPanes || {}).selectionList || []).forEach(function (chosen) {
+        if (names[chosen.column] === undefined) return;
+        (chosen.rows || []).forEach(function (value) { query.append(names[chosen.column], value); });
+    });
+    var address = (query.toString() ? "?" + query.toString() : window.location.pathname) + window.location.hash;
+    if (window.history && window.history.replaceState) window.history.replaceState(null, "", address);
+}"""
+# The panes' options to preselect, from the address: [{column, rows}] for each pane named in it.
+_PRESELECT = """(function (names) {
+    var address = new URLSearchParams(window.location.search);
+    return Object.keys(names).map(function (column) {
+        return {column: Number(column), rows: address.getAll(names[column])};
+    }).filter(function (chosen) { return chosen.rows.length > 0; });
+})(%s)"""
+# On a phone the panes start folded (each a one-line button), so the table is in the first screen.
+_PHONE = "window.matchMedia('(max-width: 700px)').matches"
+
+
 def explore_table_html(items: pd.DataFrame, caption: str) -> str:
     """The explore table as itables' offline DataTable (every row, no downsampling), filterable
     and searchable when scripts run. Without JavaScript, :func:`explore_html` shows the whole
     table instead (itables' own preview shows only its first page).
     Cells are escaped HTML from :func:`explore_items`, so ``allow_html`` adds no markup of the data's."""
-    from itables import JavascriptFunction, to_html_datatable
+    from itables import JavascriptCode, JavascriptFunction, to_html_datatable
 
     columns = list(items.columns)
-    panes = [columns.index(c) for c in EXPLORE_PANES]
+    # Our own constants (pane and parameter names) written as JavaScript literals.
+    names = json.dumps({str(columns.index(c)): c for c in EXPLORE_PANES})
+    save = JavascriptFunction(_SAVE_TO_ADDRESS % (names, json.dumps(SEARCH_PARAMETER)))
     split = [columns.index("Themes"), columns.index("Care areas")]
     return to_html_datatable(
         items,
@@ -143,14 +175,24 @@ def explore_table_html(items: pd.DataFrame, caption: str) -> str:
         display_logo_when_loading=False,
         maxBytes=0,
         layout={"top1": "searchPanes"},
-        searchPanes={"cascadePanes": True, "viewTotal": True, "initCollapsed": False, "layout": "columns-3"},
+        searchPanes={
+            "cascadePanes": True,
+            "viewTotal": True,
+            "initCollapsed": JavascriptCode(_PHONE),
+            "layout": "columns-3",
+            "preSelect": JavascriptCode(_PRESELECT % names),
+        },
+        search={"search": JavascriptCode(f"{_ADDRESS}.get({json.dumps(SEARCH_PARAMETER)}) || ''")},
+        stateSave=True,
+        stateSaveCallback=save,
+        stateLoadCallback=JavascriptFunction("function () { return null; }"),  # the address, not storage
         # A pane's entry for items with no care area, level or method says so in words.
         language={"searchPanes": {"emptyMessage": "None stated"}},
         autoWidth=False,
         columnDefs=[
             *({"targets": columns.index(c), "width": w} for c, w in EXPLORE_WIDTHS.items()),
             {"targets": split, "render": JavascriptFunction(_SPLIT_THEMES), "searchPanes": {"orthogonal": "sp"}},
-            {"targets": panes, "searchPanes": {"show": True}},
+            {"targets": [columns.index(c) for c in EXPLORE_PANES], "searchPanes": {"show": True}},
             {"targets": "_all", "searchPanes": {"show": False}},
         ],
     )

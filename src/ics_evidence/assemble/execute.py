@@ -9,8 +9,10 @@ only when all of that succeeded.
 from __future__ import annotations
 
 import ast
+import copy
 import os
 import re
+import sys
 import time
 from pathlib import Path
 
@@ -119,6 +121,32 @@ def _hide_injected_parameters(notebook) -> None:
             cell.metadata["tags"] = [*tags, HIDDEN_TAG]
 
 
+# A kernel that fails to start (jupyter_client picks its ports by binding and releasing them, so
+# two kernels starting at once, as the pipeline's workers start them, can race for a port) says so
+# in one of these; the notebook never ran, so it is started once more. Any other error is final.
+KERNEL_START_FAILURES = ("Kernel didn't respond", "Kernel died before replying")
+KERNEL_STARTS = 2
+
+
+def _execute_with_a_kernel(papermill, notebook, job: Job):
+    for attempt in range(1, KERNEL_STARTS + 1):
+        try:
+            return papermill.execute_notebook(
+                copy.deepcopy(notebook),
+                None,
+                parameters=job.parameters,
+                kernel_name="python3",
+                cwd=str(job.root),
+                progress_bar=False,
+                log_output=False,
+            )
+        except RuntimeError as error:
+            if attempt == KERNEL_STARTS or not any(failure in str(error) for failure in KERNEL_START_FAILURES):
+                raise
+            print(f"{job.label}: the kernel did not start ({error}); starting another", file=sys.stderr)
+    raise AssertionError("unreachable")
+
+
 def execute(job: Job, fingerprint_: dict) -> float:
     """Run one job with papermill and move its output into place. Returns seconds taken."""
     import nbformat
@@ -130,15 +158,7 @@ def execute(job: Job, fingerprint_: dict) -> float:
     check_parameters(job, notebook)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     try:
-        executed = papermill.execute_notebook(
-            notebook,
-            None,
-            parameters=job.parameters,
-            kernel_name="python3",
-            cwd=str(job.root),
-            progress_bar=False,
-            log_output=False,
-        )
+        executed = _execute_with_a_kernel(papermill, notebook, job)
     except PapermillExecutionError as error:
         # Number the cell as the author sees it: code cells of the source, counted from 1.
         code_cells = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
