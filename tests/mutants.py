@@ -220,6 +220,20 @@ CATALOGUE: tuple[Mutant, ...] = (
     _m("report-messages-page-stated", "validator: a report message's page is the one its source's contents give",
        f"{SRC}/data/report_messages.py", "if page is not None and listed != page:", "if False:",
        "tests/test_report_messages.py::test_a_page_the_contents_do_not_give_is_refused"),
+    _m("meta-tags-kept", "page metadata: Sphinx's own meta tags are added to as text (Markup + str escapes them)",
+       f"{SRC}/assemble/sphinx_metadata.py", 'context.get("metatags", "") + str(', 'context.get("metatags", "") + (',
+       "tests/test_page_metadata.py::test_the_tags_are_added_to_sphinxs_own_unescaped_and_without_a_relative_og_url"),
+    _m("book-inputs-templates", "a changed template is a book input (Sphinx runs and writes every page)",
+       f"{SRC}/assemble/book_inputs.py", 'PACKAGE_CODE_SUFFIXES = (".py", ".html", ".css", ".js")',
+       'PACKAGE_CODE_SUFFIXES = (".py",)',
+       "tests/test_quiet_build.py::test_the_whole_package_is_an_input_templates_included"),
+    _m("kernel-restart", "a kernel that fails to start is started once more",
+       f"{SRC}/assemble/execute.py", "KERNEL_STARTS = 2", "KERNEL_STARTS = 1",
+       "tests/test_pipeline.py::test_a_kernel_that_does_not_start_is_started_once_more"),
+    _m("slow-mark-first", "make check leaves out book builds: the slow mark is added before deselection",
+       "tests/conftest.py", "@pytest.hookimpl(tryfirst=True)\ndef pytest_collection_modifyitems",
+       "@pytest.hookimpl(trylast=True)\ndef pytest_collection_modifyitems",
+       "tests/test_suite_setup.py::test_make_check_leaves_out_every_book_build_and_the_longest_modules_come_first"),
 )  # fmt: skip
 
 # A mutant's tests are stopped after this long (a broken lock could let a test start a build).
