@@ -78,8 +78,13 @@
 (function () {
   "use strict";
   if (window.location.protocol !== "file:") return;
-  if (window.DOCUMENTATION_OPTIONS) window.DOCUMENTATION_OPTIONS.SHOW_SEARCH_SUMMARY = false;
+  // Sphinx declares DOCUMENTATION_OPTIONS with const: a global, but not a property of window.
+  function titlesOnly() {
+    if (typeof DOCUMENTATION_OPTIONS !== "undefined") DOCUMENTATION_OPTIONS.SHOW_SEARCH_SUMMARY = false;
+  }
+  titlesOnly();
   document.addEventListener("DOMContentLoaded", function () {
+    titlesOnly();
     var results = document.getElementById("search-results");
     if (!results) return;
     var note = document.createElement("p");

@@ -10,6 +10,7 @@ Cells are HTML: data text escaped (``markupsafe.escape``) or rendered by the tem
 from __future__ import annotations
 
 import json
+import warnings
 
 import pandas as pd
 from markupsafe import Markup, escape
@@ -161,41 +162,45 @@ def explore_table_html(items: pd.DataFrame, caption: str) -> str:
     names = json.dumps({str(columns.index(c)): c for c in EXPLORE_PANES})
     save = JavascriptFunction(_SAVE_TO_ADDRESS % (names, json.dumps(SEARCH_PARAMETER)))
     split = [columns.index("Themes"), columns.index("Care areas")]
-    return to_html_datatable(
-        items,
-        caption=caption,
-        connected=False,
-        allow_html=True,
-        showIndex=False,
-        classes="display compact ics-explore-table",
-        style={"width": "100%", "caption-side": "top"},
-        table_id="ics-explore",
-        lengthMenu=[10, 25, 50, 100, -1],
-        pageLength=25,
-        display_logo_when_loading=False,
-        maxBytes=0,
-        layout={"top1": "searchPanes"},
-        searchPanes={
-            "cascadePanes": True,
-            "viewTotal": True,
-            "initCollapsed": JavascriptCode(_PHONE),
-            "layout": "columns-3",
-            "preSelect": JavascriptCode(_PRESELECT % names),
-        },
-        search={"search": JavascriptCode(f"{_ADDRESS}.get({json.dumps(SEARCH_PARAMETER)}) || ''")},
-        stateSave=True,
-        stateSaveCallback=save,
-        stateLoadCallback=JavascriptFunction("function () { return null; }"),  # the address, not storage
-        # A pane's entry for items with no care area, level or method says so in words.
-        language={"searchPanes": {"emptyMessage": "None stated"}},
-        autoWidth=False,
-        columnDefs=[
-            *({"targets": columns.index(c), "width": w} for c, w in EXPLORE_WIDTHS.items()),
-            {"targets": split, "render": JavascriptFunction(_SPLIT_THEMES), "searchPanes": {"orthogonal": "sp"}},
-            {"targets": [columns.index(c) for c in EXPLORE_PANES], "searchPanes": {"show": True}},
-            {"targets": "_all", "searchPanes": {"show": False}},
-        ],
-    )
+    # itables warns of options it does not list (stateSaveCallback and stateLoadCallback are
+    # DataTables' own), and a warning in a notebook's output would be printed on the page.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="These arguments are not documented", category=SyntaxWarning)
+        return to_html_datatable(
+            items,
+            caption=caption,
+            connected=False,
+            allow_html=True,
+            showIndex=False,
+            classes="display compact ics-explore-table",
+            style={"width": "100%", "caption-side": "top"},
+            table_id="ics-explore",
+            lengthMenu=[10, 25, 50, 100, -1],
+            pageLength=25,
+            display_logo_when_loading=False,
+            maxBytes=0,
+            layout={"top1": "searchPanes"},
+            searchPanes={
+                "cascadePanes": True,
+                "viewTotal": True,
+                "initCollapsed": JavascriptCode(_PHONE),
+                "layout": "columns-3",
+                "preSelect": JavascriptCode(_PRESELECT % names),
+            },
+            search={"search": JavascriptCode(f"{_ADDRESS}.get({json.dumps(SEARCH_PARAMETER)}) || ''")},
+            stateSave=True,
+            stateSaveCallback=save,
+            stateLoadCallback=JavascriptFunction("function () { return null; }"),  # the address, not storage
+            # A pane's entry for items with no care area, level or method says so in words.
+            language={"searchPanes": {"emptyMessage": "None stated"}},
+            autoWidth=False,
+            columnDefs=[
+                *({"targets": columns.index(c), "width": w} for c, w in EXPLORE_WIDTHS.items()),
+                {"targets": split, "render": JavascriptFunction(_SPLIT_THEMES), "searchPanes": {"orthogonal": "sp"}},
+                {"targets": [columns.index(c) for c in EXPLORE_PANES], "searchPanes": {"show": True}},
+                {"targets": "_all", "searchPanes": {"show": False}},
+            ],
+        )
 
 
 def show_explore(items: pd.DataFrame, caption: str) -> None:
