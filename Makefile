@@ -35,7 +35,7 @@ book: $(STAMP) ## Build the book from the shipped data into _build/html
 
 test: $(STAMP) browser-deps ## Run the tests (installs Chromium and axe-core for the browser tests)
 	$(PYTHON) -m ics_evidence quote-share
-	$(PYTHON) -m pytest -n 2 --dist loadfile
+	$(PYTHON) -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 check: $(STAMP) ## While developing: lint, spelling and the fast tests (no notebook runs or book builds)
 	$(VENV)/bin/ruff check .

@@ -93,6 +93,8 @@ SLOW_MODULES = {"test_notebooks.py"}
 # incremental property test ~80). pytest-xdist hands out whole modules in collection order, so
 # one of these drawn last by the random order would run alone at the end while the other worker
 # idles: they go first (longest first), everything else after them in its random order.
+# `make test` passes --no-loadscope-reorder: by default xdist hands out the files with the most
+# tests first, whatever the order here, which left the release module's minutes at the end.
 LONGEST_FIRST = ("test_release.py", "test_browser.py", "test_hostile_data.py", "test_incremental.py")
 
 
