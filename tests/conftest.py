@@ -95,7 +95,7 @@ SLOW_MODULES = {"test_notebooks.py"}
 # idles: they go first (longest first), everything else after them in its random order.
 # `make test` passes --no-loadscope-reorder: by default xdist hands out the files with the most
 # tests first, whatever the order here, which left the release module's minutes at the end.
-LONGEST_FIRST = ("test_release.py", "test_browser.py", "test_hostile_data.py", "test_incremental.py")
+LONGEST_FIRST = ("test_release.py", "test_browser_pages.py", "test_hostile_data.py", "test_incremental.py")
 
 
 @pytest.hookimpl(tryfirst=True)

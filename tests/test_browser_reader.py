@@ -1,7 +1,7 @@
 """The reader's pages in Debian's Chromium: explore filters and searches offline, compare
-keeps its choice in the address, both show everything without JavaScript, and they, the
-recommendations page and the front page pass the axe audit at phone and desktop widths
-without sideways scrolling. Every page carries OpenGraph and description metadata."""
+keeps its choice in the address, both show everything without JavaScript. Every page carries
+OpenGraph and description metadata. (The reader pages' audit at a phone's width is in
+test_browser_pages.py, with every page's.)"""
 
 from __future__ import annotations
 
@@ -12,14 +12,11 @@ from urllib.parse import parse_qs, urljoin, urlparse
 import pytest
 
 from tests.helpers import DATA_DIR
-from tests.test_browser import AXE, WCAG_22_AA, Visit, browser, pages, site  # noqa: F401 (fixtures)
+from tests.test_browser import Visit, browser, pages, site  # noqa: F401 (fixtures)
 
 # ruff: noqa: F811 (the fixtures above are parameters of the tests below)
 
 pytestmark = pytest.mark.book
-
-READER_PAGES = ("book/index.html", "book/recommendations.html", "book/explore.html", "book/compare.html")
-WIDTHS = (1280, 390)
 
 
 def rows(table: str) -> list[dict]:
@@ -28,16 +25,7 @@ def rows(table: str) -> list[dict]:
 
 
 def visit_at(browser, base: str, width: int, javascript: bool = True) -> Visit:
-    visit = Visit(browser, base)
-    visit.context.close()
-    visit.context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=javascript)
-    visit.page = visit.context.new_page()
-    local = urlparse(base).netloc
-    visit.page.route("**/*", visit._route(local))
-    visit.page.on("console", lambda message: message.type == "error" and visit.errors.append(message.text))
-    visit.page.on("pageerror", lambda error: visit.errors.append(str(error)))
-    visit.page.on("dialog", visit._dialog)
-    return visit
+    return Visit(browser, base, width, javascript)
 
 
 def explore_ready(page) -> None:
@@ -134,7 +122,7 @@ PANE_ENTRIES_CUT = """() => Array.from(document.querySelectorAll('div.dtsp-searc
         || (pill && pill.getBoundingClientRect().right > pane.right + 1)); }).map(td => td.innerText)"""
 
 
-@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("width", (1280, 390))
 def test_explore_filter_panes_show_whole_names_and_counts(site, browser, width):
     base, _ = site
     visit = visit_at(browser, base, width)
@@ -200,31 +188,6 @@ def test_compare_without_javascript_shows_every_system(site, browser):
     visit.close()
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_reader_pages_pass_axe_fit_the_screen_and_stay_on_this_host(site, browser, width):
-    base, _ = site
-    failures = {}
-    for name in READER_PAGES:
-        visit = visit_at(browser, base, width)
-        visit.page.goto(urljoin(base, name), wait_until="load")
-        if name.endswith("explore.html"):
-            explore_ready(visit.page)
-        errors = list(visit.errors)  # axe itself requests a stylesheet the page never loads
-        visit.page.add_script_tag(path=str(AXE))
-        result = visit.page.evaluate(
-            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_22_AA
-        )
-        problems = [f"{v['id']}: {v['nodes'][0]['target']}" for v in result["violations"]]
-        overflow = visit.page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-        if overflow > 0:
-            problems.append(f"page scrolls sideways by {overflow}px")
-        problems += [f"request to {url}" for url in visit.foreign] + errors
-        if problems:
-            failures[name] = problems
-        visit.close()
-    assert failures == {}
-
-
 def test_every_cross_system_lesson_is_on_the_recommendations_page(site):
     _, root = site
     page = (root / "book" / "recommendations.html").read_text(encoding="utf-8")
@@ -265,53 +228,3 @@ def test_every_footer_gives_one_date_and_says_whose_words_are_whose(site):
         if len(dates) != 1 or "NHS Confederation" not in footer or "Last updated" in footer:
             wrong.append(f"{name}: dates {dates}")
     assert wrong == []
-
-
-CHART_FITS = """() => Array.from(document.querySelectorAll('.ics-chart')).map(el => {
-    const box = el.getBoundingClientRect(), svg = el.querySelector('svg').getBoundingClientRect();
-    const marks = el.querySelectorAll('svg .role-mark > *').length > 0;
-    const inside = Array.from(el.querySelectorAll('svg text')).every(t => {
-        const r = t.getBoundingClientRect();
-        return r.width === 0 || (r.left >= svg.left - 1 && r.right <= svg.right + 1); });
-    return marks && inside && svg.right <= box.right + 1 && svg.left >= box.left - 1
-        && el.scrollWidth <= el.clientWidth + 1; })"""
-
-# How much each chart is shrunk to fit its column: drawn width / natural width (the SVG's viewBox).
-CHART_SCALES = """() => Array.from(document.querySelectorAll('.ics-chart')).map(el => {
-    const svg = el.querySelector('svg');
-    return [el.getAttribute('aria-label'), svg.getBoundingClientRect().width / svg.viewBox.baseVal.width]; })"""
-# On a phone no chart's text may be shrunk below this share of its size (a chart too wide for the
-# column is drawn in its narrow layout instead).
-PHONE_MIN_SCALE = 0.85
-
-
-@pytest.mark.parametrize("width", WIDTHS)
-def test_every_chart_fits_its_column_and_has_its_downloads(site, browser, width):
-    base, root = site
-    problems = []
-    charted = [name for name in pages(root) if "ics-chart" in (root / name).read_text(encoding="utf-8")]
-    assert charted
-    for name in charted:
-        visit = visit_at(browser, base, width)
-        visit.page.goto(urljoin(base, name), wait_until="load")
-        visit.page.wait_for_function(
-            "() => Array.from(document.querySelectorAll('.ics-chart')).every(el => el.querySelector('svg'))",
-            timeout=15000,
-        )
-        fits = visit.page.evaluate(CHART_FITS)
-        if not all(fits):
-            problems.append(f"{name}: {fits.count(False)} chart(s) clipped at {width}px")
-        if width < 560:
-            for label, scale in visit.page.evaluate(CHART_SCALES):
-                if scale < PHONE_MIN_SCALE:
-                    problems.append(f"{name}: chart drawn at {scale:.2f} of its size at {width}px: {label[:60]}")
-        if visit.page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") > 0:
-            problems.append(f"{name}: page scrolls sideways at {width}px")
-        tools = visit.page.locator(".ics-figure-tools")
-        if tools.count() != len(fits):
-            problems.append(f"{name}: {len(fits)} charts but {tools.count()} download blocks")
-        for href in tools.locator("a[download]").evaluate_all("els => els.map(e => e.getAttribute('href'))"):
-            if not (root / name).parent.joinpath(href).resolve().is_file():
-                problems.append(f"{name}: missing download {href}")
-        visit.close()
-    assert problems == []

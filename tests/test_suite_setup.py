@@ -36,7 +36,7 @@ def test_make_check_leaves_out_every_book_build_and_the_longest_modules_come_fir
     # The slow mark must be added before pytest deselects by marker: added after it (in the
     # hook that orders the modules), `make check` ran every book build and browser test.
     environment = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    modules = ["tests/test_pdf.py", "tests/test_browser.py", "tests/test_suite_setup.py"]
+    modules = ["tests/test_pdf.py", "tests/test_browser_pages.py", "tests/test_suite_setup.py"]
 
     def collected(*options: str) -> list[str]:
         command = [sys.executable, "-m", "pytest", "-q", "--collect-only", "-p", "no:cacheprovider", *options, *modules]
@@ -45,6 +45,6 @@ def test_make_check_leaves_out_every_book_build_and_the_longest_modules_come_fir
 
     fast = collected("-m", "not slow")
     assert "tests/test_suite_setup.py" in fast
-    assert "tests/test_pdf.py" not in fast and "tests/test_browser.py" not in fast
+    assert "tests/test_pdf.py" not in fast and "tests/test_browser_pages.py" not in fast
     everything = collected()
-    assert everything[0] == "tests/test_browser.py" and "tests/test_pdf.py" in everything
+    assert everything[0] == "tests/test_browser_pages.py" and "tests/test_pdf.py" in everything
