@@ -12,8 +12,9 @@ the source's contents give for that section's part, and the text may not repeat 
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from ics_evidence.data.evidence import normalise
 
@@ -32,16 +33,26 @@ def words(text: str) -> list[str]:
     return _WORD.findall(normalise(text).casefold())
 
 
-def copied_run(text: str, source_words: list[str], length: int = OWN_WORDS) -> str | None:
+def copied_run(text: str, source_words: Sequence[str], length: int = OWN_WORDS) -> str | None:
     """The first run of ``length`` consecutive words of ``text`` that the source also has, or None."""
     mine = words(text)
     if len(mine) < length:
         return None
-    runs = {tuple(source_words[i : i + length]) for i in range(len(source_words) - length + 1)}
+    runs = _runs(tuple(source_words), length)
     for start in range(len(mine) - length + 1):
         if tuple(mine[start : start + length]) in runs:
             return " ".join(mine[start : start + length])
     return None
+
+
+@functools.lru_cache(maxsize=16)  # a source's words, once per process
+def _source_words(text: str) -> tuple[str, ...]:
+    return tuple(words(text))
+
+
+@functools.lru_cache(maxsize=16)  # a source's runs, made once per process (validated once per build, often in tests)
+def _runs(source_words: tuple[str, ...], length: int) -> frozenset[tuple[str, ...]]:
+    return frozenset(source_words[i : i + length] for i in range(len(source_words) - length + 1))
 
 
 def contents_pages(lines: list[str]) -> dict[str, int]:
@@ -71,7 +82,7 @@ def check(tables: dict, shown: Callable[[str], str], add: Add, lines_of: Callabl
         source = row.raw["source_id"]
         if source not in texts:
             lines = lines_of(source)
-            texts[source] = None if lines is None else (words("\n".join(lines)), contents_pages(lines))
+            texts[source] = None if lines is None else (_source_words("\n".join(lines)), contents_pages(lines))
         if texts[source] is None:
             continue
         source_words, pages = texts[source]

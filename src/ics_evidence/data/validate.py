@@ -51,6 +51,8 @@ def hidden_character(text: str) -> str | None:
     categories Cc and Cf): they reorder or hide text, or make two ids look identical. And the
     line and paragraph separators U+2028 and U+2029 (Zl, Zp): a chart library or a script that
     splits lines on them breaks (six notebooks failed with a Vega stack trace)."""
+    if text.isprintable():  # in C: no Cc, Cf, Zl or Zp character (nor any other unprintable one)
+        return None
     for character in text:
         if unicodedata.category(character) in HIDDEN_CATEGORIES:
             return f"U+{ord(character):04X} {unicodedata.name(character, 'control character')}"
@@ -124,9 +126,12 @@ def _check_constraints(field: Field, value: Any, text: str) -> list[tuple[str, s
     return errors
 
 
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+
 def _has_invalid_bytes(text: str) -> bool:
     """Bytes that were not UTF-8 survive decoding as lone surrogates (errors="surrogateescape")."""
-    return any("\udc80" <= ch <= "\udcff" for ch in text)
+    return _ESCAPED_BYTE.search(text) is not None
 
 
 def _shown_bytes(text: str) -> str:
