@@ -13,7 +13,7 @@ import pytest
 
 from ics_evidence.project import SOURCES_ENV, WITHOUT_SOURCES_ENV, sources_required
 from tests import checkout_guard
-from tests.helpers import DATA_DIR, PROJECT, copy_built, copy_project, run
+from tests.helpers import DATA_DIR, PROJECT, commit_and_build, copy_built, copy_project, git, run
 
 # Every test (and every command it starts) checks quotations against this checkout's sources,
 # wherever its data copy lives. Without them the run stops, unless it is asked for explicitly
@@ -183,3 +183,28 @@ def hostile_project(built_project, tmp_path_factory) -> Path:
         return root
 
     return _once_per_run(tmp_path_factory, "hostile", build)
+
+
+@pytest.fixture(scope="session")
+def ninth_system_project(built_project, tmp_path_factory) -> tuple[Path, bool]:
+    """A copy of the built project as a git repository, built once more in its own commit, then
+    with the ninth-system fixture added (True; on data that already hold it, taken away: False)
+    and built on top in the next commit: the first two steps of the incremental property test
+    and the ninth system's own build, made once per run. Each build is checked to write only
+    ignored files. Tests read it; one that changes it copies it (``copy_built``)."""
+    from tests.helpers import ensure_ninth_system, remove_ninth_system
+
+    def build(folder: Path) -> Path:
+        root = copy_built(built_project, folder / "project")
+        git(root, "init", "-q")
+        commit_and_build(root)
+        added = ensure_ninth_system(root / "data", root / "sources")
+        if not added:
+            remove_ninth_system(root / "data", root / "sources")
+        commit_and_build(root)
+        # Beside the copy, not in it: an untracked file would fail the next build's clean-status check.
+        (folder / "ninth-system-added").write_text("yes" if added else "no", encoding="utf-8")
+        return root
+
+    root = _once_per_run(tmp_path_factory, "ninth", build)
+    return root, (root.parent / "ninth-system-added").read_text(encoding="utf-8") == "yes"

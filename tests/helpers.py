@@ -26,13 +26,50 @@ def copy_project(target: Path) -> Path:
     return PROJECT.copy_to(target).root
 
 
-def copy_built(built: Path, target: Path) -> Path:
+def copy_built(built: Path, target: Path, keep_history: bool = False) -> Path:
     """A copy of a copy that was built (``built``, from :func:`copy_project`), with its build
     products (``_build``, ``book/generated``, the executed notebooks and chart downloads), so
     that a build in the copy reruns only what its change touches. ``_build/html`` is a relative
-    link, and stays one."""
-    shutil.copytree(built, target, symlinks=True, ignore=shutil.ignore_patterns(*NOT_COPIED_FROM_A_BUILD))
+    link, and stays one. ``keep_history`` keeps its git repository, if it has one."""
+    left_out = [name for name in NOT_COPIED_FROM_A_BUILD if not (keep_history and name == ".git")]
+    shutil.copytree(built, target, symlinks=True, ignore=shutil.ignore_patterns(*left_out))
     return target
+
+
+GIT = ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false"]
+
+
+def git(project: Path, *args: str) -> str:
+    return subprocess.run([*GIT, *args], cwd=project, capture_output=True, text=True, check=True).stdout
+
+
+def git_copy(target: Path) -> Path:
+    """A copy of the checkout as a git repository with every file committed."""
+    project = copy_project(target / "project")
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "copy")
+    return project
+
+
+def tracked_files(project: Path) -> dict[str, int]:
+    """Each tracked file and its modification time (a rewrite with the same bytes shows too)."""
+    return {name: (project / name).stat().st_mtime_ns for name in git(project, "ls-files", "-z").split("\0") if name}
+
+
+def assert_writes_only_ignored_files(project: Path, action) -> None:
+    before = tracked_files(project)
+    action()
+    assert git(project, "status", "--porcelain", "--untracked-files=all") == "", "wrote outside ignored paths"
+    touched = sorted(name for name, mtime in tracked_files(project).items() if before.get(name) != mtime)
+    assert not touched, f"rewrote tracked files: {touched}"
+
+
+def commit_and_build(project: Path) -> None:
+    """Commit the copy's edits, build, and check the build wrote only ignored files."""
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "--allow-empty", "-m", "edit")
+    assert_writes_only_ignored_files(project, lambda: run(project, "build"))
 
 
 def project_environment(project: Path) -> dict[str, str]:

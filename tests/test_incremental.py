@@ -7,10 +7,10 @@ page that glues a value from another notebook, or shows the book's figure number
 navigation, is written again only when its own source changes
 (``ics_evidence.assemble.sphinx_dependencies`` declares what it depends on).
 
-One copy of the project, four builds (each costs minutes, so no more than that):
+Four builds, the first two shared with the rest of the run (``conftest.ninth_system_project``,
+whose second build is also the ninth system's own test):
 
-1. the shipped data, from nothing (the start of every incremental build below: a copy of the
-   run's shared build, which is exactly that);
+1. the shipped data, from nothing (the run's shared build, copied and committed);
 2. a ninth system added from the fixture document: a page and its figures appear, so figure
    numbers, the navigation and every count of systems change;
 3. ordinary edits at once: a row removed from ``results.csv``, a value changed with its quote,
@@ -34,17 +34,24 @@ random ids (charts' element ids) live in attributes and scripts, not in text.
 from __future__ import annotations
 
 import re
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from ics_evidence.data.csvfiles import edit_cell, read_rows, write_rows
-from tests.helpers import NINTH_SYSTEM, copy_built, copy_project, ensure_ninth_system, remove_ninth_system, run
+from tests.helpers import (
+    NINTH_SYSTEM,
+    assert_writes_only_ignored_files,
+    commit_and_build,
+    copy_built,
+    ensure_ninth_system,
+    git,
+    git_copy,
+    remove_ninth_system,
+)
 
 HIDDEN = {"script", "style", "template"}
-GIT = ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false"]
 
 
 class _Text(HTMLParser):
@@ -81,22 +88,6 @@ def site_text(site: Path) -> dict[str, str]:
         page.relative_to(site).as_posix(): visible_text(page.read_text(encoding="utf-8"))
         for page in sorted(site.rglob("*.html"))
     }
-
-
-def git(project: Path, *args: str) -> str:
-    return subprocess.run([*GIT, *args], cwd=project, capture_output=True, text=True, check=True).stdout
-
-
-def tracked_files(project: Path) -> dict[str, int]:
-    """Each tracked file and its modification time (a rewrite with the same bytes shows too)."""
-    return {name: (project / name).stat().st_mtime_ns for name in git(project, "ls-files", "-z").split("\0") if name}
-
-
-def commit_and_build(project: Path) -> None:
-    """Commit the copy's edits, build, and check the build wrote only ignored files."""
-    git(project, "add", "-A")
-    git(project, "commit", "-q", "--allow-empty", "-m", "edit")
-    assert_writes_only_ignored_files(project, lambda: run(project, "build"))
 
 
 def remove_a_result(data: Path) -> str:
@@ -170,23 +161,6 @@ def navigation(html: str) -> str:
     return visible_text(found.group(1)) if found else ""
 
 
-def git_copy(tmp_path: Path) -> Path:
-    """A copy of the checkout as a git repository with every file committed."""
-    project = copy_project(tmp_path / "project")
-    git(project, "init", "-q")
-    git(project, "add", "-A")
-    git(project, "commit", "-q", "-m", "copy")
-    return project
-
-
-def assert_writes_only_ignored_files(project: Path, action) -> None:
-    before = tracked_files(project)
-    action()
-    assert git(project, "status", "--porcelain", "--untracked-files=all") == "", "wrote outside ignored paths"
-    touched = sorted(name for name, mtime in tracked_files(project).items() if before.get(name) != mtime)
-    assert not touched, f"rewrote tracked files: {touched}"
-
-
 def test_generating_pages_from_other_data_writes_no_tracked_file(tmp_path):
     """The build's first stage (the generated pages, the chart bundle) writes only ignored paths,
     whatever the data: CITATION.cff used to be rewritten with the data's count of systems."""
@@ -202,27 +176,23 @@ def test_generating_pages_from_other_data_writes_no_tracked_file(tmp_path):
 
 
 @pytest.mark.book
-def test_incremental_builds_equal_a_clean_build_and_write_only_ignored_files(built_project, tmp_path):
-    # Step 1, the shipped data built from nothing, is the run's shared build: a copy of it.
-    project = copy_built(built_project, tmp_path / "project")
-    site, data = project / "_build" / "html", project / "data"
-    git(project, "init", "-q")
-    commit_and_build(project)
-
-    # A system added (or, on data that already hold the fixture, taken away): every page's
-    # navigation must follow.
-    added = ensure_ninth_system(data, project / "sources")
-    if not added:
-        remove_ninth_system(data, project / "sources")
-    commit_and_build(project)
-    pages = sorted(site.glob("book/**/*.html"))
+def test_incremental_builds_equal_a_clean_build_and_write_only_ignored_files(ninth_system_project, tmp_path):
+    # Steps 1 and 2 are the run's shared builds: the shipped data built from nothing, then the
+    # ninth system added (or taken away) and built on top, each in its own commit, each checked
+    # to write only ignored files (conftest.ninth_system_project). Their pages must agree.
+    built, added = ninth_system_project
+    site = built / "_build" / "html"
     assert not stale_figure_references(site), stale_figure_references(site)
     ninth = next(row["name"] for row in read_rows(NINTH_SYSTEM / "data" / "systems.csv")[1])
+    pages = sorted(site.glob("book/**/*.html"))
     sidebars = {page.relative_to(site).as_posix(): navigation(page.read_text(encoding="utf-8")) for page in pages}
     wrong = sorted(page for page, sidebar in sidebars.items() if (ninth in sidebar) != added)
     assert not wrong, f"the navigation of these pages {'lacks' if added else 'still lists'} {ninth}: {wrong}"
     assert len(set(sidebars.values())) == 1, "pages disagree on the navigation"
 
+    # Step 3, the narrow edits, built incrementally on a copy of step 2 (its history kept).
+    project = copy_built(built, tmp_path / "project", keep_history=True)
+    site, data = project / "_build" / "html", project / "data"
     removed = remove_a_result(data)
     change_a_value_with_its_quote(data)
     recoded = recode_a_theme(data)

@@ -80,13 +80,16 @@ def test_the_fixture_document_is_measured_for_its_quote_share(data_copy, sources
 
 @requires_sources
 @pytest.mark.book
-def test_the_book_builds_with_the_ninth_system(built_project, tmp_path):
-    """In a copy of the run's built project: the fixture added, the build reruns what it touches."""
-    project = copy_built(built_project, tmp_path / "project")
-    remove_ninth_system(project / "data", project / "sources")
-    add_ninth_system(project / "data", project / "sources")
-    _, log = run(project, "build")
-    assert log.strip().splitlines()[-1].startswith("book: ")
+def test_the_book_builds_with_the_ninth_system(ninth_system_project, built_project, tmp_path):
+    """The run's build with the fixture added on top of the shipped data's (it reruns what the
+    fixture touches); on data that already hold the fixture, that build takes it away, so this
+    test builds its own."""
+    project, added = ninth_system_project
+    if not added:
+        project = copy_built(built_project, tmp_path / "project")
+        remove_ninth_system(project / "data", project / "sources")
+        add_ninth_system(project / "data", project / "sources")
+        run(project, "build")
     page = project / "_build" / "html" / "book" / "systems" / f"{NINTH_SYSTEM_ID}.html"
     name = read_rows(NINTH_SYSTEM / "data" / "systems.csv")[1][0]["name"]
     assert name in page.read_text(encoding="utf-8")
