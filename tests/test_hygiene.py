@@ -70,3 +70,19 @@ def test_jupyter_book_does_not_execute_notebooks():
     config = (ROOT / "_config.yml").read_text(encoding="utf-8")
     assert re.search(r'execute_notebooks:\s*"?off"?', config)
     assert "only_build_toc_files: true" in config
+
+
+def test_workflows_pin_every_action_by_commit_and_grant_least_permissions():
+    """A tag can be moved to other code, so each action is pinned by its commit; the workflow
+    grants nothing by default and each job only what it names."""
+    import yaml
+
+    workflows = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+    assert workflows
+    for path in workflows:
+        workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert workflow.get("permissions") == {}, f"{path.name}: top-level permissions must be {{}}"
+        steps = [step for job in workflow["jobs"].values() for step in job["steps"] if "uses" in step]
+        assert steps
+        unpinned = [step["uses"] for step in steps if not re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"])]
+        assert unpinned == [], f"{path.name}: actions not pinned by commit: {unpinned}"
