@@ -166,7 +166,9 @@ def released(repository) -> Released:
     """Two releases in ``repository``, a data edit between them; the first rebuilt from scratch
     before the edit. Every test of them reads this, in any order."""
     first, second = next_minor(repository), next_minor(repository, 2)
-    result = release_command(repository, first, "--summary", "First edition")
+    # Without the PDF: printing it costs as much as a build, and test_pdf prints and reads it;
+    # that a release asks for it and ships it is checked without printing (below).
+    result = release_command(repository, first, "--summary", "First edition", "--no-pdf")
     assert result.returncode == 0, result.stderr[-3000:]
     bundle = repository / "_build" / "releases" / f"improving-health-and-care-at-scale-{first}"
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repository, capture_output=True, text=True).stdout.strip()
@@ -208,7 +210,7 @@ def test_release_bundle_version_stamp_diff_and_reproducibility(released):
     first, bundle = released.first, released.bundle
 
     # The bundle: contents, manifest, checksums that verify, an archive.
-    assert (bundle / f"improving-health-and-care-at-scale-{first}.pdf").stat().st_size > 10_000
+    assert not list(bundle.glob("*.pdf"))  # asked for none
     for part in ("html/index.html", "data/datapackage.json", "notebooks/systems/dorset.ipynb", "RELEASE_NOTES.md",
                  "claims.csv"):  # fmt: skip
         assert (bundle / part).exists(), part
@@ -302,6 +304,62 @@ def test_site_holds_every_edition_found_without_tags(repository, released):
     stamp = (site / f"v{oldest}" / ".edition.json").stat().st_mtime_ns
     _, log = run(repository, "site")
     assert "already made" in log and (site / f"v{oldest}" / ".edition.json").stat().st_mtime_ns == stamp
+
+
+def test_a_release_prints_the_pdf_unless_told_not_to_and_ships_it(tmp_path, monkeypatch):
+    """The release command asks for the PDF by default, the bundle step prints it after the
+    HTML, and the bundle carries it under the edition's name (the print itself: test_pdf)."""
+    from ics_evidence import cli
+    from ics_evidence.release import bundle as bundle_module
+    from ics_evidence.release import record as record_module
+
+    project = Project(copy_project(tmp_path / "project"))
+    asked = []
+    monkeypatch.setattr(record_module, "make_release", lambda version, summary, project, pdf=True: asked.append(pdf))
+    assert cli.main(["--root", str(project.root), "release", "9.9.9", "--summary", "x"]) == 0
+    assert cli.main(["--root", str(project.root), "release", "9.9.9", "--summary", "x", "--no-pdf"]) == 0
+    assert asked == [True, False]
+
+    steps, printed = [], tmp_path / "printed.pdf"
+    printed.write_bytes(b"%PDF-1.7 test")
+    monkeypatch.setattr(bundle_module.pipeline, "run", lambda jobs, force: steps.append("notebooks") or
+                        type("Result", (), {"ok": True})())  # fmt: skip
+    monkeypatch.setattr(bundle_module.book, "build_book", lambda project, force: steps.append("html") or 0)
+    monkeypatch.setattr(bundle_module, "make_pdf", lambda project: steps.append("pdf") or printed)
+    monkeypatch.setattr(bundle_module, "load_jobs", lambda project: [])
+    written = {}
+
+    def write_bundle(release, root, target, pdf, notebooks):
+        written.update(pdf=pdf)
+        target.mkdir(parents=True, exist_ok=True)
+        (target / "RELEASE_NOTES.md").write_text("notes", encoding="utf-8")
+        return target
+
+    monkeypatch.setattr(bundle_module, "write_bundle", write_bundle)
+    monkeypatch.setattr(bundle_module, "archive", lambda bundle: bundle)
+    release = edition.Release(version="9.9.9", date=dt.date(2026, 1, 1), summary="x")
+    bundle_module.build_bundle(release, project)
+    assert steps == ["notebooks", "html", "pdf"] and written["pdf"] == printed
+    steps.clear()
+    bundle_module.build_bundle(release, project, pdf=False)
+    assert steps == ["notebooks", "html"] and written["pdf"] is None
+
+
+@pytest.mark.book
+def test_the_bundle_carries_the_pdf_it_is_given_under_the_editions_name(built_project, tmp_path):
+    from ics_evidence.release.bundle import write_bundle
+    from tests.helpers import copy_built, git
+
+    root = copy_built(built_project, tmp_path / "project")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "built")
+    printed = tmp_path / "printed.pdf"
+    printed.write_bytes(b"%PDF-1.7 test")
+    release = edition.Release(version="9.9.9", date=dt.date(2026, 1, 1), summary="x")
+    bundle = write_bundle(release, root, tmp_path / "bundle", printed, [])
+    assert (bundle / "improving-health-and-care-at-scale-9.9.9.pdf").read_bytes() == printed.read_bytes()
+    assert "improving-health-and-care-at-scale-9.9.9.pdf" in (bundle / "SHA256SUMS").read_text(encoding="utf-8")
 
 
 def test_editions_recorded_in_one_commit_are_built_once(tmp_path, monkeypatch):
