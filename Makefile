@@ -24,9 +24,9 @@ help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 # The environment is rebuilt whenever the pinned requirements or the package metadata change.
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
@@ -87,8 +87,12 @@ format: $(STAMP) ## Format the code (ruff)
 serve: ## Serve the built book on http://localhost:8000
 	python3 -m http.server --directory _build/html 8000
 
-lock: $(STAMP) ## Re-pin requirements.txt from requirements.in
-	$(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
+# requirements.txt: what builds the book; requirements-dev.txt: the test and lint tools, resolved
+# against those same pins (pyproject.toml names both sets).
+PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links
+lock: $(STAMP) ## Re-pin requirements.txt and requirements-dev.txt from pyproject.toml
+	$(PIP_COMPILE) -o requirements.txt pyproject.toml
+	$(PIP_COMPILE) --extra test --extra lint -c requirements.txt -o requirements-dev.txt pyproject.toml
 
 clean: ## Remove build products (keeps the environment)
 	rm -rf _build book/generated

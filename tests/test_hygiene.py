@@ -29,21 +29,62 @@ def test_ruff_lint_and_format_are_clean():
     assert form.returncode == 0, form.stdout
 
 
-def test_every_direct_dependency_is_pinned_exactly():
-    direct = []
-    for line in (ROOT / "requirements.in").read_text(encoding="utf-8").splitlines():
-        line = line.split("#")[0].strip()
-        if line:
-            direct.append(re.split(r"[<>=!~\[ ]", line)[0].lower())
-    pins = {
-        m.group(1).lower(): m.group(2)
-        for m in re.finditer(
-            r"^([A-Za-z0-9_.-]+)==(\S+)", (ROOT / "requirements.txt").read_text(encoding="utf-8"), re.M
-        )
-    }
-    missing = [name for name in direct if name not in pins]
-    assert missing == []
-    assert pins["jupyter-book"].startswith("1.")
+def _declared() -> dict[str, list[str]]:
+    """pyproject.toml's requirements by role: the book's (runtime) and each extra's."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return {"runtime": project["dependencies"], **project["optional-dependencies"]}
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~\[ ;]", requirement)[0].lower().replace("_", "-")
+
+
+def _pins(lock: str) -> dict[str, str]:
+    text = (ROOT / lock).read_text(encoding="utf-8")
+    return {m.group(1).lower(): m.group(2) for m in re.finditer(r"^([A-Za-z0-9_.-]+)==(\S+)", text, re.M)}
+
+
+def test_every_declared_dependency_is_pinned_exactly_in_its_lock_file():
+    declared, runtime, everything = _declared(), _pins("requirements.txt"), _pins("requirements-dev.txt")
+    assert declared["runtime"] and declared["test"] and declared["lint"]
+    assert [_name(r) for r in declared["runtime"] if _name(r) not in runtime] == []
+    tools = declared["test"] + declared["lint"]
+    assert [_name(r) for r in tools if _name(r) not in everything] == []
+    # One environment: the tools are resolved against the book's pins, never other versions.
+    assert {name: (pin, everything[name]) for name, pin in runtime.items() if everything.get(name) != pin} == {}
+    assert runtime["jupyter-book"].startswith("1.")
+
+
+def _imports(folder: Path) -> set[str]:
+    import ast
+
+    found = set()
+    for path in folder.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+    return found
+
+
+@pytest.mark.parametrize(("folder", "roles"), [("src", ("runtime",)), ("tests", ("runtime", "test"))])
+def test_every_third_party_import_is_declared(folder, roles):
+    """A module imported directly is a declared requirement, not one that happens to arrive with
+    another (pydantic once did)."""
+    from importlib.metadata import packages_distributions
+
+    declared = {_name(r) for role in roles for r in _declared()[role]}
+    providers = packages_distributions()
+    local = {"ics_evidence", "tests"}
+    undeclared = sorted(
+        f"{module} ({', '.join(providers[module])})"
+        for module in _imports(ROOT / folder) - local - set(sys.stdlib_module_names)
+        if module in providers and not {_name(d) for d in providers[module]} & declared
+    )
+    assert undeclared == []
 
 
 def test_notebook_sources_are_myst_markdown_and_outputs_are_not_committed():

@@ -49,7 +49,7 @@ def front_door(tmp_path) -> tuple[Path, Path]:
     folder = tmp_path / "checkout"
     (folder / ".venv" / "bin").mkdir(parents=True)
     shutil.copy(ROOT / "Makefile", folder / "Makefile")
-    for name in ("requirements.txt", "pyproject.toml"):
+    for name in ("requirements.txt", "requirements-dev.txt", "pyproject.toml"):
         (folder / name).write_text("", encoding="utf-8")
     received = tmp_path / "received.jsonl"
     python = folder / ".venv" / "bin" / "python"
