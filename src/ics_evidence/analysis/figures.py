@@ -74,11 +74,12 @@ def figure_years(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return out.assign(year=out["year"].astype("Int64"))[["system_id", "measure_id", "year"]]
 
 
-def comparison_year(tables: dict[str, pd.DataFrame]) -> int | None:
+def comparison_year(tables: dict[str, pd.DataFrame], years: pd.DataFrame | None = None) -> int | None:
     """The year the systems' figures are compared in: the year most of the report's own case
     studies' figures come from (the report's, 2023). A figure from another document and year
-    (a ninth system's 2024 annual report) is not ranked or charted against them unannounced."""
-    years = figure_years(tables)
+    (a ninth system's 2024 annual report) is not ranked or charted against them unannounced.
+    ``years``: :func:`figure_years` of ``tables``, when the caller has it already."""
+    years = figure_years(tables) if years is None else years
     systems = tables["systems"]
     if "evidence_origin" in systems.columns:
         ours = set(systems.loc[systems["evidence_origin"] == "report-case-study", "system_id"])
@@ -88,13 +89,13 @@ def comparison_year(tables: dict[str, pd.DataFrame]) -> int | None:
     return None if years.empty else int(years.mode().min())
 
 
-def other_year(tables: dict[str, pd.DataFrame], measures) -> dict[str, int]:
+def other_year(tables: dict[str, pd.DataFrame], measures, years: pd.DataFrame | None = None) -> dict[str, int]:
     """{system_id: year} for the systems any of whose ``measures`` comes from a document of a
-    year other than :func:`comparison_year` (the latest such year)."""
-    year = comparison_year(tables)
+    year other than :func:`comparison_year` (the latest such year). ``years`` as there."""
+    years = figure_years(tables) if years is None else years
+    year = comparison_year(tables, years)
     if year is None:
         return {}
-    years = figure_years(tables)
     years = years[years["measure_id"].isin(list(measures)) & years["year"].notna() & (years["year"] != year)]
     return {str(s): int(y) for s, y in years.groupby("system_id")["year"].max().items()}
 
@@ -203,6 +204,7 @@ def key_figures(tables: dict[str, pd.DataFrame], system_id: str) -> pd.DataFrame
     measures = tables["measures"].set_index("measure_id")
     peers = set(peer_ids(tables))
     has_basis = "basis" in reference.columns
+    years = figure_years(tables)  # once: every measure's check below reads them
     rows = []
     for measure_id in KEY_MEASURES:
         if measure_id not in measures.index:
@@ -211,11 +213,12 @@ def key_figures(tables: dict[str, pd.DataFrame], system_id: str) -> pd.DataFrame
         own = reported[reported["system_id"] == system_id]
         rank = pd.NA
         basis = own["basis"].iloc[0] if has_basis and len(own) else pd.NA
-        elsewhere = other_year(tables, [measure_id])
+        elsewhere = other_year(tables, [measure_id], years)
         if len(own) and system_id not in peers:
             rank = "not ranked: multi-system programme"
         elif len(own) and system_id in elsewhere:
-            rank = f"not ranked: its figure is from {elsewhere[system_id]}, the others' from {comparison_year(tables)}"
+            compared = comparison_year(tables, years)
+            rank = f"not ranked: its figure is from {elsewhere[system_id]}, the others' from {compared}"
         elif len(own):
             field = reported[reported["system_id"].isin(peers - set(elsewhere))]
             if has_basis and not pd.isna(basis):
