@@ -127,3 +127,18 @@ def test_workflows_pin_every_action_by_commit_and_grant_least_permissions():
         assert steps
         unpinned = [step["uses"] for step in steps if not re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"])]
         assert unpinned == [], f"{path.name}: actions not pinned by commit: {unpinned}"
+
+
+def test_the_commit_hook_refuses_every_build_product_the_pipeline_writes_into_book():
+    """The hook once guarded book/executed/, a folder the pipeline never wrote."""
+    import yaml
+
+    hooks = {hook["id"]: hook for repo in yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text("utf-8"))["repos"]
+             for hook in repo["hooks"]}  # fmt: skip
+    refused = re.compile(hooks["no-executed-notebooks"]["files"])
+    ignored = [line.strip() for line in (ROOT / ".gitignore").read_text("utf-8").splitlines()]
+    products = [p for p in ignored if p.startswith(("book/", "_build")) and not p.startswith("book/_static")]
+    assert products
+    examples = [p.replace("*", "page") if "*" in p else p + "page.ipynb" for p in products]
+    assert [e for e in examples if not refused.search(e)] == []
+    assert not refused.search("book/index.md") and not refused.search("notebooks/themes.md")
