@@ -24,10 +24,6 @@ def rows(table: str) -> list[dict]:
         return list(csv.DictReader(handle))
 
 
-def visit_at(browser, base: str, width: int, javascript: bool = True) -> Visit:
-    return Visit(browser, base, width, javascript)
-
-
 def explore_ready(page) -> None:
     page.wait_for_selector("table#ics-explore.dataTable", timeout=20000)
 
@@ -45,7 +41,7 @@ FILTERED_TO = """(name) => Array.from(document.querySelectorAll('table#ics-explo
 
 def test_explore_filters_by_system_and_searches_text_offline(site, browser):
     base, _ = site
-    visit = visit_at(browser, base, 1280)
+    visit = Visit(browser, base, 1280)
     visit.page.goto(urljoin(base, "book/explore.html"), wait_until="load")
     explore_ready(visit.page)
     info = visit.page.locator(".dt-info").first.inner_text()
@@ -73,7 +69,7 @@ def test_explore_filters_by_system_and_searches_text_offline(site, browser):
 
 def test_explore_keeps_its_view_in_the_address_and_restores_it(site, browser):
     base, _ = site
-    visit = visit_at(browser, base, 1280)
+    visit = Visit(browser, base, 1280)
     visit.page.goto(urljoin(base, "book/explore.html"), wait_until="load")
     explore_ready(visit.page)
     pane = visit.page.locator(".dtsp-searchPane", has=visit.page.locator("input[placeholder='System']"))
@@ -84,7 +80,7 @@ def test_explore_keeps_its_view_in_the_address_and_restores_it(site, browser):
     shared = visit.page.url
     visit.close()
     # The address alone restores the view in a fresh browser: the pane's option chosen, the search filled in.
-    again = visit_at(browser, base, 1280)
+    again = Visit(browser, base, 1280)
     again.page.goto(shared, wait_until="load")
     explore_ready(again.page)
     again.page.wait_for_function(FILTERED_TO, arg="Dorset")
@@ -94,7 +90,7 @@ def test_explore_keeps_its_view_in_the_address_and_restores_it(site, browser):
     assert again.foreign == [] and again.errors == []
     again.close()
     # A value that is no option selects nothing and is never markup.
-    hostile = visit_at(browser, base, 1280)
+    hostile = Visit(browser, base, 1280)
     hostile.page.goto(urljoin(base, "book/explore.html?System=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&search=%3Cb%3E"))
     explore_ready(hostile.page)
     assert hostile.page.locator(".dtsp-searchPane tr.selected").count() == 0
@@ -106,7 +102,7 @@ def test_explore_keeps_its_view_in_the_address_and_restores_it(site, browser):
 def test_explore_panes_start_folded_on_a_phone_and_open_on_desktop(site, browser):
     base, _ = site
     for width, folded in ((390, True), (1280, False)):
-        visit = visit_at(browser, base, width)
+        visit = Visit(browser, base, width)
         visit.page.goto(urljoin(base, "book/explore.html"), wait_until="load")
         visit.page.wait_for_selector("div.dtsp-searchPane", state="attached", timeout=20000)
         bodies = visit.page.locator("div.dtsp-searchPane .dt-scroll, div.dtsp-searchPane .dataTables_scroll")
@@ -125,7 +121,7 @@ PANE_ENTRIES_CUT = """() => Array.from(document.querySelectorAll('div.dtsp-searc
 @pytest.mark.parametrize("width", (1280, 390))
 def test_explore_filter_panes_show_whole_names_and_counts(site, browser, width):
     base, _ = site
-    visit = visit_at(browser, base, width)
+    visit = Visit(browser, base, width)
     visit.page.goto(urljoin(base, "book/explore.html"), wait_until="load")
     visit.page.wait_for_selector("div.dtsp-searchPane td .dtsp-name", state="attached", timeout=20000)
     if width < 700:  # the panes start folded on a phone: opened, every name is whole
@@ -138,7 +134,7 @@ def test_explore_filter_panes_show_whole_names_and_counts(site, browser, width):
 
 def test_explore_without_javascript_shows_every_item(site, browser):
     base, _ = site
-    visit = visit_at(browser, base, 390, javascript=False)
+    visit = Visit(browser, base, 390, javascript=False)
     visit.page.goto(urljoin(base, "book/explore.html"), wait_until="load")
     table = visit.page.locator("#ics-explore-plain")
     assert table.is_visible() and visit.page.locator("#ics-explore").is_hidden()
@@ -151,7 +147,7 @@ def test_compare_shows_the_chosen_two_and_keeps_the_choice_in_the_address(site, 
     base, _ = site
     systems = [r["system_id"] for r in rows("systems")]
     first, second, third = systems[0], systems[1], systems[2]
-    visit = visit_at(browser, base, 390)
+    visit = Visit(browser, base, 390)
     visit.page.goto(urljoin(base, f"book/compare.html?a={first}&b={second}"), wait_until="load")
     shown = visit.page.locator("th[data-system]:visible")
     assert shown.evaluate_all("els => els.map(e => e.dataset.system)") == [first, second]
@@ -181,7 +177,7 @@ def test_compare_shows_the_chosen_two_and_keeps_the_choice_in_the_address(site, 
 
 def test_compare_without_javascript_shows_every_system(site, browser):
     base, _ = site
-    visit = visit_at(browser, base, 1280, javascript=False)
+    visit = Visit(browser, base, 1280, javascript=False)
     visit.page.goto(urljoin(base, "book/compare.html?a=dorset&b=west-yorkshire"), wait_until="load")
     assert visit.page.locator("th[data-system]:visible").count() == len(rows("systems"))
     assert visit.page.locator(".ics-compare-form").is_hidden()

@@ -322,8 +322,8 @@ def test_a_release_prints_the_pdf_unless_told_not_to_and_ships_it(tmp_path, monk
 
     steps, printed = [], tmp_path / "printed.pdf"
     printed.write_bytes(b"%PDF-1.7 test")
-    monkeypatch.setattr(bundle_module.pipeline, "run", lambda jobs, force: steps.append("notebooks") or
-                        type("Result", (), {"ok": True})())  # fmt: skip
+    finished = bundle_module.pipeline.RunResult()
+    monkeypatch.setattr(bundle_module.pipeline, "run", lambda jobs, force: steps.append("notebooks") or finished)
     monkeypatch.setattr(bundle_module.book, "build_book", lambda project, force: steps.append("html") or 0)
     monkeypatch.setattr(bundle_module, "make_pdf", lambda project: steps.append("pdf") or printed)
     monkeypatch.setattr(bundle_module, "load_jobs", lambda project: [])
