@@ -62,9 +62,9 @@ def field_of(descriptor: dict, resource: str, name: str) -> dict:
 
 
 def check_descriptor(descriptor: dict) -> list[tuple[str, str]]:
-    from ics_evidence.data.rules import check_descriptor
+    from ics_evidence.data.schema import check_descriptor
 
-    return check_descriptor(descriptor)
+    return check_descriptor(descriptor)[1]
 
 
 def descriptor_problems(data: Path, descriptor: dict) -> set[str]:

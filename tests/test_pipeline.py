@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from ics_evidence import package_code
 from ics_evidence.assemble import execute, fingerprint, pipeline
 from ics_evidence.assemble.jobs import Job, PipelineError, load_jobs
 from ics_evidence.data.csvfiles import read_rows
@@ -26,6 +27,7 @@ def project(tmp_path: Path) -> Path:
     shutil.copytree(DATA_DIR, tmp_path / "data")
     shutil.copytree(FIXTURES, tmp_path / "notebooks")
     (tmp_path / "_config.yml").write_text("title: miniature\n", encoding="utf-8")
+    (tmp_path / "CITATION.cff").write_text('title: "A miniature: edition"\n', encoding="utf-8")
     write_manifest(tmp_path)
     return tmp_path
 
@@ -163,6 +165,13 @@ def test_analysis_code_change(project, monkeypatch):
     assert stale(project) == {label: ["analysis code changed"] for label in all_labels(project)}
 
 
+def test_edition_title_change(project):
+    """Each figure's cite line quotes the edition's title: renaming the edition reruns every page."""
+    fake_run(project)
+    (project / "CITATION.cff").write_text('title: "A miniature: renamed"\n', encoding="utf-8")
+    assert stale(project) == {label: ["edition title changed"] for label in all_labels(project)}
+
+
 def copy_of_package(tmp_path: Path) -> Path:
     package = tmp_path / "package"
     shutil.copytree(fingerprint.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
@@ -175,6 +184,36 @@ def test_fingerprint_covers_the_code_notebooks_import(tmp_path):
     derived = package / "analysis" / "figures.py"
     derived.write_text(derived.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     assert fingerprint.code_fingerprint.__wrapped__(package) != before
+
+
+def test_fingerprint_covers_a_template_notebooks_render(tmp_path):
+    package = copy_of_package(tmp_path)
+    before = fingerprint.code_fingerprint.__wrapped__(package)
+    template = package / "templates" / "explore_item.html"
+    template.write_text(template.read_text(encoding="utf-8") + "<!-- changed -->", encoding="utf-8")
+    assert fingerprint.code_fingerprint.__wrapped__(package) != before
+
+
+LOADED = """
+import importlib, pkgutil, sys
+import ics_evidence.analysis as analysis
+for module in pkgutil.iter_modules(analysis.__path__):
+    importlib.import_module("ics_evidence.analysis." + module.name)
+for name, module in sorted(sys.modules.items()):
+    if name.startswith("ics_evidence") and getattr(module, "__file__", None):
+        print(module.__file__)
+"""
+
+
+def test_fingerprint_covers_every_module_and_template_a_kernel_loads():
+    """What a notebook's kernel imports (every analysis module and what they import) and every
+    template they render lies inside the code the fingerprint hashes."""
+    loaded = subprocess.run([sys.executable, "-c", LOADED], capture_output=True, text=True, check=True).stdout
+    covered = set(package_code.code_files(leave_out=package_code.OUTSIDE_NOTEBOOKS))
+    modules = {Path(line) for line in loaded.split()}
+    assert len(modules) > 20 and modules <= covered, sorted(modules - covered)
+    templates = set((package_code.PACKAGE_DIR / "templates").glob("*.html"))
+    assert templates and templates <= covered
 
 
 def test_release_and_build_code_leave_notebooks_up_to_date(tmp_path):

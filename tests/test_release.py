@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ics_evidence import citation_file
 from ics_evidence.assemble import changes, citation, edition
 from ics_evidence.data.csvfiles import read_rows, write_rows
 from ics_evidence.project import Project
@@ -72,11 +73,12 @@ def test_a_release_sets_the_data_packages_version_on_its_own_line(tmp_path):
 def test_the_shipped_data_package_carries_the_editions_version():
     """One version: the data package says the edition the footer and citation say."""
     package = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
-    assert package["version"] == edition.read_releases(ROOT)[0].version == str(citation.read_citation(ROOT)["version"])
+    cited = str(citation_file.read_citation(ROOT)["version"])
+    assert package["version"] == edition.read_releases(ROOT)[0].version == cited
 
 
 def test_citation_is_formatted_by_the_converters():
-    cff = citation.read_citation(ROOT)
+    cff = citation_file.read_citation(ROOT)
     apa_edition, apa_report = citation.apa(cff)
     assert "(Version " in apa_edition and "[Dataset]" in apa_edition
     assert apa_report.startswith("Ham, C. (2023).")
@@ -85,7 +87,7 @@ def test_citation_is_formatted_by_the_converters():
 
 
 def test_citation_points_at_the_editions_own_folder_when_the_site_is_known():
-    cff = {**citation.read_citation(ROOT), "url": "https://example.org/ics/", "version": "1.2.0"}
+    cff = {**citation_file.read_citation(ROOT), "url": "https://example.org/ics/", "version": "1.2.0"}
     (item, _) = citation.csl_items(cff)
     assert item["URL"] == "https://example.org/ics/v1.2.0/"
     assert "https://example.org/ics/v1.2.0/" in citation.apa(cff)[0]
@@ -369,6 +371,7 @@ def test_editions_recorded_in_one_commit_are_built_once(tmp_path, monkeypatch):
     root = tmp_path / "project"
     (root / "notebooks").mkdir(parents=True)
     (root / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    (root / "CITATION.cff").write_text("title: T\n", encoding="utf-8")
     (root / "notebooks" / "pipeline.yml").write_text("notebooks: []\n", encoding="utf-8")
 
     def commit(*versions: str) -> None:

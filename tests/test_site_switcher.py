@@ -127,7 +127,7 @@ def test_a_switcher_spliced_in_by_the_earlier_code_is_replaced(site):
 
 
 def test_the_index_lists_every_edition_with_its_summary_escaped(site):
-    write_index(site, EDITIONS)
+    write_index(site, EDITIONS, "Improving health and care at scale")
     text = (site / "index.html").read_text(encoding="utf-8")
     soup = BeautifulSoup(text, "html.parser")
     assert not soup.find("b") and not soup.find(attrs={"onclick": True})

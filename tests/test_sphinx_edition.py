@@ -1,7 +1,8 @@
 """The page chrome the edition extension (``ics_evidence.assemble.sphinx_edition``) adds through
 Sphinx events, on a small book built by Sphinx itself: a system page's revision notices sit
 under its title, escaped, and follow ``revisions.json`` in an incremental build; bibliography
-entries are list items of their list (no deprecated DPUB-ARIA role)."""
+entries are list items of their list (no deprecated DPUB-ARIA role); the header's title is
+CITATION.cff's."""
 
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ See [Ham23]_ and [Ber13]_.
 .. [Ber13] D. Berwick. A promise to learn. 2013.
 """
 HOSTILE = '<img src=x onerror="alert(1)"> revised in 1.1.0'
+TITLE = "Care & <b>scale</b>: a test edition"  # CITATION.cff, the one place the title is written
 
 
 def write(path: Path, text: str) -> None:
@@ -65,6 +67,7 @@ def sphinx(book: Path) -> Path:
 def book(tmp_path_factory) -> Path:
     book = tmp_path_factory.mktemp("edition-extension") / "book"
     write(book / "conf.py", CONF)
+    write(book / "CITATION.cff", f"cff-version: 1.2.0\ntitle: {json.dumps(TITLE)}\n")
     write(book / "index.rst", INDEX)
     write(book / "book" / "systems" / "dorset.rst", SYSTEM)
     write(book / "book" / "references.rst", REFERENCES)
@@ -98,6 +101,12 @@ def test_revision_notices_sit_under_the_title_escaped_and_follow_their_file(book
     ]
     revisions(book, [])
     assert not page(sphinx(book), "book/systems/dorset").select(".ics-revisions")
+
+
+def test_the_header_title_is_citation_cffs_before_its_subtitle_as_text(book):
+    soup = page(sphinx(book), "book/systems/dorset")
+    assert soup.title.get_text().endswith("Care & <b>scale</b>"), soup.title
+    assert not soup.find("b")
 
 
 def test_bibliography_entries_are_list_items_of_their_list(book):

@@ -103,10 +103,10 @@ def test_other_sources_or_not_checking_them_change_the_key(project, tmp_path, mo
 
 def test_a_change_to_the_validating_code_changes_the_key(project, tmp_path, monkeypatch):
     code = tmp_path / "code"
-    shutil.copytree(Path(validated.__file__).parent, code, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(validated, "_CODE_DIR", code)
+    shutil.copytree(Path(validated.__file__).parents[1], code, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(validated, "_PACKAGE_DIR", code)
     key = validated.validation_key(project.data_dir, PROJECT.sources_dir)
-    rules = code / "validate.py"
+    rules = code / "data" / "validate.py"
     rules.write_text(rules.read_text(encoding="utf-8") + "\n# a rule loosened\n", encoding="utf-8")
     assert validated.validation_key(project.data_dir, PROJECT.sources_dir) != key
 

@@ -389,6 +389,7 @@ def _dispatch(args: argparse.Namespace, project: Project) -> int:
     from ics_evidence.assemble.edition import EditionError
     from ics_evidence.assemble.lock import BuildLocked, build_lock
     from ics_evidence.assemble.pipeline import Interrupted
+    from ics_evidence.citation_file import CitationError
     from ics_evidence.files import UnsafeFile
 
     try:
@@ -399,8 +400,8 @@ def _dispatch(args: argparse.Namespace, project: Project) -> int:
     except BuildLocked as error:
         _say(f"error: {error}")
         return 75  # EX_TEMPFAIL: try again later
-    except (EditionError, UnsafeFile) as error:
-        # Untrusted input the command cannot use (releases.yml, a linked file): one line.
+    except (EditionError, CitationError, UnsafeFile) as error:
+        # Untrusted input the command cannot use (releases.yml, CITATION.cff, a linked file): one line.
         _say(f"error: {error}")
         return 1
     except KeyboardInterrupt as interrupt:

@@ -141,11 +141,11 @@ _SAVE_TO_ADDRESS = """function (settings, data) {
 }"""
 # The panes' options to preselect, from the address: [{column, rows}] for each pane named in it.
 _PRESELECT = """(function (names) {
-    var address = new URLSearchParams(window.location.search);
+    var address = ADDRESS;
     return Object.keys(names).map(function (column) {
         return {column: Number(column), rows: address.getAll(names[column])};
     }).filter(function (chosen) { return chosen.rows.length > 0; });
-})(%s)"""
+})(%s)""".replace("ADDRESS", _ADDRESS)
 # On a phone the panes start folded (each a one-line button), so the table is in the first screen.
 _PHONE = "window.matchMedia('(max-width: 700px)').matches"
 

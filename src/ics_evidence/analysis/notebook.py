@@ -17,6 +17,7 @@ from IPython.display import HTML, display
 from ics_evidence.analysis import charts
 from ics_evidence.analysis.common import quote as quote  # notebooks import it from here
 from ics_evidence.analysis.tables import folded_table_html, table_html
+from ics_evidence.citation_file import edition_title
 from ics_evidence.data.load import load_package
 from ics_evidence.data.schema import read_package
 from ics_evidence.manifest import Manifest
@@ -48,7 +49,6 @@ def inputs(
 
 # The page the running notebook becomes (from the manifest), for the figures' download links.
 _PAGE: dict = {}
-EDITION = "Improving health and care at scale: an executable edition"
 
 
 def edition_version(data_dir: str | Path) -> str:
@@ -89,7 +89,7 @@ def _figure_tools(name: str, spec: dict, data: pd.DataFrame) -> str:
         title = title.get("text", name)
     if isinstance(title, list):
         title = " ".join(str(part) for part in title)
-    cite_as = f"{EDITION}, version {_PAGE.get('version', '')}"
+    cite_as = f"{edition_title(Project.find().root)}, version {_PAGE.get('version', '')}"
     prefix = "../" * (len(output.parts) - 1)
     return charts.downloads_html(names, prefix, f"figure-{name}", str(title), cite_as, page.as_posix() + ".html")
 

@@ -1,37 +1,20 @@
-"""How to cite the edition: ``CITATION.cff`` read, and formatted as APA (citeproc-py, HTML) and
-BibTeX (pybtex) for the How-to-cite page and the release."""
+"""How to cite the edition: ``CITATION.cff`` (read by :mod:`ics_evidence.citation_file`)
+formatted as APA (citeproc-py, HTML) and BibTeX (pybtex) for the How-to-cite page and the release."""
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-from pathlib import Path
 
-import yaml
 from markupsafe import Markup
 
-from ics_evidence.assemble.edition import EditionError
 from ics_evidence.assemble.markdown import one_line
-from ics_evidence.files import regular_file
-
-CITATION = "CITATION.cff"
 
 
 def edition_url(site_url: str, version: str) -> str:
     """Where an edition is read for good: its own folder of the published site (see ``make site``),
     which never changes once made, unlike the site's root, which leads to the newest."""
     return f"{site_url.rstrip('/')}/v{version}/"
-
-
-def read_citation(root: Path) -> dict:
-    path = regular_file(root / CITATION, root)
-    try:
-        cff = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, ValueError) as error:
-        raise EditionError(f"{CITATION}: not valid YAML ({one_line(error)[:200]})") from None
-    if not isinstance(cff, dict):
-        raise EditionError(f"{CITATION}: must be a mapping (Citation File Format)")
-    return cff
 
 
 def _csl_names(authors: list[dict]) -> list[dict]:

@@ -16,20 +16,20 @@ ROLE_LABELS = {
 def _constraints(field: Field) -> str:
     c = field.constraints
     parts = []
-    if c.get("required"):
+    if c.required:
         parts.append("required")
-    if c.get("unique"):
+    if c.unique:
         parts.append("unique")
-    if "enum" in c:
-        parts.append("one of " + ", ".join(code(v) for v in c["enum"]))
-    if "minimum" in c:
-        parts.append(f"≥ {c['minimum']:g}")
-    if "maximum" in c:
-        parts.append(f"≤ {c['maximum']:g}")
-    if "maxLength" in c:
-        parts.append(f"≤ {c['maxLength']} characters")
-    if "pattern" in c and "enum" not in c:
-        parts.append("identifier" if c["pattern"].startswith("^[a-z0-9]") else f"pattern {code(c['pattern'])}")
+    if c.enum is not None:
+        parts.append("one of " + ", ".join(code(v) for v in c.enum))
+    if c.minimum is not None:
+        parts.append(f"≥ {c.minimum:g}")
+    if c.maximum is not None:
+        parts.append(f"≤ {c.maximum:g}")
+    if c.maxLength is not None:
+        parts.append(f"≤ {c.maxLength} characters")
+    if c.pattern is not None and c.enum is None:
+        parts.append("identifier" if c.pattern.startswith("^[a-z0-9]") else f"pattern {code(c.pattern)}")
     return "; ".join(parts)
 
 

@@ -1,9 +1,9 @@
 """What an executed notebook was built from, part by part, so that staleness can say why.
 
 A notebook's output depends on its source, its parameters, the tables it reads (or only its
-system's rows of them), the code notebooks import (the data and analysis stages and the
-project configuration; not the build or release code) and the runtime packages (not the
-linters or test tools pinned beside them).
+system's rows of them), the edition's title, the code notebooks import (the data and analysis
+stages and the project configuration; not the build or release code) and the runtime packages
+(not the linters or test tools pinned beside them).
 """
 
 from __future__ import annotations
@@ -16,10 +16,8 @@ from pathlib import Path
 
 from ics_evidence.assemble.jobs import Job
 from ics_evidence.data.csvfiles import read_table
+from ics_evidence.package_code import PACKAGE_DIR, notebook_code_digest
 
-PACKAGE_DIR = Path(__file__).resolve().parents[1]
-# What an executed notebook imports from the package.
-NOTEBOOK_CODE = ("data", "analysis", "manifest.py", "project.py", "__init__.py")
 # The packages a notebook's kernel runs on; their installed dependencies are followed.
 RUNTIME_DISTRIBUTIONS = ("pandas", "altair", "vl-convert-python", "myst-nb", "papermill", "ipykernel", "jupytext",
                          "pyyaml", "pydantic")  # fmt: skip
@@ -68,14 +66,8 @@ class DataHasher:
 
 @cache
 def code_fingerprint(package_dir: Path = PACKAGE_DIR) -> str:
-    """One hash over the Python sources that notebooks import."""
-    digest = hashlib.sha256()
-    for part in NOTEBOOK_CODE:
-        target = package_dir / part
-        for path in sorted(target.rglob("*.py")) if target.is_dir() else [target]:
-            digest.update(path.relative_to(package_dir).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+    """One hash over the package code notebooks import (see :mod:`ics_evidence.package_code`)."""
+    return notebook_code_digest(package_dir)
 
 
 def _requirement_names(distribution: metadata.Distribution) -> list[str]:
@@ -110,7 +102,7 @@ def environment_fingerprint(roots: tuple[str, ...] = RUNTIME_DISTRIBUTIONS) -> s
     return hashlib.sha256(listing.encode()).hexdigest()
 
 
-def fingerprint(job: Job, code: str, environment: str, hasher: DataHasher | None = None) -> dict:
+def fingerprint(job: Job, code: str, environment: str, hasher: DataHasher | None = None, edition: str = "") -> dict:
     """What an output is built from, part by part, so that staleness can say why."""
     hasher = hasher or DataHasher()
     data = {}
@@ -127,6 +119,8 @@ def fingerprint(job: Job, code: str, environment: str, hasher: DataHasher | None
         "data": data,
         "code": code,
         "environment": environment,
+        # The edition's title (CITATION.cff), which each figure's cite line quotes.
+        "edition": edition,
     }
 
 
@@ -151,4 +145,6 @@ def reasons(old: dict | None, new: dict, output_exists: bool) -> list[str]:
         why.append("analysis code changed")
     if old.get("environment") != new["environment"]:
         why.append("runtime packages changed")
+    if old.get("edition", "") != new.get("edition", ""):
+        why.append("edition title changed")
     return why

@@ -25,7 +25,7 @@ from ics_evidence.assemble.changes import (
     tables_at,
     tables_in,
 )
-from ics_evidence.assemble.citation import apa, bibtex, read_citation
+from ics_evidence.assemble.citation import apa, bibtex
 from ics_evidence.assemble.claims import CLAIMS, changed, changed_markdown, ledger, ledger_at, to_csv
 from ics_evidence.assemble.datadict import render_markdown
 from ics_evidence.assemble.edition import (
@@ -37,6 +37,7 @@ from ics_evidence.assemble.edition import (
     versions_html,
 )
 from ics_evidence.assemble.markdown import text
+from ics_evidence.citation_file import read_citation
 from ics_evidence.data.load import read_typed
 from ics_evidence.data.schema import read_package
 from ics_evidence.data.validate import read_tables

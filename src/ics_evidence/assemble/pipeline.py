@@ -29,6 +29,7 @@ from ics_evidence.assemble.fingerprint import (
     reasons,
 )
 from ics_evidence.assemble.jobs import Job, NotebookFailed, PipelineError
+from ics_evidence.citation_file import edition_title
 from ics_evidence.terminal import escaped
 
 STATE_NAME = ".pipeline-state.json"
@@ -63,10 +64,11 @@ def plan(jobs: list[Job], force: bool = False) -> list[Plan]:
     state = read_state(_state_path(root))
     code = code_fingerprint()
     environment = environment_fingerprint()
+    edition = edition_title(root)
     hasher = DataHasher()
     plans = []
     for job in jobs:
-        new = fingerprint(job, code, environment, hasher)
+        new = fingerprint(job, code, environment, hasher, edition)
         key = job.key
         why = reasons(state.get(key), new, job.output.exists())
         if force and not why:

@@ -3,9 +3,10 @@ system's page the values revised since the earlier edition, and write bibliograp
 list items.
 
 Listed in ``_config.yml``'s extensions, it puts the version and date in the footer of every
-page and offers ``{{ edition_version }}``, ``{{ edition_date }}`` and the validator's quotation
-limits to the Markdown pages (the project's own values, never data), so no page types them by
-hand. The revision notices come from ``book/generated/revisions.json`` (written by
+page, sets the header's title from ``CITATION.cff`` and offers ``{{ edition_title }}``,
+``{{ edition_version }}``, ``{{ edition_date }}`` and the validator's quotation limits to the
+Markdown pages (the project's own values, never data), so no page types them by hand. The
+revision notices come from ``book/generated/revisions.json`` (written by
 :mod:`ics_evidence.assemble.pages`), which every system page declares as a dependency, so a
 changed notice rebuilds exactly those pages.
 """
@@ -19,11 +20,15 @@ from docutils import nodes
 
 from ics_evidence.assemble.edition import footer_html, long_date, read_releases
 from ics_evidence.assemble.markdown import text
+from ics_evidence.citation_file import edition_title, short_title
 from ics_evidence.data.evidence import QUOTE_MAX_WORDS, QUOTE_MIN_WORDS
 from ics_evidence.templating import render
 
 
 def _stamp(app, config) -> None:
+    title = edition_title(Path(app.srcdir))
+    # The header shows the title before its subtitle; the front page's heading, the whole title.
+    config.html_title = short_title(title)
     releases = read_releases(Path(app.srcdir))
     if releases:
         version, date, doi = releases[0].version, long_date(releases[0].date), releases[0].doi
@@ -33,6 +38,7 @@ def _stamp(app, config) -> None:
     # A substitution's value is parsed as Markdown: each one is literal text (the one escaping rule).
     config.myst_substitutions = {
         **getattr(config, "myst_substitutions", {}),
+        "edition_title": text(title),
         "edition_version": text(version),
         "edition_date": text(date),
         "edition_doi": text(doi) if doi else "not yet minted",

@@ -18,8 +18,9 @@ from urllib.parse import urljoin
 
 from docutils import nodes
 
-from ics_evidence.assemble.citation import edition_url, read_citation
+from ics_evidence.assemble.citation import edition_url
 from ics_evidence.assemble.edition import read_releases
+from ics_evidence.citation_file import read_citation
 from ics_evidence.templating import render
 
 DESCRIPTION_MAX = 200  # characters: what search results and link previews show whole

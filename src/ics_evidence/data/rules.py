@@ -1,130 +1,24 @@
-"""The descriptor is code-reviewed schema, not data.
+"""The project's reviewed rules for the descriptor: what a data package may not loosen.
 
-``data/datapackage.json`` arrives with the data and can be edited by whoever edits a CSV, so
-it is checked like any other input: its shape (pydantic models), names that become file
-names, anchors and column headers (lower-case slugs), resource paths (``<name>.csv`` in the
-package folder, nothing else), and the project's own rules in ``required_schema.json`` (kept
-beside this module, so changing them is a code change that is reviewed). A descriptor may add
-tables, columns and constraints; it may not remove or loosen a required one: an id pattern, a
-``required``/``unique`` flag, a key, an evidence group or a range.
+``data/datapackage.json`` arrives with the data and can be edited by whoever edits a CSV. Its
+shape is parsed by the one model in :mod:`ics_evidence.data.schema`; this module holds that
+model to the project's own rules in ``required_schema.json`` (kept beside this module, so
+changing them is a code change that is reviewed). A descriptor may add tables, columns and
+constraints; it may not remove or loosen a required one: an id pattern, a ``required``/``unique``
+flag, a key, an evidence group or a range.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
+if TYPE_CHECKING:
+    from ics_evidence.data.schema import Descriptor
 
 REQUIRED_SCHEMA = Path(__file__).with_name("required_schema.json")
-Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
-
-
-class ConstraintsModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")  # an unknown constraint would be silently ignored
-    required: bool = False
-    unique: bool = False
-    enum: list[str | int | float] | None = None
-    minimum: float | None = None
-    maximum: float | None = None
-    minLength: int | None = Field(default=None, ge=0)
-    maxLength: int | None = Field(default=None, ge=0)
-    pattern: str | None = None
-
-    @field_validator("pattern")
-    @classmethod
-    def _compiles(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as error:
-                raise ValueError(f"not a regular expression: {error}") from None
-        return value
-
-
-class FieldModel(_Model):
-    name: Name
-    type: Literal["string", "integer", "number", "boolean", "date", "year"] = "string"
-    description: str = ""
-    constraints: ConstraintsModel = ConstraintsModel()
-
-
-class ReferenceModel(_Model):
-    resource: Name
-    fields: list[Name]
-
-
-class ForeignKeyModel(_Model):
-    fields: list[Name]
-    reference: ReferenceModel
-
-
-class SchemaModel(_Model):
-    fields: list[FieldModel] = Field(min_length=1)
-    primaryKey: list[Name] = []
-    foreignKeys: list[ForeignKeyModel] = []
-
-    @model_validator(mode="after")
-    def _columns_exist(self) -> SchemaModel:
-        names = [f.name for f in self.fields]
-        if len(set(names)) != len(names):
-            raise ValueError("two fields have the same name")
-        for name in [*self.primaryKey, *(n for fk in self.foreignKeys for n in fk.fields)]:
-            if name not in names:
-                raise ValueError(f"key column {name!r} is not a field")
-        return self
-
-
-class EvidenceModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    source: Name
-    section: Name
-    quote: Name
-    optional: bool = False
-    optional_when: dict[Name, str | bool | int] = {}
-    required_with: Name | None = None
-
-
-class ResourceModel(_Model):
-    name: Name
-    path: str
-    title: str = ""
-    description: str = ""
-    role: Literal["fact", "codebook", "reference", "link"] = "fact"
-    table_schema: SchemaModel = Field(alias="schema")
-    evidence: list[EvidenceModel] = []
-
-    @model_validator(mode="after")
-    def _confined(self) -> ResourceModel:
-        # The path is derived from the name, so it is a plain file name in the package folder
-        # by construction: no "../", no absolute path, no sub-folder, no other extension.
-        if self.path != f"{self.name}.csv":
-            raise ValueError(f"path must be {self.name}.csv (the table's name), not {self.path!r}")
-        fields = {f.name for f in self.table_schema.fields}
-        for group in self.evidence:
-            for column in (group.source, group.section, group.quote):
-                if column not in fields:
-                    raise ValueError(f"evidence column {column!r} is not a field")
-        return self
-
-
-class DescriptorModel(_Model):
-    name: str
-    resources: list[ResourceModel] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _distinct(self) -> DescriptorModel:
-        names = [r.name for r in self.resources]
-        if len(set(names)) != len(names):
-            raise ValueError("two resources have the same name")
-        return self
 
 
 @cache
@@ -147,17 +41,10 @@ def _loosened(name: str, required: object, actual: object) -> bool:
     return actual != required  # pattern: any change needs a code change
 
 
-def check_descriptor(raw: object) -> list[tuple[str, str]]:
-    """Every way ``raw`` (the parsed JSON) breaks the project's rules, as (where, what)."""
-    try:
-        model = DescriptorModel.model_validate(raw)
-    except ValidationError as error:
-        return [
-            (".".join(str(part) for part in e["loc"]) or "(top level)", e["msg"].removeprefix("Value error, "))
-            for e in error.errors()
-        ]
+def broken_rules(descriptor: Descriptor) -> list[tuple[str, str]]:
+    """Every way a well-formed descriptor breaks or loosens the project's rules, as (where, what)."""
     problems = []
-    resources = {r.name: r for r in model.resources}
+    resources = {r.name: r for r in descriptor.resources}
     for rule in required_schema()["resources"]:
         name = rule["name"]
         resource = resources.get(name)
@@ -166,17 +53,17 @@ def check_descriptor(raw: object) -> list[tuple[str, str]]:
             continue
         if resource.role != rule["role"]:
             problems.append((f"{name}.role", f"must be {rule['role']!r}"))
-        if resource.table_schema.primaryKey != rule["primaryKey"]:
+        if list(resource.primary_key) != rule["primaryKey"]:
             problems.append((f"{name}.schema.primaryKey", f"must be {rule['primaryKey']}"))
-        keys = [fk.model_dump() for fk in resource.table_schema.foreignKeys]
+        keys = [fk.model_dump(mode="json") for fk in resource.foreign_keys]
         for fk in rule["foreignKeys"]:
             if fk not in keys:
                 problems.append((f"{name}.schema.foreignKeys", f"the foreign key {fk['fields']} is required"))
-        groups = [g.model_dump(exclude_defaults=True) for g in resource.evidence]
+        groups = [_set(g) for g in resource.evidence]
         for group in rule["evidence"]:
             if group not in groups:
                 problems.append((f"{name}.evidence", f"the evidence group {group} is required, unchanged"))
-        fields = {f.name: f for f in resource.table_schema.fields}
+        fields = {f.name: f for f in resource.fields}
         for field_name, required in rule["fields"].items():
             field = fields.get(field_name)
             where = f"{name}.{field_name}"
@@ -185,7 +72,7 @@ def check_descriptor(raw: object) -> list[tuple[str, str]]:
                 continue
             if field.type != required["type"]:
                 problems.append((f"{where}.type", f"must be {required['type']}"))
-            constraints = field.constraints.model_dump()
+            constraints = field.constraints.model_dump(mode="json")
             for constraint, value in required["constraints"].items():
                 if _loosened(constraint, value, constraints.get(constraint)):
                     problems.append(
@@ -194,7 +81,12 @@ def check_descriptor(raw: object) -> list[tuple[str, str]]:
     return problems
 
 
-def rules_of(descriptor: dict) -> dict:
+def _set(model) -> dict:
+    """A model's values as JSON, without those left at their defaults."""
+    return model.model_dump(mode="json", exclude_defaults=True)
+
+
+def rules_of(descriptor: Descriptor) -> dict:
     """The rules a reviewed descriptor sets, in the form of ``required_schema.json``: to change
     a rule, edit the descriptor, then regenerate the file and have both reviewed together:
 
@@ -203,24 +95,24 @@ def rules_of(descriptor: dict) -> dict:
     return {
         "resources": [
             {
-                "name": r["name"],
-                "path": r["path"],
-                "role": r.get("role", "fact"),
-                "primaryKey": r["schema"].get("primaryKey", []),
-                "foreignKeys": r["schema"].get("foreignKeys", []),
-                "evidence": r.get("evidence", []),
-                "fields": {
-                    f["name"]: {"type": f.get("type", "string"), "constraints": f.get("constraints", {})}
-                    for f in r["schema"]["fields"]
-                },
+                "name": r.name,
+                "path": r.path,
+                "role": r.role,
+                "primaryKey": list(r.primary_key),
+                "foreignKeys": [fk.model_dump(mode="json") for fk in r.foreign_keys],
+                "evidence": [_set(g) for g in r.evidence],
+                "fields": {f.name: {"type": f.type, "constraints": _set(f.constraints)} for f in r.fields},
             }
-            for r in descriptor["resources"]
+            for r in descriptor.resources
         ]
     }
 
 
 def write_required_schema(descriptor_path: Path, target: Path) -> Path:
     """Regenerate ``required_schema.json`` from a reviewed descriptor (``python -m ics_evidence rules``)."""
-    rules = rules_of(json.loads(descriptor_path.read_text(encoding="utf-8")))
+    from ics_evidence.data.schema import Descriptor
+
+    raw = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    rules = rules_of(Descriptor.model_validate(raw))
     target.write_text(json.dumps(rules, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return target

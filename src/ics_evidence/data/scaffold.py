@@ -53,7 +53,7 @@ class TableRows:
 
 
 def _system_pattern(package: Package) -> str:
-    return package.resource("systems").field("system_id").constraints.get("pattern", r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    return package.resource("systems").field("system_id").constraints.pattern or r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
 def _coverage_tables(package: Package) -> list[tuple[Resource, Resource, str]]:

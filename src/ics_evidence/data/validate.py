@@ -111,18 +111,18 @@ def _parse(field: Field, text: str) -> tuple[Any, str | None]:
 def _check_constraints(field: Field, value: Any, text: str) -> list[tuple[str, str]]:
     c = field.constraints
     errors = []
-    if "enum" in c and value not in c["enum"]:
-        errors.append(("enum", f"must be one of {', '.join(map(str, c['enum']))}"))
-    if "minimum" in c and value < c["minimum"]:
-        errors.append(("minimum", f"must be at least {c['minimum']}"))
-    if "maximum" in c and value > c["maximum"]:
-        errors.append(("maximum", f"must be at most {c['maximum']}"))
-    if "pattern" in c and not re.fullmatch(c["pattern"], text):
-        errors.append(("pattern", f"must match {c['pattern']}"))
-    if "maxLength" in c and len(text) > c["maxLength"]:
-        errors.append(("maxLength", f"longer than {c['maxLength']} characters"))
-    if "minLength" in c and len(text) < c["minLength"]:
-        errors.append(("minLength", f"shorter than {c['minLength']} characters"))
+    if c.enum is not None and value not in c.enum:
+        errors.append(("enum", f"must be one of {', '.join(map(str, c.enum))}"))
+    if c.minimum is not None and value < c.minimum:
+        errors.append(("minimum", f"must be at least {c.minimum}"))
+    if c.maximum is not None and value > c.maximum:
+        errors.append(("maximum", f"must be at most {c.maximum}"))
+    if c.pattern is not None and not re.fullmatch(c.pattern, text):
+        errors.append(("pattern", f"must match {c.pattern}"))
+    if c.maxLength is not None and len(text) > c.maxLength:
+        errors.append(("maxLength", f"longer than {c.maxLength} characters"))
+    if c.minLength is not None and len(text) < c.minLength:
+        errors.append(("minLength", f"shorter than {c.minLength} characters"))
     return errors
 
 
@@ -200,7 +200,7 @@ def _read_rows(resource: Resource, path: Path, out: _Collector) -> list[Row] | N
         rows.append(Row(number, values, raw))
 
     for field in resource.fields:
-        if field.constraints.get("unique"):
+        if field.constraints.unique:
             _check_unique(shown, rows, (field.name,), "unique", out)
     if resource.primary_key:
         _check_unique(shown, rows, resource.primary_key, "primary-key", out)

@@ -20,10 +20,10 @@ import hashlib
 import os
 from pathlib import Path
 
+from ics_evidence.package_code import PACKAGE_DIR, code_digest
 from ics_evidence.project import local_sources_for, sources_for, sources_required
 
 FOLDER = "validated"  # under the project's _build
-_CODE_DIR = Path(__file__).resolve().parent  # the data stage: the validator, its rules, the reader
 
 
 def _add_tree(digest, folder: Path) -> None:
@@ -46,12 +46,11 @@ def _add_tree(digest, folder: Path) -> None:
                 digest.update(b"not a file")
 
 
+_PACKAGE_DIR = PACKAGE_DIR
+
+
 def _code_digest() -> str:
-    digest = hashlib.sha256()
-    for path in sorted(_CODE_DIR.iterdir()):
-        if path.suffix in (".py", ".json") and path.is_file():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    return code_digest(_PACKAGE_DIR, parts=("data",))  # the data stage: the validator, its rules, the reader
 
 
 def validation_key(directory: Path, sources: Path | None = None, *, require_sources: bool | None = None) -> str:

@@ -19,9 +19,9 @@ import unicodedata
 from pathlib import Path
 
 from ics_evidence.assemble import book
-from ics_evidence.assemble.citation import read_citation
 from ics_evidence.assemble.edition import Release, long_date, read_releases
 from ics_evidence.assemble.pages import generate_pages
+from ics_evidence.citation_file import read_citation
 from ics_evidence.project import Project
 from ics_evidence.release import BUNDLE_NAME, ReleaseError
 from ics_evidence.templating import render

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import yaml
 
-from ics_evidence.assemble.citation import CITATION, read_citation
 from ics_evidence.assemble.edition import (
     RELEASES,
     Release,
@@ -24,6 +23,7 @@ from ics_evidence.assemble.edition import (
     version_key,
 )
 from ics_evidence.assemble.markdown import text as literal
+from ics_evidence.citation_file import CITATION, read_citation
 from ics_evidence.data.validate import validate_package
 from ics_evidence.project import DESCRIPTOR, Project
 from ics_evidence.release import ReleaseError

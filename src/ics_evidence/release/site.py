@@ -28,6 +28,7 @@ from markupsafe import Markup
 
 from ics_evidence.assemble.edition import Release, long_date, read_releases, release_commits, version_key
 from ics_evidence.assemble.lock import child_options
+from ics_evidence.citation_file import edition_title, short_title
 from ics_evidence.project import SOURCES_ENV, Project
 from ics_evidence.release import BUNDLE_NAME, ReleaseError
 from ics_evidence.templating import render
@@ -36,7 +37,6 @@ STAMP = ".edition.json"  # in each edition folder: the version and commit it was
 # The comments around the switcher on a page, so that making the site again replaces it.
 START_MARK, END_MARK = "ics-editions:start", "ics-editions:end"
 START, END = f"<!-- {START_MARK} -->", f"<!-- {END_MARK} -->"
-TITLE = "Improving health and care at scale"
 VERSIONS_PAGE = "book/versions.html"
 
 
@@ -201,13 +201,13 @@ def inject(site: Path, this: Edition, all_editions: list[Edition]) -> int:
     return count
 
 
-def write_index(site: Path, all_editions: list[Edition]) -> None:
+def write_index(site: Path, all_editions: list[Edition], title: str) -> None:
     def shown(edition: Edition) -> dict:
         release = edition.release
         return {"folder": edition.folder, "version": release.version, "date": long_date(release.date),
                 "summary": release.summary}  # fmt: skip
 
-    page = render("editions_index.html", title=TITLE, latest=shown(all_editions[0]),
+    page = render("editions_index.html", title=title, latest=shown(all_editions[0]),
                   editions=[shown(e) for e in all_editions])  # fmt: skip
     (site / "index.html").write_text(page + "\n", encoding="utf-8")
 
@@ -226,5 +226,5 @@ def build_site(project: Project, site: Path | None = None, report=print) -> Path
             shutil.rmtree(stale)
     for edition in found:
         report(f"{edition.folder}: switcher on {inject(site, edition, found)} pages")
-    write_index(site, found)
+    write_index(site, found, short_title(edition_title(project.root)))
     return site
