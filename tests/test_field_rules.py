@@ -243,6 +243,23 @@ def test_a_care_area_code_needs_a_quote_about_that_care_area(data_copy):
                for p in problems_of(data_copy))  # fmt: skip
 
 
+def test_an_addressee_link_needs_a_passage_that_names_the_addressee(data_copy):
+    # The NHS Confederation is asked to make the case for clearer roles (Where next? 4); the
+    # Health Foundation is not named in that section, so the same link to it is refused.
+    row = _row_of(data_copy, "lesson_audiences", lesson_id="cross-rec-high-trust-low-bureaucracy")
+    assert problems_of(data_copy) == []
+    edit(data_copy, "lesson_audiences", row, audience_id="health-foundation")
+    assert ("lesson_audiences.csv", row, "audience_id", "health-foundation", "addressee-named") in problems_of(
+        data_copy
+    )
+
+
+def test_an_addressee_without_names_is_refused(data_copy):
+    row = _row_of(data_copy, "audiences", audience_id="regulator")
+    edit(data_copy, "audiences", row, terms="")
+    assert any(p[:3] == ("audiences.csv", row, "terms") for p in problems_of(data_copy))
+
+
 def test_mentioned_codes_are_not_counted_as_work_on_a_care_area(tables):
     from ics_evidence.analysis import figures, improvement
 

@@ -61,6 +61,20 @@ def test_every_recommendation_is_listed_under_whom_it_addresses_or_as_unnamed(ta
     labels = [label for label, _ in groups]
     assert labels[-1] == "No addressee named"
     assert "The Care Quality Commission" in labels
+    # A system's leaders find theirs first; the one asked of the NHS Confederation alone is there.
+    assert labels[0].startswith("Integrated care systems")
+    confederation = dict(groups)["The NHS Confederation"]
+    assert "cross-rec-high-trust-low-bureaucracy" in set(confederation["lesson_id"])
+
+
+def test_the_addressees_list_opens_with_a_link_to_each_addressee_s_group(tables):
+    cross = recommendations.cross_system_lessons(tables["lessons"])
+    groups = recommendations.by_audience(cross, tables["lesson_audiences"], tables["audiences"])
+    page = str(recommendations.audience_index_html(groups))
+    index, _, body = page.partition("</p>")
+    links = re.findall(r'<a href="#(ics-addressee-\d+)">([^<]+)</a>', index)
+    headings = re.findall(r'<h3 id="(ics-addressee-\d+)">([^<]+)</h3>', body)
+    assert links == headings and [html.unescape(label) for _, label in headings] == [label for label, _ in groups]
 
 
 def test_addressees_are_given_only_for_cross_system_recommendations(tables):

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ics_evidence.data import derivations, field_rules, quote_systems
+from ics_evidence.data.addressees import check as check_addressees
 from ics_evidence.data.attribution import check as check_attribution
 from ics_evidence.data.csvfiles import Problem, display_path, read_table
 from ics_evidence.data.evidence import QUOTE_MAX_WORDS, QUOTE_MIN_WORDS, SourceTexts, normalise, word_count
@@ -737,6 +738,8 @@ def validate_package(
     _check_quote_systems(package, tables, texts, out)
     _check_package_rules(package, tables, out)
     _check_report_messages(package, tables, texts, out)
+    check_addressees(tables, regions, lambda name: display_path(package.directory / package.resource(name).path),
+                     out.add)  # fmt: skip
     return out.problems
 
 
