@@ -69,3 +69,26 @@ def test_data_package_can_be_downloaded_whole_and_by_table(built_site):
     assert "data/datapackage.json" in names and "data/systems.csv" in names and len(names) >= 22
     page = (built_site / "book" / "download.html").read_text(encoding="utf-8")
     assert page.count('class="reference download internal"') >= 23
+
+
+def test_each_figure_cites_its_own_caption_and_the_report(built_site):
+    """'Cite this figure' quotes the opening of the figure's caption (not its screen-reader
+    description), names the edition and credits the report; the PNG it offers carries the same."""
+    from bs4 import BeautifulSoup
+
+    from tests.test_figure_credit import _text_chunks
+
+    soup = BeautifulSoup(
+        (built_site / "book" / "analyses" / "scale_and_structure.html").read_text("utf-8"), "html.parser"
+    )
+    figures = soup.select("figure")
+    assert figures
+    for figure in figures:
+        caption = " ".join(figure.find("figcaption").get_text().split())
+        cite = " ".join(figure.select_one(".ics-cite-figure").get_text().split())
+        title = cite.split("“", 1)[1].split("”", 1)[0]
+        assert title and title.removesuffix("…") in caption, (title, caption)
+        assert "Ham (2023)" in cite and "version" in cite
+        png = figure.select_one(".ics-downloads a[href$='.png']")["href"]
+        chunks = _text_chunks((built_site / "book" / "analyses" / png).resolve().read_bytes())
+        assert chunks["Title"] == title and "Ham (2023)" in chunks["Source"]

@@ -169,7 +169,7 @@ def test_edition_title_change(project):
     """Each figure's cite line quotes the edition's title: renaming the edition reruns every page."""
     fake_run(project)
     (project / "CITATION.cff").write_text('title: "A miniature: renamed"\n', encoding="utf-8")
-    assert stale(project) == {label: ["edition title changed"] for label in all_labels(project)}
+    assert stale(project) == {label: ["edition's citation changed"] for label in all_labels(project)}
 
 
 def copy_of_package(tmp_path: Path) -> Path:

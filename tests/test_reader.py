@@ -266,7 +266,8 @@ def test_a_profile_opens_with_figures_as_people_write_them_and_each_quote_once(t
 def test_every_chart_can_be_downloaded_as_png_svg_and_the_csv_of_its_data(tmp_path):
     import altair as alt
 
-    from ics_evidence.analysis import charts
+    from ics_evidence.analysis import charts, figure_credit
+    from ics_evidence.citation_file import Credit
 
     data = pd.DataFrame({"name": ["A", "=B"], "value": [1, 2]})
     spec = alt.Chart(data).mark_bar().encode(x="value", y="name").properties(description="Test chart").to_dict()
@@ -274,7 +275,9 @@ def test_every_chart_can_be_downloaded_as_png_svg_and_the_csv_of_its_data(tmp_pa
     assert (tmp_path / names["svg"]).read_text(encoding="utf-8").lstrip().startswith("<svg")
     assert (tmp_path / names["png"]).read_bytes()[:4] == b"\x89PNG"
     assert (tmp_path / names["csv"]).read_text(encoding="utf-8") == "name,value\nA,1\n'=B,2\n"
-    tools = charts.downloads_html(names, "../../", "figure-chart", "Test <chart>", "Edition, version 1", "book/x.html")
+    credit = Credit("Edition", "", "Ham (2023), The report", "CC BY 4.0")
+    citation = figure_credit.figure_citation(credit, "1", "Test <chart>", "book/x.html", "figure-chart")
+    tools = charts.downloads_html(names, "../../", "figure-chart", citation)
     assert f'href="../../_static/figures/{names["png"]}" download' in tools
     assert 'id="figure-chart"' in tools and 'href="#figure-chart"' in tools and "Test &lt;chart&gt;" in tools
 

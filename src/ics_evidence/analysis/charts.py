@@ -25,6 +25,7 @@ import altair as alt
 import pandas as pd
 from markupsafe import Markup
 
+from ics_evidence.analysis.figure_credit import FigureCitation, png_with_text, svg_with_text
 from ics_evidence.analysis.tables import table_html
 from ics_evidence.templating import render
 
@@ -410,29 +411,35 @@ def _csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.map(literal)
 
 
-def write_downloads(spec: dict, data: pd.DataFrame, directory: Path, stem: str) -> dict[str, str]:
-    """Write ``stem``.png, .svg and .csv for a chart; the names carry a hash of the chart and
-    its data, so a page always links to the files drawn from its own data. Returns the file
-    names by kind."""
+def write_downloads(spec: dict, data: pd.DataFrame, directory: Path, stem: str,
+                    metadata: dict[str, str] | None = None) -> dict[str, str]:  # fmt: skip
+    """Write ``stem``.png, .svg and .csv for a chart, the images carrying ``metadata`` (title and
+    source) inside them; the names carry a hash of the chart, its data and its metadata, so a
+    page always links to the files drawn from its own data. Returns the file names by kind."""
     import vl_convert
 
     csv = _csv_safe(data).to_csv(index=False)
-    digest = hashlib.sha256((_safe_json(spec) + csv).encode()).hexdigest()[:10]
+    identity = _safe_json(spec) + csv + json.dumps(metadata or {}, sort_keys=True)
+    digest = hashlib.sha256(identity.encode()).hexdigest()[:10]
     names = {kind: f"{stem}-{digest}.{kind}" for kind in ("png", "svg", "csv")}
     directory.mkdir(parents=True, exist_ok=True)
     if not (directory / names["png"]).exists():
         drawn = finished(spec)
-        (directory / names["svg"]).write_text(vl_convert.vegalite_to_svg(drawn, vl_version=VEGA_LITE), encoding="utf-8")
-        (directory / names["png"]).write_bytes(vl_convert.vegalite_to_png(drawn, vl_version=VEGA_LITE, scale=2))
+        svg = vl_convert.vegalite_to_svg(drawn, vl_version=VEGA_LITE)
+        png = vl_convert.vegalite_to_png(drawn, vl_version=VEGA_LITE, scale=2)
+        if metadata:
+            svg, png = svg_with_text(svg, metadata), png_with_text(png, metadata)
+        (directory / names["svg"]).write_text(svg, encoding="utf-8")
+        (directory / names["png"]).write_bytes(png)
         (directory / names["csv"]).write_text(csv, encoding="utf-8")
     return names
 
 
-def downloads_html(names: dict[str, str], prefix: str, anchor: str, title: str, cite_as: str, page: str) -> Markup:
+def downloads_html(names: dict[str, str], prefix: str, anchor: str, citation: FigureCitation) -> Markup:
     """Links to a chart's PNG, SVG and CSV, a permalink and a line saying how to cite it."""
     base = f"{prefix}_static/{FIGURES_DIR}/"
     links = [
         {"href": base + names[kind], "label": label}
         for kind, label in (("png", "PNG image"), ("svg", "SVG image"), ("csv", "Data (CSV)"))
     ]
-    return render("figure_tools.html", links=links, anchor=anchor, title=title, cite_as=cite_as, page=page)
+    return render("figure_tools.html", links=links, anchor=anchor, citation=citation)

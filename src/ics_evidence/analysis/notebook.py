@@ -14,10 +14,10 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML, display
 
-from ics_evidence.analysis import charts
+from ics_evidence.analysis import charts, figure_credit
 from ics_evidence.analysis.common import quote as quote  # notebooks import it from here
 from ics_evidence.analysis.tables import folded_table_html, table_html
-from ics_evidence.citation_file import edition_title
+from ics_evidence.citation_file import figure_credit as credit_of
 from ics_evidence.data.load import load_package
 from ics_evidence.data.schema import read_package
 from ics_evidence.manifest import Manifest
@@ -41,7 +41,9 @@ def inputs(
         raise ValueError(f"{notebook} reads its own rows of {', '.join(own)}: pass system_id")
     tables = load_package(Path(data_dir), tables=whole + own)
     output = Path(entry.output.format(system_id=system_id) if system_id else entry.output)
-    _PAGE.update(output=output, version=edition_version(data_dir))
+    # The chapter's MyST source, whose {glue:figure} directives give the figures' captions.
+    source = (Project.find().root / entry.source).read_text(encoding="utf-8")
+    _PAGE.update(output=output, version=edition_version(data_dir), source=source)
     for name in own:
         tables[name] = tables[name][tables[name]["system_id"] == system_id].reset_index(drop=True)
     return tables
@@ -77,21 +79,31 @@ def figure(name: str, chart, data: pd.DataFrame, *, table_caption: str | None = 
 
 
 def _figure_tools(name: str, spec: dict, data: pd.DataFrame) -> str:
-    """PNG, SVG and CSV downloads of the figure, a permalink and a citation line."""
+    """PNG, SVG and CSV downloads of the figure, a permalink and a citation line; the images
+    carry the figure's title and source inside them."""
     output = _PAGE.get("output")
     if output is None:  # outside the pipeline (an analyst's own notebook): no site to link into
         return ""
+    project = Project.find()
     page = output.with_suffix("")
+    title = figure_credit.first_sentence(figure_credit.caption_of(_PAGE["source"], name)) or _spec_title(spec, name)
+    citation = figure_credit.figure_citation(
+        credit_of(project.root), _PAGE.get("version", ""), title, page.as_posix() + ".html", f"figure-{name}"
+    )
     stem = "-".join(page.parts[1:]) + "--" + name
-    names = charts.write_downloads(spec, data, Project.find().static_dir / charts.FIGURES_DIR, stem)
+    exported = figure_credit.labelled_spec(spec, citation)
+    names = charts.write_downloads(exported, data, project.static_dir / charts.FIGURES_DIR, stem, citation.metadata())
+    prefix = "../" * (len(output.parts) - 1)
+    return charts.downloads_html(names, prefix, f"figure-{name}", citation)
+
+
+def _spec_title(spec: dict, name: str) -> str:
     title = spec.get("title") or spec.get("description", name)
     if isinstance(title, dict):
         title = title.get("text", name)
     if isinstance(title, list):
         title = " ".join(str(part) for part in title)
-    cite_as = f"{edition_title(Project.find().root)}, version {_PAGE.get('version', '')}"
-    prefix = "../" * (len(output.parts) - 1)
-    return charts.downloads_html(names, prefix, f"figure-{name}", str(title), cite_as, page.as_posix() + ".html")
+    return figure_credit.first_sentence(str(title))
 
 
 def claims(items) -> None:

@@ -9,12 +9,7 @@ import html
 from markupsafe import Markup
 
 from ics_evidence.assemble.markdown import one_line
-
-
-def edition_url(site_url: str, version: str) -> str:
-    """Where an edition is read for good: its own folder of the published site (see ``make site``),
-    which never changes once made, unlike the site's root, which leads to the newest."""
-    return f"{site_url.rstrip('/')}/v{version}/"
+from ics_evidence.citation_file import edition_url
 
 
 def _csl_names(authors: list[dict]) -> list[dict]:

@@ -1,7 +1,7 @@
 """What an executed notebook was built from, part by part, so that staleness can say why.
 
 A notebook's output depends on its source, its parameters, the tables it reads (or only its
-system's rows of them), the edition's title, the code notebooks import (the data and analysis
+system's rows of them), the edition's citation, the code notebooks import (the data and analysis
 stages and the project configuration; not the build or release code) and the runtime packages
 (not the linters or test tools pinned beside them).
 """
@@ -119,7 +119,7 @@ def fingerprint(job: Job, code: str, environment: str, hasher: DataHasher | None
         "data": data,
         "code": code,
         "environment": environment,
-        # The edition's title (CITATION.cff), which each figure's cite line quotes.
+        # What each figure's cite line and exported files say of the edition (CITATION.cff).
         "edition": edition,
     }
 
@@ -146,5 +146,5 @@ def reasons(old: dict | None, new: dict, output_exists: bool) -> list[str]:
     if old.get("environment") != new["environment"]:
         why.append("runtime packages changed")
     if old.get("edition", "") != new.get("edition", ""):
-        why.append("edition title changed")
+        why.append("edition's citation changed")
     return why

@@ -29,7 +29,7 @@ from ics_evidence.assemble.fingerprint import (
     reasons,
 )
 from ics_evidence.assemble.jobs import Job, NotebookFailed, PipelineError
-from ics_evidence.citation_file import edition_title
+from ics_evidence.citation_file import figure_credit
 from ics_evidence.terminal import escaped
 
 STATE_NAME = ".pipeline-state.json"
@@ -64,7 +64,7 @@ def plan(jobs: list[Job], force: bool = False) -> list[Plan]:
     state = read_state(_state_path(root))
     code = code_fingerprint()
     environment = environment_fingerprint()
-    edition = edition_title(root)
+    edition = figure_credit(root).digest()
     hasher = DataHasher()
     plans = []
     for job in jobs:
