@@ -17,6 +17,11 @@ benchmark  time the rerun pipeline in throw-away copies, reported as ratios
 
 The project is the checkout you run in (or --root), whatever checkout the package was
 installed from. The Makefile calls this; there is no other entry point.
+
+Why one module of about 450 lines: it is the one command line: each verb's handler beside
+the one parser that names them all (:func:`parser`), the environment every verb runs in
+(:func:`main`) and the one way a failure is told (``_dispatch``: the build lock, an
+interruption, a full disk); the handlers are thin and call the stages, which hold the work.
 """
 
 from __future__ import annotations

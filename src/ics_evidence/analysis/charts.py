@@ -12,6 +12,11 @@ Every chart in the book goes through this module:
 * phones: a chart too wide for a phone's column can carry a second layout designed for it
   (:func:`with_narrow_layout`), which the page draws instead in a column narrower than
   :data:`NARROW_BELOW` pixels, so that its text is not shrunk to an unreadable size.
+
+Why one module of a little over 400 lines: the page's chart, its phone layout and its PNG and
+SVG downloads all draw the one :func:`finished` spec in the one :data:`VEGA_LITE` version,
+and the element id and the download names hash the spec the same way (``_safe_json``); kept
+together, no chart can be drawn one way on the page and another in its download.
 """
 
 from __future__ import annotations

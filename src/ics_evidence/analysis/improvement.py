@@ -2,6 +2,10 @@
 its derivations (tables computed from the data every time, never stored by hand) and the
 charts and tables made from them; figures several chapters share are in
 :mod:`ics_evidence.analysis.figures`.
+
+Why one module of a little over 400 lines: one module per notebook (notebooks/README.md), and
+this chapter has the most figures (levels, levels by theme, systems, methods, care areas), each
+with the derivation it draws and its table.
 """
 
 from __future__ import annotations

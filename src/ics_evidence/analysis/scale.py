@@ -2,6 +2,13 @@
 its derivations (tables computed from the data every time, never stored by hand) and the
 charts and tables made from them; figures several chapters share are in
 :mod:`ics_evidence.analysis.figures`.
+
+Why one module of about 480 lines: each notebook's derivations, charts and tables live in its
+own module (notebooks/README.md, CONTRIBUTING), which is where a contributor looks for a
+chapter's code; derive.py's derivations were moved into their chapters for that (issue 22).
+Splitting this chapter's derivations from its charts would make it the one chapter in two
+modules. About half of it is its charts: the population and organisation charts each draw
+two panels and a phone layout of them.
 """
 
 from __future__ import annotations

@@ -10,6 +10,13 @@ ledger, whose checked-in snapshot a test compares with the data.
 A numerator and its denominator count the same set: counts of integrated care systems are
 "of the N integrated care systems" (the peers, :func:`peer_ids`), never of all the
 case studies, and a superlative names every item that ties for it.
+
+Why one module of about 500 lines: it is the one place every stated value is computed
+(CONTRIBUTING, *the claims ledger*), one short function per page and :data:`PAGES`, which the
+ledger and the page checks read; the pages share its wording (:func:`listed`, :func:`of_ics`,
+:func:`most_used`) so that a tie or a count reads the same on every page. Split by chapter, the
+claims would move into the chapter modules (and ``themes.py`` over 400 lines itself) or into
+nine small modules, and a reviewer would no longer read every sentence's numbers in one file.
 """
 
 from __future__ import annotations

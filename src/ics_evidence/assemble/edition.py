@@ -23,7 +23,7 @@ import yaml
 from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ics_evidence.data.validate import hidden_character
+from ics_evidence.data.cells import hidden_character
 from ics_evidence.files import regular_file
 from ics_evidence.templating import render
 

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ics_evidence.data.cells import check_cell, same_text_key
 from ics_evidence.data.csvfiles import read_rows, write_rows
 from ics_evidence.data.schema import Package, Resource, read_package
-from ics_evidence.data.validate import check_cell, same_text_key
 from ics_evidence.terminal import escaped
 
 # Codebooks every system is coded against, one row per entry (the validator's coverage rule).

@@ -17,7 +17,8 @@ Frictionless itself is kept as a test tool only (``tests/test_shipped_data.py`` 
 shipped descriptor is a valid Frictionless package): its validator reports Table Schema errors
 but not the project's rules (confined paths, rules that cannot be loosened, evidence groups,
 hostile cells), and its messages do not name file, row, column, value and rule the way the
-project's validator must, so the generic checks stay in :mod:`ics_evidence.data.validate`.
+project's validator must, so the generic checks stay in the project's own validator
+(:mod:`ics_evidence.data.validate`, a cell's in :mod:`ics_evidence.data.cells`).
 """
 
 from __future__ import annotations
