@@ -132,14 +132,25 @@ def test_explore_filter_panes_show_whole_names_and_counts(site, browser, width):
     visit.close()
 
 
-def test_explore_without_javascript_shows_every_item(site, browser):
+def test_explore_without_javascript_lists_every_item_by_system_folded(site, browser):
     base, _ = site
     visit = Visit(browser, base, 390, javascript=False)
     visit.page.goto(urljoin(base, "book/explore.html"), wait_until="load")
-    table = visit.page.locator("#ics-explore-plain")
-    assert table.is_visible() and visit.page.locator("#ics-explore").is_hidden()
-    assert table.locator("tbody tr").count() == len(rows("improvement_examples")) + len(rows("lessons"))
-    assert visit.page.locator("a[href^='../book/systems/'], a[href^='systems/']").count() > 0
+    listing = visit.page.locator("#ics-explore-plain")
+    assert listing.is_visible() and visit.page.locator("#ics-explore").is_hidden()
+    assert listing.locator("tbody tr").count() == len(rows("improvement_examples")) + len(rows("lessons"))
+    groups = listing.locator("details.ics-explore-group")
+    names = [" ".join(t.split()) for t in listing.locator("details.ics-explore-group > summary").all_inner_texts()]
+    systems = [r["name"] for r in rows("systems")]
+    # Each system in the data's order, with its count of items, then the items across the systems.
+    assert [n.rsplit(" (", 1)[0] for n in names] == [*systems, "Across the systems"]
+    assert all(re.fullmatch(r".+ \((1 item|[0-9,]+ items)\)", n) for n in names), names
+    # Folded, the page opens on the list of systems, not on one long table.
+    assert listing.bounding_box()["height"] < 2 * visit.page.viewport_size["height"]
+    first = groups.first
+    assert not first.locator("a[href*='systems/']").first.is_visible()  # folded
+    first.locator("summary").first.click()
+    assert first.locator("a[href*='systems/']").first.is_visible()
     visit.close()
 
 

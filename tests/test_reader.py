@@ -129,7 +129,7 @@ def test_data_text_reaches_the_reader_s_pages_only_escaped(tables):
         "".join(recommendations.lesson_list_html(rows, context) for rows in groups.values()),
         recommendations.audience_index_html(audiences),
         compare.compare_html(bad),
-        explore.plain_table_html(explore.explore_items(bad), "Explore", "ics-explore-plain"),
+        explore.grouped_listing_html(explore.explore_items(bad), "Explore", "ics-explore-plain"),
         explore.explore_table_html(explore.explore_items(bad), "Explore"),
     ]
     for page in pages:

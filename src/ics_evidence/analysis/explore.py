@@ -16,6 +16,7 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from ics_evidence.analysis.codebook import EXAMPLE_LEVELS, KIND_LABELS
+from ics_evidence.analysis.stated import counted
 from ics_evidence.analysis.text import as_text, blank, checked_id, speaker_of
 from ics_evidence.templating import render
 
@@ -96,17 +97,30 @@ def explore_items(tables: dict[str, pd.DataFrame], prefix: str = "") -> pd.DataF
     return pd.DataFrame(rows, columns=EXPLORE_COLUMNS)
 
 
-def plain_table_html(frame: pd.DataFrame, caption: str, table_id: str) -> Markup:
-    """``frame``'s cells in an accessible table (the no-JavaScript view): a cell that is HTML
-    (:class:`markupsafe.Markup`, as :func:`explore_items` makes every one) as it is, any other
-    text escaped."""
+def plain_table_html(frame: pd.DataFrame, caption: str, table_id: str | None = None) -> Markup:
+    """``frame``'s cells in an accessible table: a cell that is HTML (:class:`markupsafe.Markup`,
+    as :func:`explore_items` makes every one) as it is, any other text escaped."""
     return render(
         "explore_table.html",
         caption=caption,
-        table_id=checked_id(table_id),
+        table_id=checked_id(table_id) if table_id else None,
         columns=[str(c) for c in frame.columns],
         rows=[list(row) for row in frame.itertuples(index=False)],
     )
+
+
+def grouped_listing_html(frame: pd.DataFrame, caption: str, listing_id: str) -> Markup:
+    """The no-JavaScript view: every item, grouped by system in the data's order (the items
+    across the systems last), each group folded under its name and count, so the page opens on
+    a list of systems rather than one table thousands of pixels long."""
+    order = list(dict.fromkeys(frame["System"]))
+    order.sort(key=lambda name: str(name) == ACROSS)  # stable: the systems keep their order
+    groups = []
+    for name in order:
+        rows = frame[frame["System"] == name]
+        groups.append({"name": name, "count": counted(len(rows), "item"),
+                       "table": plain_table_html(rows, f"{caption}: {name}")})  # fmt: skip
+    return render("explore_grouped.html", listing_id=checked_id(listing_id), caption=caption, groups=groups)
 
 
 # Columns the explore page offers filter panes for (by position in explore_items' frame).
@@ -213,9 +227,9 @@ def show_explore(items: pd.DataFrame, caption: str) -> None:
 
 
 def explore_html(items: pd.DataFrame, caption: str) -> Markup:
-    """The interactive table, and for readers without JavaScript the whole table, accessible
-    (a caption, column headers), in ``<noscript>``; the stylesheet hides itables' partial preview."""
-    plain = plain_table_html(items, caption, "ics-explore-plain")
+    """The interactive table, and for readers without JavaScript every item listed by system
+    (:func:`grouped_listing_html`), in ``<noscript>``; the stylesheet hides itables' partial preview."""
+    plain = grouped_listing_html(items, caption, "ics-explore-plain")
     # itables' own markup, trusted as HTML: the data in it are explore_items' escaped cells.
     interactive = Markup(explore_table_html(items, caption))
     return render("explore.html", interactive=interactive, plain=plain)
