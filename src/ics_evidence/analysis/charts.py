@@ -129,6 +129,15 @@ def theme() -> dict:
     }
 
 
+def labelled_bars(frame: pd.DataFrame, *, y: alt.Y, x: alt.X, tooltip: list, width: int,
+                  description: str) -> alt.LayerChart:  # fmt: skip
+    """One horizontal bar per row, labelled at its end with its count: the chart of counts
+    several chapters draw (kinds of partner and of method, a partner's reach)."""
+    bars = alt.Chart(frame).mark_bar().encode(y=y, x=x, tooltip=tooltip)
+    labels = bars.mark_text(align="left", dx=4).encode(text=alt.Text(x.shorthand))
+    return (bars + labels).properties(width=width, description=description)
+
+
 def _safe_json(spec: dict) -> str:
     """The spec as canonical JSON text, which a chart's element id and its downloads' file names
     are hashed from. (The page embeds the spec with the template's ``|tojson``; this text keeps

@@ -26,23 +26,17 @@ def partner_kinds_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChar
     reach = partner_reach(tables)
     kind_frame = partners_by_kind(tables).copy()
     kind_frame["names"] = kind_frame["kind"].map(reach.groupby("kind")["name"].agg(lambda names: "; ".join(names)))
-    kind_bars = (
-        alt.Chart(kind_frame)
-        .mark_bar()
-        .encode(
-            y=alt.Y("label:N", title=None, sort="-x"),
-            x=alt.X("partners:Q", title="Partners in the codebook", axis=alt.Axis(tickMinStep=1)),
-            tooltip=[
-                alt.Tooltip("label:N", title="Kind"),
-                alt.Tooltip("partners:Q", title="Partners"),
-                alt.Tooltip("links:Q", title="Links to systems"),
-                alt.Tooltip("systems:Q", title="Systems helped"),
-                alt.Tooltip("names:N", title="Who"),
-            ],
-        )
-    )
-    kind_labels = kind_bars.mark_text(align="left", dx=4).encode(text=alt.Text("partners:Q"))
-    chart = (kind_bars + kind_labels).properties(
+    chart = charts.labelled_bars(
+        kind_frame,
+        y=alt.Y("label:N", title=None, sort="-x"),
+        x=alt.X("partners:Q", title="Partners in the codebook", axis=alt.Axis(tickMinStep=1)),
+        tooltip=[
+            alt.Tooltip("label:N", title="Kind"),
+            alt.Tooltip("partners:Q", title="Partners"),
+            alt.Tooltip("links:Q", title="Links to systems"),
+            alt.Tooltip("systems:Q", title="Systems helped"),
+            alt.Tooltip("names:N", title="Who"),
+        ],
         width=420,
         description="Bar chart of the number of outside partners of each kind, each bar labelled with its count.",
     )
@@ -127,22 +121,16 @@ def partner_reach_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChar
     """Bar chart of how many systems each linked partner helps, widest reach first."""
     reach = partner_reach(tables)
     linked = reach[reach["systems"] > 0].assign(label=lambda frame: frame["kind"].map(label_for_kind))
-    reach_bars = (
-        alt.Chart(linked)
-        .mark_bar()
-        .encode(
-            y=alt.Y("name:N", title=None, sort=list(linked["name"]), axis=alt.Axis(labelLimit=480)),
-            x=alt.X("systems:Q", title="Systems helped", axis=alt.Axis(tickMinStep=1)),
-            tooltip=[
-                alt.Tooltip("name:N", title="Partner"),
-                alt.Tooltip("label:N", title="Kind"),
-                alt.Tooltip("systems:Q", title="Systems helped"),
-                alt.Tooltip("system_names:N", title="Which systems"),
-            ],
-        )
-    )
-    reach_labels = reach_bars.mark_text(align="left", dx=4).encode(text=alt.Text("systems:Q"))
-    chart = (reach_bars + reach_labels).properties(
+    chart = charts.labelled_bars(
+        linked,
+        y=alt.Y("name:N", title=None, sort=list(linked["name"]), axis=alt.Axis(labelLimit=480)),
+        x=alt.X("systems:Q", title="Systems helped", axis=alt.Axis(tickMinStep=1)),
+        tooltip=[
+            alt.Tooltip("name:N", title="Partner"),
+            alt.Tooltip("label:N", title="Kind"),
+            alt.Tooltip("systems:Q", title="Systems helped"),
+            alt.Tooltip("system_names:N", title="Which systems"),
+        ],
         width=360,
         description=(
             "Bar chart of the number of systems each outside partner is recorded as helping, widest reach first."

@@ -110,29 +110,20 @@ def kinds_figure(tables: dict[str, pd.DataFrame]) -> tuple[alt.LayerChart, pd.Da
     kinds = methods_by_kind(tables)
     kind_frame = kinds.assign(label=kinds["kind"].map(method_kind))
     kind_frame["names"] = kind_frame["kind"].map(usage.groupby("kind")["name"].agg(lambda names: "; ".join(names)))
-    kind_bars = (
-        alt.Chart(kind_frame)
-        .mark_bar()
-        .encode(
-            y=alt.Y("label:N", title=None, sort="-x"),
-            x=alt.X("methods:Q", title="Methods in the codebook", axis=alt.Axis(tickMinStep=1)),
-            tooltip=[
-                alt.Tooltip("label:N", title="Kind"),
-                alt.Tooltip("methods:Q", title="Methods in the codebook"),
-                alt.Tooltip("methods_used:Q", title="Used by at least one system"),
-                alt.Tooltip("links:Q", title="System–method links"),
-                alt.Tooltip("systems:Q", title="Systems using one or more"),
-                alt.Tooltip("names:N", title="Methods"),
-            ],
-        )
-        .properties(
-            width=420,
-            description="Bar chart of the number of improvement methods of each kind in the codebook.",
-        )
-    )
-    kind_labels = kind_bars.mark_text(align="left", dx=4).encode(text=alt.Text("methods:Q"))
-    chart = (kind_bars + kind_labels).properties(
-        description="Bar chart of the number of improvement methods of each kind in the codebook, each bar labelled."
+    chart = charts.labelled_bars(
+        kind_frame,
+        y=alt.Y("label:N", title=None, sort="-x"),
+        x=alt.X("methods:Q", title="Methods in the codebook", axis=alt.Axis(tickMinStep=1)),
+        tooltip=[
+            alt.Tooltip("label:N", title="Kind"),
+            alt.Tooltip("methods:Q", title="Methods in the codebook"),
+            alt.Tooltip("methods_used:Q", title="Used by at least one system"),
+            alt.Tooltip("links:Q", title="System–method links"),
+            alt.Tooltip("systems:Q", title="Systems using one or more"),
+            alt.Tooltip("names:N", title="Methods"),
+        ],
+        width=420,
+        description="Bar chart of the number of improvement methods of each kind in the codebook, each bar labelled.",
     )
     return chart, kind_frame[["label", "methods", "methods_used", "links", "systems", "names"]].rename(
         columns={
