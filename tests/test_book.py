@@ -92,3 +92,16 @@ def test_each_figure_cites_its_own_caption_and_the_report(built_site):
         png = figure.select_one(".ics-downloads a[href$='.png']")["href"]
         chunks = _text_chunks((built_site / "book" / "analyses" / png).resolve().read_bytes())
         assert chunks["Title"] == title and "Ham (2023)" in chunks["Source"]
+
+
+def test_references_are_labelled_by_author_and_year(built_site):
+    import re
+
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((built_site / "book" / "references.html").read_text("utf-8"), "html.parser")
+    labels = [label.get_text() for label in soup.select("div.citation span.label")]
+    assert len(labels) > 10 and len(set(labels)) == len(labels)
+    pattern = r"\[[A-Z][^\]]* (\d{4}[a-z]?|c\. \d{4}|n\.d\.)\]"
+    assert [x for x in labels if not re.fullmatch(pattern, x)] == [], labels
+    assert "[Ham 2023a]" in labels and "[Ham 2023b]" in labels
