@@ -24,6 +24,7 @@ from ics_evidence.data.evidence import QUOTE_MAX_WORDS, QUOTE_MIN_WORDS, SourceT
 from ics_evidence.data.numbers import states_value
 from ics_evidence.data.report_facts import check as check_report_facts
 from ics_evidence.data.report_messages import check as check_report_messages
+from ics_evidence.data.report_parts import check as check_report_parts
 from ics_evidence.data.schema import DescriptorError, Field, Package, Resource, read_package
 from ics_evidence.data.sections import section_regions
 from ics_evidence.data.suggest import did_you_mean
@@ -737,14 +738,17 @@ def validate_package(
     _check_fields_against_quotes(package, tables, out)
     _check_quote_systems(package, tables, texts, out)
     _check_package_rules(package, tables, out)
-    _check_report_messages(package, tables, texts, out)
+    _check_report_messages(package, tables, texts, out, regions)
     check_addressees(tables, regions, lambda name: display_path(package.directory / package.resource(name).path),
                      out.add)  # fmt: skip
     return out.problems
 
 
-def _check_report_messages(package: Package, tables: dict[str, list[Row]], texts: SourceTexts, out: _Collector) -> None:
-    """The report's messages against their source's text: its contents' pages, its words."""
+def _check_report_messages(
+    package: Package, tables: dict[str, list[Row]], texts: SourceTexts, out: _Collector, regions: dict
+) -> None:
+    """The report's messages, and its other parts, against their source's text: its contents'
+    pages (or the page it points to), its words, and the names and addresses it prints."""
     files = {row.raw["source_id"]: row.raw["file"] for row in tables.get("sources", [])}
 
     def shown(name: str) -> str:
@@ -754,3 +758,6 @@ def _check_report_messages(package: Package, tables: dict[str, list[Row]], texts
         return texts.lines(files[source]) if source in files else None
 
     check_report_messages(tables, shown, out.add, lines_of)
+    check_report_messages(tables, shown, out.add, lines_of, table="report_parts", columns=("title", "summary"),
+                          regions=regions)  # fmt: skip
+    check_report_parts(tables, shown, out.add, lines_of)
