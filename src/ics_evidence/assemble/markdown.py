@@ -46,3 +46,18 @@ def code(value: object) -> str:
         return text(value)
     fence = "`" * (max((len(run) for run in re.findall(r"`+", shown)), default=0) + 1)
     return f"{fence} {shown} {fence}" if shown.startswith("`") or shown.endswith("`") else f"{fence}{shown}{fence}"
+
+
+# The addresses a page may link to: https, a host name, a plain path. Nothing in it can end the
+# link's destination or start markup (no space, bracket, parenthesis, backslash, quote or colon
+# after the scheme), so the address is written as it is.
+_ADDRESS = re.compile(r"https://[a-z0-9-]+(\.[a-z0-9-]+)+(/[A-Za-z0-9._~-]+)*/?")
+
+
+def link(label: object, url: str) -> str:
+    """A Markdown link to ``url`` showing ``label`` as literal text (:func:`text`). ``url`` must be
+    a plain https address (:data:`_ADDRESS`): anything else is refused, never escaped into a link
+    that would still go somewhere (``javascript:``, a local file, a role)."""
+    if not isinstance(url, str) or not _ADDRESS.fullmatch(url):
+        raise ValueError(f"not an address a page may link to: {one_line(url)!r}")
+    return f"[{text(label) or text(url)}]({url})"

@@ -36,7 +36,7 @@ from ics_evidence.assemble.edition import (
     read_releases,
     versions_html,
 )
-from ics_evidence.assemble.markdown import text
+from ics_evidence.assemble.markdown import link, text
 from ics_evidence.citation_file import read_citation
 from ics_evidence.data.load import read_typed
 from ics_evidence.data.schema import read_package
@@ -50,6 +50,25 @@ CHANGES_DETAIL = "changes-detail.md"  # every changed cell: the release notes' l
 STATEMENTS_CHANGED = "statements-changed.md"  # the book's statements that changed: the release notes' list
 REVISIONS = "revisions.json"  # system id → notices of values revised since the earlier edition
 REPORT_MESSAGES = "report-messages.md"  # the report's main messages, included by the front page
+# The report's other parts (data/report_parts.csv), one include per section of book/report-parts.md:
+# file name -> the kinds it lists, in order.
+REPORT_PARTS = {
+    "report-parts-framing.md": ("foreword", "epigraph"),
+    "report-parts-offer.md": ("offer",),
+    "report-parts-principles.md": ("framework", "principle"),
+    "report-parts-figures.md": ("diagram",),
+    "report-parts-resources.md": ("resource",),
+}
+# What the report's printed words are, before them, by kind.
+_PRINTED_AS = {
+    "foreword": "In the report's words",
+    "epigraph": "In the report's words",
+    "offer": "In the report's words",
+    "framework": "Its title in the report",
+    "principle": "In the report",
+    "diagram": "Its title in the report",
+    "resource": "Its link in the report",
+}
 # A page of the book as a {doc} target: the descriptor's pattern for evidence_page, checked
 # again here, since the target is written into the page outside the text escaping.
 _PAGE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*")
@@ -95,6 +114,9 @@ def generate_pages(project: Project, data_dir: Path | None = None, *, sources_ch
     # The front page's messages link to the book's pages, so they come after the edition pages.
     messages = [row.raw for row in tables.get("report_messages", [])]
     write_atomic(generated_dir / REPORT_MESSAGES, report_messages_markdown(messages, book_pages(project.root)))
+    parts = [row.raw for row in tables.get("report_parts", [])]
+    for name, kinds in REPORT_PARTS.items():
+        write_atomic(generated_dir / name, report_parts_markdown(parts, kinds, by_section=kinds == ("resource",)))
     write_downloads(data_dir, generated_dir, package, claims_csv(project.root, data_dir))
     charts.write_bundle(project.static_dir)
 
@@ -137,6 +159,38 @@ def report_messages_markdown(rows: list[dict[str, str]], pages: set[str] | None 
         ]
     if len(lines) == 2:
         lines.append("No message of the report is recorded in this edition's data.")
+    return "\n".join(lines) + "\n"
+
+
+def report_parts_markdown(rows: list[dict[str, str]], kinds: tuple[str, ...], *, by_section: bool = False) -> str:
+    """The report's parts of ``kinds`` (``report_parts`` rows, raw cells, in the table's order,
+    kind by kind) as a Markdown list: each part's title and summary, the words the report prints
+    for it in quotation marks, the report's page and section, and its web address as a link.
+
+    Every cell reaches the page as literal text (:func:`markdown.text`); the address is the one
+    value written as markup, and :func:`markdown.link` refuses any but a plain https address.
+    A page the contents give for the part holding the item is shown "p. N ff." (the item is on
+    it or a later page of the part); a page the report states for the item, "p. N".
+    ``by_section`` heads each run of parts from one section with that section's own heading."""
+    lines = ["<!-- Generated from data/report_parts.csv by ics_evidence.assemble.pages. Do not edit. -->", ""]
+    shown = [row for kind in kinds for row in rows if row["kind"] == kind]
+    heading = None
+    for row in shown:
+        section = row["section"].split(" > ")
+        if by_section and section[-1] != heading:
+            heading = section[-1]
+            lines += [*([""] if lines[-1] else []), f"### {text(heading)}", ""]
+        page = f"p. {text(row['page'])}" + (" ff." if row.get("page_basis") != "stated" else "")
+        where = f"(report, {page}; {' › '.join(f'*{text(part)}*' for part in section)})"
+        printed = row.get("printed", "")
+        lead = _PRINTED_AS.get(row["kind"], "In the report")
+        cited = f"{lead}: “{text(printed)}” {where}." if printed else f"{where}."
+        item = f"- **{text(row['title'].rstrip('.'))}.** {text(row['summary'])} {cited}"
+        if row.get("url"):
+            item += f" Online: {link(row['url'].removeprefix('https://').rstrip('/'), row['url'])}."
+        lines.append(item)
+    if not shown:
+        lines.append("No part of the report of this kind is recorded in this edition's data.")
     return "\n".join(lines) + "\n"
 
 

@@ -9,7 +9,7 @@ import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from ics_evidence.data import attribution, report_facts, report_messages
+from ics_evidence.data import attribution, report_facts, report_messages, report_parts
 from ics_evidence.data.csvfiles import display_path
 from ics_evidence.data.evidence import SourceTexts, normalise
 from ics_evidence.data.rows import Collector, Row
@@ -167,8 +167,11 @@ def check_linked_files(folders: list[Path | None], out: Collector) -> None:
                 out.add(shown, None, None, None, "file", reason)
 
 
-def check_report_messages(package: Package, tables: dict[str, list[Row]], texts: SourceTexts, out: Collector) -> None:
-    """The report's messages against their source's text: its contents' pages, its words."""
+def check_report_messages(
+    package: Package, tables: dict[str, list[Row]], texts: SourceTexts, out: Collector, regions: dict
+) -> None:
+    """The report's messages, and its other parts, against their source's text: its contents'
+    pages (or the page it points to), its words, and the names and addresses it prints."""
     files = {row.raw["source_id"]: row.raw["file"] for row in tables.get("sources", [])}
 
     def shown(name: str) -> str:
@@ -178,3 +181,6 @@ def check_report_messages(package: Package, tables: dict[str, list[Row]], texts:
         return texts.lines(files[source]) if source in files else None
 
     report_messages.check(tables, shown, out.add, lines_of)
+    report_messages.check(tables, shown, out.add, lines_of, table="report_parts", columns=("title", "summary"),
+                          regions=regions)  # fmt: skip
+    report_parts.check(tables, shown, out.add, lines_of)

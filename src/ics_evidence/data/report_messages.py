@@ -8,6 +8,12 @@ does carry is checked like any fact: the section that makes it must be one ``sec
 lists for its source (the descriptor's foreign key to ``sections``), the page must be the one
 the source's contents give for that section's part, and the text may not repeat a run of
 :data:`OWN_WORDS` or more of the source's words.
+
+The same rules hold the summaries of ``report_parts`` (the report's other parts, written the
+same way): :func:`check` takes the table and its text columns. A row there may also give a
+page the source itself states (``page_basis`` ``stated``): the front matter, which the contents
+do not list, points readers to the page of the offer ("Find out more on page 3"), so such a page
+must be one the text of the row's part names.
 """
 
 from __future__ import annotations
@@ -69,14 +75,30 @@ def contents_pages(lines: list[str]) -> dict[str, int]:
     return found
 
 
-def check(tables: dict, shown: Callable[[str], str], add: Add, lines_of: Callable[[str], list[str] | None]) -> None:
-    """Problems of ``report_messages`` (``add`` records one). ``lines_of(source_id)`` gives a
+def pointed_pages(text: str) -> set[int]:
+    """The pages a passage points its reader to ("Find out more on page 3")."""
+    return {int(n) for n in re.findall(r"\bon page (\d{1,4})\b", normalise(text), flags=re.IGNORECASE)}
+
+
+def check(
+    tables: dict,
+    shown: Callable[[str], str],
+    add: Add,
+    lines_of: Callable[[str], list[str] | None],
+    *,
+    table: str = TABLE,
+    columns: Sequence[str] = ("title", "message"),
+    regions: dict | None = None,
+) -> None:
+    """Problems of ``table`` (``report_messages`` unless named; ``add`` records one): its
+    ``columns`` in the project's own words, its page the source's. ``lines_of(source_id)`` gives a
     source's lines, or None when it is not available (its rules are then not checked here; the
-    validator says elsewhere that the sources were not checked)."""
-    rows = tables.get(TABLE)
+    validator says elsewhere that the sources were not checked). ``regions`` ({source: {section:
+    [text of each part]}}) is the text a ``stated`` page is looked for in."""
+    rows = tables.get(table)
     if rows is None:
         return
-    where = shown(TABLE)
+    where = shown(table)
     texts: dict[str, tuple[list[str], dict[str, int]] | None] = {}
     for row in rows:
         source = row.raw["source_id"]
@@ -86,7 +108,7 @@ def check(tables: dict, shown: Callable[[str], str], add: Add, lines_of: Callabl
         if texts[source] is None:
             continue
         source_words, pages = texts[source]
-        for column in ("title", "message"):
+        for column in columns:
             run = copied_run(row.raw[column], source_words)
             if run is not None:
                 add(where, row.number, column, row.raw[column], "own-words",
@@ -94,6 +116,14 @@ def check(tables: dict, shown: Callable[[str], str], add: Add, lines_of: Callabl
                     "the project's own words (the source's licence allows no altering or building on it)")  # fmt: skip
         page = row.values.get("page")
         part = row.raw["section"].split(" > ")[0]
+        if row.raw.get("page_basis") == "stated":
+            texts_of_part = (regions or {}).get(source, {}).get(part)
+            pointed = texts_of_part is None or any(page in pointed_pages(text) for text in texts_of_part)
+            if page is not None and not pointed:
+                add(where, row.number, "page", row.raw["page"], "page-stated",
+                    f"{part!r} of {source} does not point to page {page} ('on page {page}'); give the page "
+                    "its contents list the part as beginning on, with page_basis part-begins")  # fmt: skip
+            continue
         listed = pages.get(part.casefold())
         if page is not None and listed != page:
             said = f"they list it as beginning on page {listed}" if listed else "they do not list it"

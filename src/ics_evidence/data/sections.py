@@ -20,6 +20,17 @@ def _inside(section: str, ancestor: str) -> bool:
 
 def section_regions(lines: list[str], entries: list[tuple[str, str, int]]) -> tuple[dict[str, list[str]], list[str]]:
     """Normalised text of each section (list of parts) and the problems found locating them."""
+    spans, problems = section_spans(lines, entries)
+    normal = [normalise(line) for line in lines]
+    regions = {section: [normalise(" ".join(normal[at:end])) for at, end in parts] for section, parts in spans.items()}
+    return regions, problems
+
+
+def section_spans(
+    lines: list[str], entries: list[tuple[str, str, int]]
+) -> tuple[dict[str, list[tuple[int, int]]], list[str]]:
+    """The lines each section covers, as (first, past the last) line indexes of each of its parts,
+    and the problems found locating them (for rules that read a section line by line)."""
     normal = [normalise(line) for line in lines]
     starts: list[tuple[int, str]] = []
     first: dict[str, int] = {}
@@ -41,8 +52,8 @@ def section_regions(lines: list[str], entries: list[tuple[str, str, int]]) -> tu
         first.setdefault(section, at)
         starts.append((at, section))
     starts.sort()
-    regions: dict[str, list[str]] = {}
+    spans: dict[str, list[tuple[int, int]]] = {}
     for i, (at, section) in enumerate(starts):
         end = next((b for b, other in starts[i + 1 :] if b > at and not _inside(other, section)), len(normal))
-        regions.setdefault(section, []).append(normalise(" ".join(normal[at:end])))
-    return regions, problems
+        spans.setdefault(section, []).append((at, end))
+    return spans, problems

@@ -160,7 +160,7 @@ def validate_package(
     quote_checks.check_fields_against_quotes(package, tables, out)
     quote_checks.check_quote_systems(package, tables, texts, out)
     package_checks.check_package_rules(package, tables, out)
-    package_checks.check_report_messages(package, tables, texts, out)
+    package_checks.check_report_messages(package, tables, texts, out, regions)
     check_addressees(tables, regions, lambda name: display_path(package.directory / package.resource(name).path),
                      out.add)  # fmt: skip
     return out.problems
