@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 
 from ics_evidence.project import SOURCES_ENV, Project
+from ics_evidence.release.site import END as SWITCHER_END
+from ics_evidence.release.site import START as SWITCHER_START
 
 PROJECT = Project.find(Path(__file__).parent)
 ROOT = PROJECT.root
@@ -199,3 +201,17 @@ def copy_project_with_ninth_system(target: Path) -> Path:
     add_ninth_system(project / "data", project / "sources")
     run(project, "claims")
     return project
+
+
+def without_switcher(text: str) -> str:
+    """The page as it was before the switcher: the block and the line break put before it."""
+    start, end = text.index(SWITCHER_START), text.index(SWITCHER_END) + len(SWITCHER_END)
+    assert text[start - 1] == "\n"
+    return text[: start - 1] + text[end:]
+
+
+def dom(text: str) -> str:
+    """An HTML page as Beautiful Soup writes it, to compare pages as documents, not bytes."""
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(text, "html.parser").decode()

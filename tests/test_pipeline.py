@@ -340,3 +340,20 @@ def test_a_second_failed_start_or_any_other_error_is_final(project, failures, me
     with pytest.raises(RuntimeError, match=message):
         execute._execute_with_a_kernel(papermill, nbformat.v4.new_notebook(), jobs_of(project)[0])
     assert papermill.calls == min(failures, execute.KERNEL_STARTS) if message != "other" else papermill.calls == 1
+
+
+def test_downloads_no_page_links_to_are_removed(project):
+    """A figure's files carry a hash of its chart and data: after an edit the new ones are
+    linked and the old ones, data the book no longer shows, must not be published with it."""
+    fake_run(project)
+    figures = Project(project).figures_dir
+    figures.mkdir(parents=True)
+    for name in ("page--chart-new.png", "page--chart-old.png", "page--chart-old.csv"):
+        (figures / name).write_text("x", encoding="utf-8")
+    page = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell('<a href="../../_static/figures/page--chart-new.png" download>PNG</a>')]
+    )
+    nbformat.write(page, project / PAGE)
+    result = fake_run(project)
+    assert sorted(p.name for p in figures.iterdir()) == ["page--chart-new.png"]
+    assert sorted(p.name for p in result.pruned) == ["page--chart-old.csv", "page--chart-old.png"]

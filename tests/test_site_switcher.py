@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup
 
 from ics_evidence.assemble.edition import Release
 from ics_evidence.release.site import END, START, Edition, inject, write_index
+from tests.helpers import dom, without_switcher
 
 PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -60,17 +61,6 @@ def site(tmp_path) -> Path:
 
 def switchers(page: Path) -> list:
     return BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select("nav.ics-editions")
-
-
-def without_switcher(text: str) -> str:
-    """The page as it was before the switcher: the block and the line break put before it."""
-    start, end = text.index(START), text.index(END) + len(END)
-    assert text[start - 1] == "\n"
-    return text[: start - 1] + text[end:]
-
-
-def dom(text: str) -> str:
-    return BeautifulSoup(text, "html.parser").decode()
 
 
 def test_every_page_gets_one_switcher_after_the_skip_link(site):

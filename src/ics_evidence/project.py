@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DESCRIPTOR = "datapackage.json"
+FIGURES_DIR = "figures"  # under the book's static folder (Project.figures_dir)
 MARKERS = ("_config.yml", "notebooks/pipeline.yml")  # what makes a folder a project root
 SOURCES_ENV = "ICS_SOURCES_DIR"
 LOCAL_SOURCES = "sources"  # documents the project may redistribute, kept in the repository
@@ -94,6 +95,11 @@ class Project:
     @property
     def static_dir(self) -> Path:
         return self.book_dir / "_static"
+
+    @property
+    def figures_dir(self) -> Path:
+        """The figures' downloads, under the static folder, so Sphinx copies them into the site."""
+        return self.static_dir / FIGURES_DIR
 
     @property
     def build_dir(self) -> Path:

@@ -32,6 +32,7 @@ from markupsafe import Markup
 
 from ics_evidence.analysis.figure_credit import FigureCitation, png_with_text, svg_with_text
 from ics_evidence.analysis.tables import table_html
+from ics_evidence.project import FIGURES_DIR
 from ics_evidence.templating import render
 
 # Okabe–Ito and Tol colours chosen for colour-vision deficiency and for >= 3:1 contrast on white.
@@ -410,8 +411,6 @@ def data_table(frame: pd.DataFrame, caption: str) -> Markup:
 
 
 # --- Downloads: every chart as PNG and SVG (drawn at build time by vl-convert) and its data ---
-
-FIGURES_DIR = "figures"  # under the book's static folder, so Sphinx copies it into the site
 
 
 def _csv_safe(frame: pd.DataFrame) -> pd.DataFrame:

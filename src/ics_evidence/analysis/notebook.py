@@ -92,7 +92,7 @@ def _figure_tools(name: str, spec: dict, data: pd.DataFrame) -> str:
     )
     stem = "-".join(page.parts[1:]) + "--" + name
     exported = figure_credit.labelled_spec(spec, citation)
-    names = charts.write_downloads(exported, data, project.static_dir / charts.FIGURES_DIR, stem, citation.metadata())
+    names = charts.write_downloads(exported, data, project.figures_dir, stem, citation.metadata())
     prefix = "../" * (len(output.parts) - 1)
     return charts.downloads_html(names, prefix, f"figure-{name}", citation)
 

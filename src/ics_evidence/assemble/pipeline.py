@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -30,6 +31,7 @@ from ics_evidence.assemble.fingerprint import (
 )
 from ics_evidence.assemble.jobs import Job, NotebookFailed, PipelineError
 from ics_evidence.citation_file import figure_credit
+from ics_evidence.project import Project
 from ics_evidence.terminal import escaped
 
 STATE_NAME = ".pipeline-state.json"
@@ -110,6 +112,27 @@ def prune(jobs: list[Job], root: Path, output_dirs: Iterable[Path]) -> list[Path
     return removed
 
 
+_FIGURE_FILE = re.compile(r"_static/figures/([A-Za-z0-9_.-]+)")
+
+
+def prune_figures(jobs: list[Job], figures_dir: Path) -> list[Path]:
+    """Remove downloads (PNG, SVG, CSV) no executed notebook links to any more: each carries a
+    hash of its chart and data, so after an edit the old files would otherwise stay beside the
+    new ones and be published with the book and the release, data the book no longer shows."""
+    if not figures_dir.is_dir():
+        return []
+    linked = set()
+    for job in jobs:
+        if job.output.exists():
+            linked.update(_FIGURE_FILE.findall(job.output.read_text(encoding="utf-8")))
+    removed = []
+    for path in figures_dir.iterdir():
+        if path.is_file() and path.name not in linked:
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
 def run(
     jobs: list[Job],
     *,
@@ -129,8 +152,10 @@ def run(
     state = read_state(state_path)
     # Forget records of outputs that no job produces any more.
     state = {k: v for k, v in state.items() if k in {j.key for j in jobs}}
+    figures_dir = Project(root).figures_dir
     if not stale:
         _write_state(state_path, state)
+        result.pruned += prune_figures(jobs, figures_dir)
         report(f"all {len(plans)} notebooks up to date")
         return result
     workers = max(1, jobs_in_parallel or os.cpu_count() or 1)
@@ -170,6 +195,7 @@ def run(
         raise
     pool.shutdown(wait=True)
     _write_state(state_path, state)
+    result.pruned += prune_figures(jobs, figures_dir)
     return result
 
 
