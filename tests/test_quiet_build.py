@@ -123,6 +123,10 @@ def test_static_files_are_brought_up_to_date_in_the_output(tmp_path):
     assert (output / "ics.css").read_text(encoding="utf-8") == "new"
     assert (output / "theme.css").read_text(encoding="utf-8") == "theme"  # the theme's own files stay
     assert book.sync_static(static, output) == []
+    # A download the pipeline removed (drawn from data the book no longer shows) leaves the site.
+    (static / "figures" / "f.svg").unlink()
+    assert book.sync_static(static, output) == [output / "figures" / "f.svg"]
+    assert not (output / "figures" / "f.svg").exists() and (output / "theme.css").exists()
 
 
 def test_build_ends_with_one_line(project_copy, fake_sphinx, monkeypatch, capsys):

@@ -19,7 +19,7 @@ import yaml
 from ics_evidence.assemble import book_inputs
 from ics_evidence.assemble.pages import generate_pages, write_atomic
 from ics_evidence.manifest import Manifest
-from ics_evidence.project import Project
+from ics_evidence.project import FIGURES_DIR, Project
 
 TOC_TEMPLATE = "_toc.yml"
 FROM_MANIFEST = "chapters_from_manifest"  # the _toc.yml key that the manifest's chapters replace
@@ -158,13 +158,20 @@ def sync_static(static_dir: Path, output_static: Path) -> list[Path]:
     """Bring the book's own static files (stylesheet, scripts, the Vega bundle) up to date in the
     output. Sphinx copies them only when it writes at least one page: after a change to
     ``ics.css`` alone it reports "no targets are out of date" and the site would keep the old
-    stylesheet. Returns the files it replaced or added."""
+    stylesheet. The figures' downloads are mirrored: Sphinx never deletes a static file, so one
+    the pipeline removed (a figure drawn from data the book no longer shows) would stay published.
+    Returns the files it replaced, added or removed."""
     updated = []
     for source in sorted(p for p in static_dir.rglob("*") if p.is_file()):
         target = output_static / source.relative_to(static_dir)
         if not target.is_file() or target.read_bytes() != source.read_bytes():
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
+            updated.append(target)
+    published_figures = output_static / FIGURES_DIR
+    for target in sorted(published_figures.iterdir()) if published_figures.is_dir() else []:
+        if target.is_file() and not (static_dir / FIGURES_DIR / target.name).is_file():
+            target.unlink()
             updated.append(target)
     return updated
 
