@@ -7,7 +7,7 @@ import struct
 import zlib
 from xml.etree import ElementTree
 
-from ics_evidence.analysis import figure_credit
+from ics_evidence.analysis import figure_credit, file_text
 from ics_evidence.citation_file import Credit
 from ics_evidence.citation_file import figure_credit as credit_of
 from tests.helpers import ROOT
@@ -82,10 +82,10 @@ def test_exports_carry_the_title_and_source_inside_them():
     citation = figure_credit.figure_citation(CREDIT, "1.2.0", HOSTILE, "book/x.html", "figure-a")
     fields = citation.metadata()
     labelled = figure_credit.labelled_spec(spec, citation)
-    png = figure_credit.png_with_text(vl_convert.vegalite_to_png(labelled), fields)
+    png = file_text.png_with_text(vl_convert.vegalite_to_png(labelled), fields)
     assert _text_chunks(png) == fields and fields["Title"] == HOSTILE
     assert "CC BY 4.0" in fields["Source"] and "version 1.2.0" in fields["Source"]
-    svg = figure_credit.svg_with_text(vl_convert.vegalite_to_svg(labelled), fields)
+    svg = file_text.svg_with_text(vl_convert.vegalite_to_svg(labelled), fields)
     root = ElementTree.fromstring(svg)
     ns = "{http://www.w3.org/2000/svg}"
     assert root[0].tag == f"{ns}title" and root[0].text == HOSTILE and root[1].text == fields["Source"]

@@ -30,7 +30,7 @@ import altair as alt
 import pandas as pd
 from markupsafe import Markup
 
-from ics_evidence.analysis.figure_credit import FigureCitation, png_with_text, svg_with_text
+from ics_evidence.analysis.file_text import png_with_text, svg_with_text
 from ics_evidence.analysis.tables import table_html
 from ics_evidence.project import FIGURES_DIR
 from ics_evidence.templating import render
@@ -448,8 +448,9 @@ def write_downloads(spec: dict, data: pd.DataFrame, directory: Path, stem: str,
     return names
 
 
-def downloads_html(names: dict[str, str], prefix: str, anchor: str, citation: FigureCitation) -> Markup:
-    """Links to a chart's PNG, SVG and CSV, a permalink and a line saying how to cite it."""
+def downloads_html(names: dict[str, str], prefix: str, anchor: str, citation) -> Markup:
+    """Links to a chart's PNG, SVG and CSV, a permalink and a line saying how to cite it
+    (``citation``: an :class:`ics_evidence.analysis.figure_credit.FigureCitation`)."""
     base = f"{prefix}_static/{FIGURES_DIR}/"
     links = [
         {"href": base + names[kind], "label": label}

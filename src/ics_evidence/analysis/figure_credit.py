@@ -4,17 +4,16 @@ and the credit, on the page's cite line and inside the PNG and SVG a reader down
 The caption is the one a notebook's ``{glue:figure}`` directive gives in the chapter's MyST
 source (the notebook's own source, which its fingerprint covers, so an edited caption reruns
 it). The credit (the edition's title, published address, the report and the licence) comes from
-``CITATION.cff`` through :func:`ics_evidence.citation_file.figure_credit`.
+``CITATION.cff`` through :func:`ics_evidence.citation_file.figure_credit`; the files carry it
+by :mod:`ics_evidence.analysis.file_text`.
 """
 
 from __future__ import annotations
 
 import re
-import struct
-import zlib
 from dataclasses import dataclass
-from xml.etree import ElementTree
 
+from ics_evidence.analysis.charts import label_lines
 from ics_evidence.citation_file import Credit, edition_url
 
 _DIRECTIVE = re.compile(r"^(`{3,}|:{3,})\{glue:figure\}\s+(?P<name>\S+)[ \t]*\n(?P<body>.*?)^\1[ \t]*$", re.M | re.S)
@@ -59,49 +58,11 @@ def figure_citation(credit: Credit, version: str, title: str, page: str, anchor:
     return FigureCitation(title, f"{credit.edition}, version {version}", f"{base}{page}#{anchor}", source)
 
 
-def wrapped(text: str, width: int = 90) -> list[str]:
-    """``text`` as lines of at most about ``width`` characters (a Vega title does not wrap)."""
-    lines: list[str] = []
-    for word in text.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return lines
-
-
 def labelled_spec(spec: dict, citation: FigureCitation) -> dict:
     """The chart as exported: titled, with the source line under the title, as a figure lifted
     from the page should be (Our World in Data's exports are the model)."""
     return {
         **spec,
-        "title": {"text": wrapped(citation.title, 80), "subtitle": wrapped(citation.metadata()["Source"], 110),
+        "title": {"text": label_lines(citation.title, 80), "subtitle": label_lines(citation.metadata()["Source"], 110),
                   "anchor": "start", "fontSize": 14, "subtitleFontSize": 11, "subtitlePadding": 4, "offset": 12},
     }  # fmt: skip
-
-
-def png_with_text(png: bytes, fields: dict[str, str]) -> bytes:
-    """``png`` with an international text chunk (iTXt, UTF-8) per field, after its header."""
-    signature, rest = png[:8], png[8:]
-    header_end = 8 + struct.unpack(">I", rest[:4])[0] + 4  # length, type, data, CRC of IHDR
-    chunks = b""
-    for key, value in fields.items():
-        data = key.encode("latin-1") + b"\0\0\0\0\0" + value.encode("utf-8")
-        chunks += struct.pack(">I", len(data)) + b"iTXt" + data + struct.pack(">I", zlib.crc32(b"iTXt" + data))
-    return signature + rest[:header_end] + chunks + rest[header_end:]
-
-
-_SVG = "http://www.w3.org/2000/svg"
-
-
-def svg_with_text(svg: str, fields: dict[str, str]) -> str:
-    """``svg`` with a ``<title>`` and ``<desc>`` first (what SVG gives a picture's name and
-    description), written as XML text nodes."""
-    ElementTree.register_namespace("", _SVG)
-    ElementTree.register_namespace("xlink", "http://www.w3.org/1999/xlink")
-    root = ElementTree.fromstring(svg)
-    for tag, key in (("desc", "Source"), ("title", "Title")):
-        element = ElementTree.Element(f"{{{_SVG}}}{tag}")
-        element.text = fields[key]
-        root.insert(0, element)
-    return ElementTree.tostring(root, encoding="unicode")

@@ -59,7 +59,7 @@ def broken_rules(descriptor: Descriptor) -> list[tuple[str, str]]:
         for fk in rule["foreignKeys"]:
             if fk not in keys:
                 problems.append((f"{name}.schema.foreignKeys", f"the foreign key {fk['fields']} is required"))
-        groups = [_set(g) for g in resource.evidence]
+        groups = [_given(g) for g in resource.evidence]
         for group in rule["evidence"]:
             if group not in groups:
                 problems.append((f"{name}.evidence", f"the evidence group {group} is required, unchanged"))
@@ -81,7 +81,7 @@ def broken_rules(descriptor: Descriptor) -> list[tuple[str, str]]:
     return problems
 
 
-def _set(model) -> dict:
+def _given(model) -> dict:
     """A model's values as JSON, without those left at their defaults."""
     return model.model_dump(mode="json", exclude_defaults=True)
 
@@ -100,8 +100,8 @@ def rules_of(descriptor: Descriptor) -> dict:
                 "role": r.role,
                 "primaryKey": list(r.primary_key),
                 "foreignKeys": [fk.model_dump(mode="json") for fk in r.foreign_keys],
-                "evidence": [_set(g) for g in r.evidence],
-                "fields": {f.name: {"type": f.type, "constraints": _set(f.constraints)} for f in r.fields},
+                "evidence": [_given(g) for g in r.evidence],
+                "fields": {f.name: {"type": f.type, "constraints": _given(f.constraints)} for f in r.fields},
             }
             for r in descriptor.resources
         ]
