@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ics_evidence.assemble import markdown
 from ics_evidence.assemble.jobs import Job, NotebookFailed, PipelineError
+from ics_evidence.assemble.warm_kernels import WarmKernelManager
 from ics_evidence.data.suggest import did_you_mean
 
 HIDDEN_TAG = "remove-cell"
@@ -136,6 +137,7 @@ def _execute_with_a_kernel(papermill, notebook, job: Job):
                 None,
                 parameters=job.parameters,
                 kernel_name="python3",
+                kernel_manager_class=WarmKernelManager,
                 cwd=str(job.root),
                 progress_bar=False,
                 log_output=False,

@@ -11,6 +11,7 @@ A failing notebook keeps its last good output and stops the run before the book 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -21,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ics_evidence.assemble import warm_kernels
 from ics_evidence.assemble.execute import execute
 from ics_evidence.assemble.fingerprint import (
     DataHasher,
@@ -161,6 +163,15 @@ def run(
     workers = max(1, jobs_in_parallel or os.cpu_count() or 1)
     report(f"running {len(stale)} of {len(plans)} notebooks on {min(workers, len(stale))} worker(s)")
     started = time.perf_counter()
+    # Real kernels are forked from one warm process (another executor starts no kernel).
+    with warm_kernels.forking(root) if executor is execute else contextlib.nullcontext():
+        _run_stale(stale, executor, workers, started, result, state, state_path, report)
+    _write_state(state_path, state)
+    result.pruned += prune_figures(jobs, figures_dir)
+    return result
+
+
+def _run_stale(stale, executor, workers, started, result, state, state_path, report) -> None:
     pool = ThreadPoolExecutor(max_workers=workers)
     futures = {pool.submit(executor, p.job, p.fingerprint): p for p in stale}
     try:
@@ -194,9 +205,6 @@ def run(
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
-    _write_state(state_path, state)
-    result.pruned += prune_figures(jobs, figures_dir)
-    return result
 
 
 class Interrupted(KeyboardInterrupt):
