@@ -87,8 +87,13 @@ def pages(root: Path) -> list[str]:
 class Visit:
     """One page in a fresh context with foreign requests blocked and console errors recorded."""
 
-    def __init__(self, browser, base: str, width: int = 1280, javascript: bool = True):
-        self.context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=javascript)
+    def __init__(self, browser, base: str, width: int = 1280, javascript: bool = True, context=None):
+        # A shared ``context`` (one per width, as a reader's browser keeps its cache from page to
+        # page) is the caller's to close; otherwise the visit has a context of its own.
+        self.owned = context is None
+        self.context = context or browser.new_context(
+            viewport={"width": width, "height": 900}, java_script_enabled=javascript
+        )
         self.page = self.context.new_page()
         self.foreign: list[str] = []
         self.errors: list[str] = []
@@ -115,7 +120,10 @@ class Visit:
         dialog.dismiss()
 
     def close(self) -> None:
-        self.context.close()
+        if self.owned:
+            self.context.close()
+        else:
+            self.page.close()
 
 
 def test_the_root_leads_to_the_book(site, browser):

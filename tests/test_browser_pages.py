@@ -87,8 +87,8 @@ def audited(name: str, width: int) -> bool:
     return width != PHONE or name in READER_PAGES
 
 
-def look(browser, base: str, name: str, width: int) -> Seen:
-    visit = Visit(browser, base, width)
+def look(browser, base: str, name: str, width: int, context=None) -> Seen:
+    visit = Visit(browser, base, width, context=context)
     messages: list[str] = []
     visit.page.on("console", lambda message: messages.append(message.text))
     visit.page.goto(urljoin(base, name), wait_until="load")
@@ -124,7 +124,15 @@ def look(browser, base: str, name: str, width: int) -> Seen:
 def tour(site, browser) -> dict[int, dict[str, Seen]]:
     """Every page at every width, each opened once: width -> page -> what was seen."""
     base, root = site
-    seen = {width: {name: look(browser, base, name, width) for name in pages(root)} for width in WIDTHS}
+    seen = {}
+    for width in WIDTHS:
+        # One browser context per width: each page is a new tab, the cache shared (the Vega bundle
+        # and the theme's scripts are not fetched and compiled again for every page).
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        try:
+            seen[width] = {name: look(browser, base, name, width, context) for name in pages(root)}
+        finally:
+            context.close()
     for width, at_width in seen.items():
         found = [chart for page in at_width.values() for chart in page.charts]
         smallest = min((chart["smallest"] for chart in found), default=None)

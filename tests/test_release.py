@@ -142,30 +142,27 @@ def test_release_always_checks_the_quotations(repository, tmp_path):
 
 @dataclass
 class Released:
-    """What the two releases made in ``repository`` left, for the tests to check."""
+    """What the release made in ``repository`` left, for the tests to check."""
 
-    first: str
-    second: str
+    version: str
+    previous: str  # the edition before it: the newest of the shipped record, in the Initial commit
     bundle: Path
-    head: str  # the commit of the first release
-    tags: list[str]  # the tags after the first release
-    second_notes: str
+    head: str  # the release's commit
+    tags: list[str]  # the tags after the release
+    notes: str
 
 
 @pytest.fixture(scope="module")
 def released(repository) -> Released:
-    """Two releases in ``repository``, a data edit between them. Every test of them reads this,
-    in any order."""
-    first, second = next_minor(repository), next_minor(repository, 2)
-    # Without the PDF: printing it costs as much as a build, and test_pdf prints and reads it;
-    # that a release asks for it and ships it is checked without printing (below).
-    result = release_command(repository, first, "--summary", "First edition", "--no-pdf")
-    assert result.returncode == 0, result.stderr[-3000:]
-    bundle = repository / "_build" / "releases" / f"improving-health-and-care-at-scale-{first}"
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repository, capture_output=True, text=True).stdout.strip()
-    tags = subprocess.run(["git", "tag"], cwd=repository, capture_output=True, text=True).stdout.split()
+    """A data edit, committed, then a release of it. Every test of it reads this, in any order.
 
-    # What changed: edit, add and remove rows, and the next release lists them.
+    One release, not two: every release rebuilds the whole book from scratch (its version is on
+    every page), and what a second one would show, a data diff with the edition before and the
+    statements it changed, this one shows against the newest edition of the shipped record,
+    which the repository's first commit holds (found from the history of releases.yml)."""
+    previous = edition.read_releases(repository)[0].version
+    version = next_minor(repository)
+    # What changed: edit, add and remove rows, and the release lists them.
     header, figures = read_rows(repository / "data" / "system_figures.csv")
     # A revision the validator accepts: a longer passage of the same source, and the value derived
     # from its numbers (a derivation is checked against the quotation, never trusted).
@@ -183,15 +180,20 @@ def released(repository) -> Released:
     write_rows(repository / "data" / "lessons.csv", header, [*lessons[1:], added])
     subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.invalid", "commit", "-qam", "Data edit"],
                    cwd=repository, check=True)  # fmt: skip
-    result = release_command(repository, second, "--summary", "Revised figures", "--no-pdf")
+    # Without the PDF: printing it costs as much as a build, and test_pdf prints and reads it;
+    # that a release asks for it and ships it is checked without printing (below).
+    result = release_command(repository, version, "--summary", "Revised figures", "--no-pdf")
     assert result.returncode == 0, result.stderr[-3000:]
-    notes = repository / "_build" / "releases" / f"improving-health-and-care-at-scale-{second}" / "RELEASE_NOTES.md"
-    return Released(first, second, bundle, head, tags, notes.read_text(encoding="utf-8"))
+    bundle = repository / "_build" / "releases" / f"improving-health-and-care-at-scale-{version}"
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repository, capture_output=True, text=True).stdout.strip()
+    tags = subprocess.run(["git", "tag"], cwd=repository, capture_output=True, text=True).stdout.split()
+    notes = (bundle / "RELEASE_NOTES.md").read_text(encoding="utf-8")
+    return Released(version, previous, bundle, head, tags, notes)
 
 
 @pytest.mark.book
 def test_release_bundle_version_stamp_diff_and_reproducibility(released):
-    first, bundle = released.first, released.bundle
+    first, bundle = released.version, released.bundle
 
     # The bundle: contents, manifest, checksums that verify, an archive.
     assert not list(bundle.glob("*.pdf"))  # asked for none
@@ -224,8 +226,10 @@ def test_release_bundle_version_stamp_diff_and_reproducibility(released):
     assert len(pages) > 20 and all(f"Edition {first}" in p.read_text(encoding="utf-8") for p in pages)
     assert f"(Version {first})" in (bundle / "html" / "book" / "cite.html").read_text(encoding="utf-8")
 
-    # What changed: the next release lists the edited, added and removed rows.
-    text = released.second_notes
+    # What changed: the release lists the rows edited, added and removed since the edition before.
+    unescaped = released.notes.replace("\\", "")  # the notes are Markdown, their text escaped
+    assert f"at edition {released.previous} (commit" in unescaped, released.notes[:2000]
+    text = released.notes
     assert (
         "| `lessons` | 1 | 1 | 0 |" in text and "| `system_figures` | 0 | 0 | 3 |" in text
     )  # value, its quotation and its derivation
@@ -236,7 +240,7 @@ def test_release_bundle_version_stamp_diff_and_reproducibility(released):
 
 @pytest.mark.book
 def test_site_holds_every_edition_found_without_tags(repository, released, built_site):
-    """After the two releases: every edition from its own release commit, with switchers; one
+    """After the release: every edition from its own release commit, with switchers; one
     book built per commit (editions recorded in the same commit share it); an edition built at
     its commit is, but for its switcher, the same bytes as the suite's own build of that tree
     (reproducible: two builds from scratch, in other folders, of the same sources)."""
@@ -244,12 +248,12 @@ def test_site_holds_every_edition_found_without_tags(repository, released, built
 
     subprocess.run("git tag | xargs -r git tag -d", shell=True, cwd=repository, check=True, capture_output=True)
     versions = [r.version for r in edition.read_releases(repository)]
-    assert versions[:2] == [released.second, released.first] and len(versions) >= 3
+    assert versions[:2] == [released.version, released.previous] and len(versions) >= 3
     _, log = run(repository, "site")
     commits = {e.commit for e in editions(Project(repository))} - {released.head}
     commits.discard(subprocess.run(["git", "rev-parse", "HEAD"], cwd=repository, capture_output=True,
                                    text=True).stdout.strip())  # fmt: skip
-    assert log.count("building at") == len(commits), log  # the two releases come from their bundles
+    assert log.count("building at") == len(commits), log  # the release comes from its bundle
     site = repository / "_build" / "site"
     latest, oldest = versions[0], versions[-1]
     assert sorted(p.name for p in site.glob("v*")) == sorted(f"v{v}" for v in versions)
@@ -288,7 +292,7 @@ def test_site_holds_every_edition_found_without_tags(repository, released, built
     # each page back through Beautiful Soup, so pages compare as documents). Only the What-changed
     # page and the search index of its words differ: in a clone the page finds earlier editions
     # in the git history, which the suite's build has none of.
-    initial = [v for v in versions if v not in (released.first, released.second)]
+    initial = [v for v in versions if v != released.version]
     assert initial
     edition_folder = site / f"v{initial[0]}"
     shown = {p.relative_to(edition_folder) for p in edition_folder.rglob("*") if p.is_file()} - {Path(".edition.json")}

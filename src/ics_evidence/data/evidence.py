@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from functools import cached_property
 from pathlib import Path
@@ -27,6 +28,10 @@ QUOTE_MAX_WORDS = 20
 QUOTE_MIN_WORDS = 4
 
 
+# Every validation normalises each line of every source several times (sections, contents
+# pages, quotations), and a test run or an audit validates hundreds of copies of one package
+# against the same sources: the lines' normal forms are kept (a pure function of the text).
+@functools.lru_cache(maxsize=1 << 17)
 def normalise(text: str) -> str:
     return _WHITESPACE.sub(" ", text.translate(_TYPOGRAPHY)).strip()
 
