@@ -428,6 +428,7 @@ def test_without_sources_is_an_explicit_opt_out_that_is_reported(data_copy, tmp_
     assert any(p.rule == "sources" for p in validate_package(data_copy, tmp_path / "none", require_sources=True))
 
 
+@pytest.mark.slow
 def test_data_page_says_when_quotations_were_not_checked(tmp_path):
     from ics_evidence.project import SOURCES_ENV
     from tests.helpers import copy_project

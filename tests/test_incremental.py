@@ -161,6 +161,7 @@ def navigation(html: str) -> str:
     return visible_text(found.group(1)) if found else ""
 
 
+@pytest.mark.slow
 def test_generating_pages_from_other_data_writes_no_tracked_file(tmp_path):
     """The build's first stage (the generated pages, the chart bundle) writes only ignored paths,
     whatever the data: CITATION.cff used to be rewritten with the data's count of systems."""

@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.test_incremental import visible_text
 
 CONF = """
@@ -121,6 +123,7 @@ EDITS = [
 FIRST = "counts 62 results (see Fig. 1, in Figures)"
 
 
+@pytest.mark.book
 def test_a_page_follows_what_it_shows_of_other_pages(tmp_path):
     book = tmp_path / "book"
     make_book(book, extension=True)
@@ -133,6 +136,7 @@ def test_a_page_follows_what_it_shows_of_other_pages(tmp_path):
     assert "no targets are out of date" in sphinx(book), "a build with nothing changed must write nothing"
 
 
+@pytest.mark.book
 def test_sphinx_alone_leaves_the_page_stale(tmp_path):
     """What the extension is for (issue 17): without it, none of the edits reaches the page."""
     book = tmp_path / "book"

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+pytestmark = pytest.mark.book  # each test reads a book Sphinx builds
+
 CONF = 'extensions = ["ics_evidence.assemble.sphinx_edition"]\nhtml_theme = "basic"\n'
 INDEX = """Book
 ====

@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from ics_evidence.project import SOURCES_ENV, WITHOUT_SOURCES_ENV
 from tests.helpers import ROOT
 
@@ -27,11 +29,13 @@ def test_without_the_sources_the_suite_stops_with_one_message(tmp_path):
     assert "passed" not in result.stdout
 
 
+@pytest.mark.slow
 def test_asked_to_run_without_the_sources_the_suite_runs(tmp_path):
     result = _pytest(tmp_path, **{SOURCES_ENV: str(tmp_path / "no-sources"), WITHOUT_SOURCES_ENV: "1"})
     assert result.returncode == 0 and "1 passed" in result.stdout, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_make_check_leaves_out_every_book_build_and_the_longest_modules_come_first():
     # The slow mark must be added before pytest deselects by marker: added after it (in the
     # hook that orders the modules), `make check` ran every book build and browser test.
