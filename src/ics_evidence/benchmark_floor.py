@@ -3,7 +3,9 @@
 * **hashing floor**: what a no-op build cannot avoid, deciding that nothing changed (the
   digest of everything the book is built from);
 * **papermill floor**: a bare papermill run of an empty notebook (kernel start, papermill's
-  own work, kernel shutdown), the least one rerun notebook can cost;
+  own work, kernel shutdown), the least one rerun notebook can cost, in a kernel forked from the
+  run's warm server as the pipeline's are (:mod:`ics_evidence.assemble.warm_kernels`); a kernel
+  started the ordinary way is timed beside it;
 * **breakdown of a one-system rebuild**: kernel start, imports (pandas, Altair and the
   analysis package), the notebook's own work, and Sphinx rebuilding the site after one page
   changed.
@@ -20,6 +22,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
+from ics_evidence.assemble import warm_kernels
 from ics_evidence.project import Project
 
 IMPORTS = (
@@ -55,7 +58,7 @@ def _timed(action: Callable[[], object]) -> float:
 
 
 def kernel_start() -> float:
-    """Start a python3 kernel, wait until it answers, shut it down."""
+    """Start a python3 kernel the ordinary way (not forked), wait until it answers, shut it down."""
     from jupyter_client.manager import start_new_kernel
 
     def start_and_stop() -> None:
@@ -67,9 +70,12 @@ def kernel_start() -> float:
 
 
 def papermill_run(project: Path, code: str) -> float:
-    """A bare papermill run of a notebook holding ``code`` (empty: the floor)."""
+    """A bare papermill run of a notebook holding ``code`` (empty: the floor), in a kernel forked
+    as the pipeline's are when a server is running (:func:`floors_and_breakdown` starts one)."""
     import nbformat
     import papermill
+
+    from ics_evidence.assemble.warm_kernels import WarmKernelManager
 
     notebook = nbformat.v4.new_notebook()
     if code:
@@ -77,7 +83,13 @@ def papermill_run(project: Path, code: str) -> float:
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     return _timed(
         lambda: papermill.execute_notebook(
-            notebook, None, kernel_name="python3", cwd=str(project), progress_bar=False, log_output=False
+            notebook,
+            None,
+            kernel_name="python3",
+            kernel_manager_class=WarmKernelManager,
+            cwd=str(project),
+            progress_bar=False,
+            log_output=False,
         )
     )
 
@@ -114,16 +126,17 @@ def floors_and_breakdown(project: Path, measurement: Callable[..., object], syst
     with _running_copy(project):
         progress("floor: hashing the book's inputs")
         out.append(measurement("floor", "hashing what the book is built from (no-op floor)", hashing_floor(project), 0))
-        progress(f"breakdown: one notebook (system {system_id})")
-        label, whole = one_notebook(project, system_id)  # first, so the others run warm
-        progress("floor: kernel start")
+        progress("floor: kernel start, the ordinary way")
         kernel = kernel_start()
-        out.append(measurement("floor", "kernel start and shutdown", kernel, 0))
-        progress("floor: bare papermill run of an empty notebook (best of 2)")
-        empty = min(papermill_run(project, "") for _ in range(2))
-        out.append(measurement("floor", "bare papermill run, empty notebook (one-notebook floor)", empty, 1))
-        progress("breakdown: imports (best of 2)")
-        imported = min(papermill_run(project, IMPORTS) for _ in range(2))
+        out.append(measurement("floor", "kernel start and shutdown, not forked", kernel, 0))
+        with warm_kernels.forking(project):  # as the pipeline runs its notebooks
+            progress(f"breakdown: one notebook (system {system_id})")
+            label, whole = one_notebook(project, system_id)  # first, so the others run warm
+            progress("floor: bare papermill run of an empty notebook (best of 2)")
+            empty = min(papermill_run(project, "") for _ in range(2))
+            out.append(measurement("floor", "bare papermill run, empty notebook (one-notebook floor)", empty, 1))
+            progress("breakdown: imports (best of 2)")
+            imported = min(papermill_run(project, IMPORTS) for _ in range(2))
         progress("breakdown: Sphinx after that notebook changed")
         sphinx = sphinx_one_page(project)
     parts = [
