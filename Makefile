@@ -37,7 +37,7 @@ test: $(STAMP) browser-deps ## Run the tests (installs Chromium and axe-core for
 	$(PYTHON) -m ics_evidence quote-share
 	$(PYTHON) -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
-check: $(STAMP) ## While developing: lint, spelling and the fast tests (no notebook runs or book builds)
+check: $(STAMP) ## While developing: lint, spelling and the fast tests (no notebooks, kernels, page builds or whole commands)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/codespell

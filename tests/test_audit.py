@@ -45,6 +45,7 @@ def test_an_edit_the_validator_accepts_is_reported_as_a_gap(sources):
 
 
 @requires_sources
+@pytest.mark.slow  # runs the whole command, twice
 def test_the_command_prints_the_table_and_fails_on_a_gap(sources):
     command = [sys.executable, "-m", "ics_evidence", "--root", str(ROOT), "--sources", str(sources), "audit"]
     done = subprocess.run([*command, "--rows", "1", "--kind", "truncated-quote"], capture_output=True, text=True)

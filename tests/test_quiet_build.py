@@ -73,6 +73,7 @@ def project_copy(tmp_path) -> Project:
     return Project(copy_project(tmp_path / "project"))
 
 
+@pytest.mark.book  # builds the book's pages (Sphinx replaced)
 def test_a_no_op_build_skips_sphinx(project_copy, fake_sphinx):
     project = project_copy
     book_inputs.forget(project)
@@ -92,6 +93,7 @@ def test_a_no_op_build_skips_sphinx(project_copy, fake_sphinx):
     assert (project.site_dir / "index.html").read_text(encoding="utf-8") == "build 2"
 
 
+@pytest.mark.book  # builds the book's pages (Sphinx replaced)
 @pytest.mark.parametrize("change", ["config", "missing site", "static file"])
 def test_what_the_book_is_built_from_is_watched(project_copy, fake_sphinx, change):
     project = project_copy
@@ -129,6 +131,7 @@ def test_static_files_are_brought_up_to_date_in_the_output(tmp_path):
     assert not (output / "figures" / "f.svg").exists() and (output / "theme.css").exists()
 
 
+@pytest.mark.book  # builds the book's pages (Sphinx replaced)
 def test_build_ends_with_one_line(project_copy, fake_sphinx, monkeypatch, capsys):
     project = project_copy
     monkeypatch.chdir(project.root)
@@ -165,6 +168,7 @@ def test_build_ends_with_one_line(project_copy, fake_sphinx, monkeypatch, capsys
     assert f"quotations checked only against the {len(kept) + 1} document(s) in sources/" in final
 
 
+@pytest.mark.book  # builds the book's pages (Sphinx replaced)
 def test_a_forced_build_runs_sphinx_even_when_nothing_changed(project_copy, fake_sphinx):
     """A release rebuilds from scratch, whatever the recorded digest says."""
     assert book.build_book(project_copy) == 0

@@ -72,6 +72,7 @@ def forked_kernel(tmp_path):
                     os.kill(pid, signal.SIGKILL)
 
 
+@pytest.mark.slow  # starts the kernels' server
 def test_a_forked_kernel_leads_its_own_session_and_holds_the_build_lock(forked_kernel):
     _, kernel, server, build_dir = forked_kernel
     assert os.getsid(kernel) == kernel, "an interrupt for the kernel would reach the build"
@@ -79,6 +80,7 @@ def test_a_forked_kernel_leads_its_own_session_and_holds_the_build_lock(forked_k
     assert os.getppid() != server and kernel != server
 
 
+@pytest.mark.slow  # starts the kernels' server
 def test_no_forked_kernel_outlives_its_build(forked_kernel):
     build, kernel, server, _ = forked_kernel
     exits = {pid: os.pidfd_open(pid) for pid in (kernel, server)}
@@ -92,6 +94,7 @@ def test_no_forked_kernel_outlives_its_build(forked_kernel):
             os.close(fd)
 
 
+@pytest.mark.slow  # starts the kernels' server
 def test_the_server_stops_when_the_run_ends(tmp_path):
     with warm_kernels.forking(tmp_path):
         process = warm_kernels._SERVER._process
