@@ -165,13 +165,15 @@ def run(
     started = time.perf_counter()
     # Real kernels are forked from one warm process (another executor starts no kernel).
     with warm_kernels.forking(root) if executor is execute else contextlib.nullcontext():
-        _run_stale(stale, executor, workers, started, result, state, state_path, report)
+        _run_stale(stale, executor, workers, started=started, result=result, state=state, state_path=state_path,
+                   report=report)  # fmt: skip
     _write_state(state_path, state)
     result.pruned += prune_figures(jobs, figures_dir)
     return result
 
 
-def _run_stale(stale, executor, workers, started, result, state, state_path, report) -> None:
+def _run_stale(stale, executor, workers, *, started, result, state, state_path, report) -> None:
+    """Run the stale jobs on ``workers`` threads, recording each in ``state`` as it finishes."""
     pool = ThreadPoolExecutor(max_workers=workers)
     futures = {pool.submit(executor, p.job, p.fingerprint): p for p in stale}
     try:
