@@ -18,6 +18,7 @@ from __future__ import annotations
 import ctypes
 import datetime as dt
 import fcntl
+import functools
 import os
 import signal
 import sys
@@ -49,16 +50,18 @@ def child_options() -> dict:
     from the kernel, on Linux) and holds this process's build lock while it runs."""
     options: dict = {"pass_fds": tuple(_HELD)}
     if _LIBC is not None:
-        parent = os.getpid()
-        prctl = _LIBC.prctl
-
-        def die_with_parent() -> None:  # runs in the child, between fork and exec
-            prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-            if os.getppid() != parent:  # the parent died before prctl took effect
-                os._exit(1)
-
-        options["preexec_fn"] = die_with_parent
+        options["preexec_fn"] = functools.partial(die_with, os.getpid())  # in the child, before exec
     return options
+
+
+def die_with(parent: int) -> None:
+    """In a child of ``parent``: be killed (SIGKILL, by the kernel) when ``parent`` dies, and exit
+    at once if it already has. A no-op where the kernel offers no parent-death signal."""
+    if _LIBC is None:
+        return
+    _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 @contextmanager

@@ -39,7 +39,7 @@ from pathlib import Path
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
-from ics_evidence.assemble.lock import child_options
+from ics_evidence.assemble.lock import child_options, die_with
 
 # What a notebook's kernel imports before its first cell: ipykernel, the libraries, and every
 # module of the analysis package (imported, never run: importing defines functions only).
@@ -53,7 +53,6 @@ PRELOADED = (
     "ics_evidence.analysis",
 )
 LAUNCHER = ["-m", "ipykernel_launcher"]  # the kernel spec's argv after the interpreter
-PR_SET_PDEATHSIG = 1
 
 
 def available() -> bool:
@@ -186,11 +185,7 @@ def _become_kernel(request: dict, server: int, replies: int) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     os.setsid()
-    import ctypes
-
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != server:  # the server died before prctl took effect
-        os._exit(1)
+    die_with(server)
     os.close(replies)
     quiet = os.open(os.devnull, os.O_RDONLY)
     os.dup2(quiet, 0)  # not the server's requests

@@ -77,8 +77,7 @@ def _check_care_areas(tables: dict[str, list[Row]], shown, out: Collector) -> No
 def check_package_rules(package: Package, tables: dict[str, list[Row]], out: Collector) -> None:
     """Rules that span tables: plausible figures, one reference value, complete coverage."""
 
-    def shown(name: str) -> str:
-        return display_path(package.directory / package.resource(name).path)
+    shown = package.shown
 
     measures = {row.raw["measure_id"]: row.values for row in tables.get("measures", [])}
     figures = tables.get("system_figures")
@@ -174,8 +173,7 @@ def check_report_messages(
     pages (or the page it points to), its words, and the names and addresses it prints."""
     files = {row.raw["source_id"]: row.raw["file"] for row in tables.get("sources", [])}
 
-    def shown(name: str) -> str:
-        return display_path(package.directory / package.resource(name).path)
+    shown = package.shown
 
     def lines_of(source: str) -> list[str] | None:
         return texts.lines(files[source]) if source in files else None

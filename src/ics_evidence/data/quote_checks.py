@@ -27,7 +27,7 @@ def section_texts(package: Package, tables: dict[str, list[Row]], texts: SourceT
     for row in tables["sections"]:
         if row.values["occurrence"] is not None:
             entries[row.raw["source_id"]].append((row.raw["section"], row.raw["heading"], row.values["occurrence"]))
-    shown = display_path(package.directory / package.resource("sections").path)
+    shown = package.shown("sections")
     regions = {}
     for source, listed in entries.items():
         lines = texts.lines(source_files.get(source, ""))
@@ -112,7 +112,7 @@ def _report_missing_sources(
         tables_named = ", ".join(f"{count} in {Path(table).name}" for table, count in sorted(counts.items()))
         fetch = f"get it from {row.raw['url']}" if row.raw.get("url") else "see data/README.md for how to get it"
         out.add(
-            display_path(package.directory / package.resource("sources").path),
+            package.shown("sources"),
             row.number,
             "file",
             row.raw["file"],
@@ -171,11 +171,11 @@ def check_fields_against_quotes(package: Package, tables: dict[str, list[Row]], 
     units = {row.raw["measure_id"]: row.raw["unit"] for row in tables.get("measures", [])}
     for name in _STATED_VALUES:
         if name in tables and "qualifier" in package.resource(name).field_names:
-            shown = display_path(package.directory / package.resource(name).path)
+            shown = package.shown(name)
             for finding in field_rules.qualifier_findings(tables[name], units):
                 out.add(shown, finding.row, finding.column, finding.value, finding.rule, finding.message)
     if "system_figures" in tables:
-        shown = display_path(package.directory / package.resource("system_figures").path)
+        shown = package.shown("system_figures")
         for row in tables["system_figures"]:
             problem = field_rules.check_basis(row.raw["quote"], row.raw["basis"])
             if problem:
@@ -183,7 +183,7 @@ def check_fields_against_quotes(package: Package, tables: dict[str, list[Row]], 
     for name in ("results", "exemplar_figures"):
         if name not in tables:
             continue
-        shown = display_path(package.directory / package.resource(name).path)
+        shown = package.shown(name)
         for row in tables[name]:
             problem = field_rules.check_kind(row.raw["kind"], row.raw["quote"])
             if problem:
@@ -198,7 +198,7 @@ def check_fields_against_quotes(package: Package, tables: dict[str, list[Row]], 
                         message = "must be empty when the source states the figure without a number (no value)"
                         out.add(shown, row.number, column, row.raw[column], "no-value", message)
     if "systems" in tables:
-        shown = display_path(package.directory / package.resource("systems").path)
+        shown = package.shown("systems")
         for row in tables["systems"]:
             problem = field_rules.check_person(row.raw["chief_executive"], row.raw["chief_executive_quote"])
             if problem:
@@ -225,7 +225,7 @@ def check_quote_systems(package: Package, tables: dict[str, list[Row]], texts: S
     section_system: dict[tuple[str, str], set[str]] = defaultdict(set)
     for row in tables.get("sections", []):
         section_system[(row.raw["source_id"], row.raw["section"])].add(row.raw.get("system_id", ""))
-    sections_shown = display_path(package.directory / package.resource("sections").path)
+    sections_shown = package.shown("sections")
     for (source, section), found in sorted(section_system.items()):
         if len(found) > 1:
             out.add(sections_shown, None, "system_id", f"{source}: {section}", "section-system",
@@ -283,7 +283,7 @@ def check_quote_systems(package: Package, tables: dict[str, list[Row]], texts: S
                 out.add(shown, row.number, group.section, section, "quote-system",
                         f"the quotation is about {', '.join(sorted(about))} ({how}), not {system}; "
                         "quote a passage about this system, or one that names it")  # fmt: skip
-    sources_shown = display_path(package.directory / package.resource("sources").path)
+    sources_shown = package.shown("sources")
     for source, count in sorted(cited.items()):
         if source in documents and source not in registered and not document_system.get(source):
             message = (

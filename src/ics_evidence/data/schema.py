@@ -32,6 +32,7 @@ from typing import Annotated, Literal
 import pydantic
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, field_validator, model_validator
 
+from ics_evidence.data.csvfiles import display_path
 from ics_evidence.data.rules import broken_rules
 from ics_evidence.data.suggest import did_you_mean
 from ics_evidence.files import regular_file
@@ -235,6 +236,10 @@ class Package:
                 return resource
         hint = did_you_mean(name, (resource.name for resource in self.resources))
         raise KeyError(f"no resource {name!r} in {self.directory / DESCRIPTOR}{hint}")
+
+    def shown(self, name: str) -> str:
+        """The file of resource ``name`` as a problem names it (relative to where the command runs)."""
+        return display_path(self.directory / self.resource(name).path)
 
 
 def check_descriptor(raw: object) -> tuple[Descriptor | None, list[tuple[str, str]]]:

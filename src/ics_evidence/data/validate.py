@@ -161,6 +161,5 @@ def validate_package(
     quote_checks.check_quote_systems(package, tables, texts, out)
     package_checks.check_package_rules(package, tables, out)
     package_checks.check_report_messages(package, tables, texts, out, regions)
-    check_addressees(tables, regions, lambda name: display_path(package.directory / package.resource(name).path),
-                     out.add)  # fmt: skip
+    check_addressees(tables, regions, package.shown, out.add)
     return out.problems
